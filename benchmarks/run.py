@@ -1,0 +1,86 @@
+"""Benchmark runner: prints median timings of vpcsite's stages against a floor measured
+in the same run, so the ratio holds however fast the machine happens to be.
+
+    python benchmarks/run.py                 # N = 100, 1000, 5000
+    python benchmarks/run.py --sizes 1000 --repeat 7
+
+Floor for `check`: reading the same files and parsing them with python-frontmatter,
+which is the least any front-matter site generator must do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def _gen_site() -> Callable[..., None]:
+    spec = importlib.util.spec_from_file_location("gen_site", HERE / "gen_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+def median_seconds(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up: imports, caches of the OS
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_only(root: Path) -> int:
+    import frontmatter
+
+    count = 0
+    for path in sorted((root / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("+++"):
+            post = frontmatter.loads(text, handler=frontmatter.TOMLHandler())
+        else:
+            post = frontmatter.loads(text)
+        count += len(post.metadata)
+    return count
+
+
+def check(root: Path) -> int:
+    from vpcsite.build import check_site
+
+    result = check_site(root)
+    assert not any(d.severity.value == "error" for d in result.diagnostics), result.diagnostics[:3]
+    return len(result.diagnostics)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    generate = _gen_site()
+    print(f"{'N':>6} {'parse-only s':>13} {'check s':>9} {'check/parse':>12}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            root = Path(tmp) / f"site-{n}"
+            generate(n, root, seed=1)
+            floor = median_seconds(lambda: parse_only(root), args.repeat)
+            full = median_seconds(lambda: check(root), args.repeat)
+            print(f"{n:>6} {floor:>13.3f} {full:>9.3f} {full / floor:>11.2f}x")
+    print("medians of", args.repeat, "runs after one warm-up; target: check/parse ≤ 1.50x")
+
+
+if __name__ == "__main__":
+    main()

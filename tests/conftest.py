@@ -1,0 +1,84 @@
+"""Shared fixtures: small sites written into tmp_path, so each test reads only what it makes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (path → text, dedented) under root and return root."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    return lambda files: write_site(tmp_path, files)
+
+
+SEGMENT = """
+---
+title: Busy professional
+jobs:
+  - id: track-workouts
+    text: Track workouts
+    importance: 5
+    status: verified
+  - text: Stay motivated
+    importance: 2
+pains:
+  - id: lack-of-time
+    text: Lack of time
+    severity: extreme
+    status: verified
+  - id: complex-apps
+    text: Complex apps
+    severity: 2
+gains:
+  - id: quick-results
+    text: Quick results
+    relevance: 4
+---
+Notes.
+"""
+
+VALUE_MAP = """
+---
+title: FitNow app
+segment: busy-professional
+products:
+  - id: mobile-app
+    text: Mobile app
+    jobs: [track-workouts]
+relievers:
+  - id: ten-minute-workouts
+    text: 10-minute workouts
+    relieves: [lack-of-time]
+    by: [mobile-app]
+creators:
+  - text: Personalised plans
+    creates: [quick-results]
+---
+"""
+
+
+def gen_site():
+    """The benchmark's site generator, imported by path (benchmarks/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_site", ROOT / "benchmarks" / "gen_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,185 @@
+"""The one diagnostic type every user-facing problem travels in, and its formatters.
+
+Stages return diagnostics instead of printing or raising, so one run can report every
+finding, sorted, in the format the caller asked for (text, JSON, GitHub annotations).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from enum import Enum
+from typing import Iterable, Sequence
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Every stable code with its severity and a short title. docs/content-format.md lists
+#: them with examples; tests check the two agree so a new code cannot go undocumented.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Reading the file and its front matter
+    "VPC001": (Severity.ERROR, "file is not valid UTF-8"),
+    "VPC002": (Severity.ERROR, "missing front matter"),
+    "VPC003": (Severity.ERROR, "unclosed front matter"),
+    "VPC004": (Severity.ERROR, "YAML syntax error"),
+    "VPC005": (Severity.ERROR, "TOML syntax error"),
+    "VPC006": (Severity.ERROR, "front matter is not a mapping"),
+    "VPC007": (Severity.ERROR, "duplicate key"),
+    "VPC008": (Severity.ERROR, "YAML anchor, alias or tag not allowed"),
+    "VPC009": (Severity.ERROR, "front matter too large or too deeply nested"),
+    # The schema of one document
+    "VPC101": (Severity.ERROR, "missing required key"),
+    "VPC102": (Severity.ERROR, "unknown key"),
+    "VPC103": (Severity.ERROR, "wrong type"),
+    "VPC104": (Severity.ERROR, "value out of range"),
+    "VPC105": (Severity.ERROR, "value not in the vocabulary"),
+    "VPC106": (Severity.ERROR, "unquoted text read as a boolean, number or date"),
+    "VPC107": (Severity.ERROR, "duplicate id in a document"),
+    "VPC108": (Severity.ERROR, "duplicate segment or value-map id in the site"),
+    "VPC109": (Severity.ERROR, "invalid id"),
+    # Links between documents and items
+    "VPC201": (Severity.ERROR, "reliever relieves an unknown pain"),
+    "VPC202": (Severity.ERROR, "creator creates an unknown gain"),
+    "VPC203": (Severity.ERROR, "product serves an unknown job"),
+    "VPC204": (Severity.ERROR, "reliever or creator delivered by an unknown product"),
+    "VPC205": (Severity.ERROR, "value map names an unknown segment"),
+    "VPC206": (Severity.ERROR, "reference to the wrong kind of item"),
+    # Warnings about the canvas
+    "VPC301": (Severity.WARNING, "reliever relieves nothing"),
+    "VPC302": (Severity.WARNING, "creator creates nothing"),
+    "VPC303": (Severity.WARNING, "product serves no job and delivers nothing"),
+    "VPC304": (Severity.WARNING, "severe pain not relieved"),
+    "VPC305": (Severity.WARNING, "relevant gain not created"),
+    "VPC306": (Severity.WARNING, "segment targeted by no value map"),
+    "VPC307": (Severity.WARNING, "fit below the target band"),
+    # Rendering Markdown (reported by build, where Markdown is rendered)
+    "VPC501": (Severity.WARNING, "link or image with a disallowed URL scheme dropped"),
+    "VPC502": (Severity.WARNING, "linked local file does not exist"),
+    "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
+    "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
+    # site.toml (configuration errors: exit 2)
+    "VPC401": (Severity.ERROR, "site.toml syntax error"),
+    "VPC402": (Severity.ERROR, "unknown configuration key"),
+    "VPC403": (Severity.ERROR, "invalid configuration value"),
+}
+
+CONFIG_CODES = frozenset(code for code in CODES if code.startswith("VPC4"))
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding pinned to the place in the user's file that caused it."""
+
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def diagnostic(
+    code: str, path: str, line: int, column: int, message: str, hint: str | None = None
+) -> Diagnostic:
+    """Build a diagnostic whose severity comes from the code table, so they never disagree."""
+    return Diagnostic(code, CODES[code][0], path, line, column, message, hint)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """How a file is named in diagnostics: relative to the working folder when it lies
+    inside it (so editors and CI annotations find it), else relative to the site root."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute == here or absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absolute, here)).as_posix()
+    return Path(os.path.relpath(absolute, os.path.abspath(root))).as_posix()
+
+
+def sort_diagnostics(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Order by file, line and column, dropping exact repeats (one cause, one line)."""
+    return sorted(set(found), key=lambda d: d.sort_key)
+
+
+def has_errors(found: Iterable[Diagnostic], strict: bool = False) -> bool:
+    return any(d.severity is Severity.ERROR or strict for d in found)
+
+
+# --- formatters -------------------------------------------------------------------
+
+_COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def format_text(found: Sequence[Diagnostic], colour: bool = False) -> str:
+    """`path:line:col: severity CODE message` plus an indented hint, like compilers print."""
+    lines: list[str] = []
+    for d in found:
+        where = f"{d.path}:{d.line}:{d.column}:"
+        severity = d.severity.value
+        if colour:
+            where = f"{_BOLD}{where}{_RESET}"
+            severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
+        lines.append(f"{where} {severity} {d.code} {d.message}")
+        if d.hint:
+            hint = f"{_DIM}hint:{_RESET}" if colour else "hint:"
+            lines.append(f"  {hint} {d.hint}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary_line(found: Sequence[Diagnostic]) -> str:
+    errors = sum(d.severity is Severity.ERROR for d in found)
+    warnings = len(found) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def format_json(found: Sequence[Diagnostic]) -> str:
+    return json.dumps(
+        {"diagnostics": [d.as_dict() for d in found], "summary": summary_line(found)},
+        indent=2,
+        ensure_ascii=False,
+    ) + "\n"
+
+
+def _github_escape(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(found: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so findings show on the pull request's diff."""
+    lines = []
+    for d in found:
+        message = f"{d.code} {d.message}" + (f"\n{d.hint}" if d.hint else "")
+        props = ",".join(
+            [
+                f"file={_github_escape(d.path, prop=True)}",
+                f"line={d.line}",
+                f"col={d.column}",
+                f"title={_github_escape(d.code, prop=True)}",
+            ]
+        )
+        lines.append(f"::{d.severity.value} {props}::{_github_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

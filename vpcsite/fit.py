@@ -1,0 +1,95 @@
+"""Fit scores of a value map against its segment (DESIGN §5), as pure functions.
+
+A job, pain or gain is *addressed* when a product, reliever or creator names it; scores
+are weight sums, so a critical job counts five times a trivial one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from .model import Gain, Job, Pain, Segment, ValueMap
+
+Band = Literal["below", "within", "above"]
+
+
+@dataclass(frozen=True)
+class Score:
+    """A weighted share; `value` is None when there is nothing to weigh (shown as "—")."""
+
+    addressed: int
+    total: int
+
+    @property
+    def value(self) -> float | None:
+        return self.addressed / self.total if self.total else None
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(self.addressed + other.addressed, self.total + other.total)
+
+
+@dataclass(frozen=True)
+class Fit:
+    jobs: Score
+    pains: Score
+    gains: Score
+    overall: Score
+    verified: Score
+    band: Band | None
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """Ids of the segment's items that the value map names."""
+
+    jobs: frozenset[str]
+    pains: frozenset[str]
+    gains: frozenset[str]
+
+
+def addressed(value_map: ValueMap) -> Addressed:
+    return Addressed(
+        jobs=frozenset(job for product in value_map.products for job in product.jobs),
+        pains=frozenset(pain for reliever in value_map.relievers for pain in reliever.relieves),
+        gains=frozenset(gain for creator in value_map.creators for gain in creator.creates),
+    )
+
+
+def score(items: Iterable[Job | Pain | Gain], hit: frozenset[str], *, verified_only: bool = False) -> Score:
+    done = total = 0
+    for item in items:
+        total += item.weight
+        if item.id in hit and (not verified_only or item.status == "verified"):
+            done += item.weight
+    return Score(done, total)
+
+
+def band(value: float | None, target: tuple[float, float]) -> Band | None:
+    if value is None:
+        return None
+    low, high = target
+    if value < low:
+        return "below"
+    if value > high:
+        return "above"
+    return "within"
+
+
+def fit(segment: Segment, value_map: ValueMap, target: tuple[float, float]) -> Fit:
+    hit = addressed(value_map)
+    jobs = score(segment.jobs, hit.jobs)
+    pains = score(segment.pains, hit.pains)
+    gains = score(segment.gains, hit.gains)
+    overall = jobs + pains + gains
+    verified = (
+        score(segment.jobs, hit.jobs, verified_only=True)
+        + score(segment.pains, hit.pains, verified_only=True)
+        + score(segment.gains, hit.gains, verified_only=True)
+    )
+    return Fit(jobs, pains, gains, overall, verified, band(overall.value, target))
+
+
+def percent(value: float | None) -> str:
+    """How a score reads everywhere: whole percent, or an em dash for no score."""
+    return "—" if value is None else f"{round(value * 100)} %"

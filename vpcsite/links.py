@@ -1,0 +1,266 @@
+"""Site-wide checks: every reference resolves to the right kind of item, ids are unique
+across the site, and the canvas warnings of DESIGN §4. Diagnostics only, no printing.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .diagnostics import Diagnostic, diagnostic
+from .fit import addressed, fit, percent
+from .model import Document, Segment, Site, ValueMap, items_of
+from .schema import did_you_mean
+
+# Which section a reference must point into, its code when it does not resolve.
+_REFERENCES = {
+    # (value-map section, key): (where the ids live, what they are, code)
+    ("relievers", "relieves"): ("pains", "pain", "VPC201"),
+    ("creators", "creates"): ("gains", "gain", "VPC202"),
+    ("products", "jobs"): ("jobs", "job", "VPC203"),
+}
+_SINGULAR = {"jobs": "job", "pains": "pain", "gains": "gain"}
+_OWNER = {"relievers": "reliever", "creators": "creator", "products": "product"}
+
+
+def check_site_ids(documents: Iterable[Document]) -> list[Diagnostic]:
+    """Segment ids and value-map ids are unique across the site (each names an output folder)."""
+    found: list[Diagnostic] = []
+    first: dict[tuple[str, str], Document] = {}
+    for document in documents:
+        if document.model.type == "page":
+            continue
+        key = (document.model.type, document.model.id)
+        if key in first:
+            line, column = document.position(("id",)) if "id" in document.positions.values else document.position(("title",), key=True)
+            found.append(
+                diagnostic(
+                    "VPC108",
+                    document.path,
+                    line,
+                    column,
+                    f"{document.model.type} id '{document.model.id}' is already used by {first[key].path}",
+                    "give one of them a different 'id:' (or rename the file)",
+                )
+            )
+        else:
+            first[key] = document
+    return found
+
+
+def check_links(
+    site: Site,
+    value_maps: Iterable[Document],
+    drafts_left_out: Iterable[str] = (),
+    failed: Iterable[tuple[str, str]] = (),
+) -> list[Diagnostic]:
+    """Resolve `segment`, `relieves`, `creates`, `jobs` and `by` of every value map.
+
+    `value_maps` includes any whose id clashes with another, so each file is checked.
+    """
+    left_out = set(drafts_left_out)
+    broken = {document_id for kind, document_id in failed if kind == "segment"}
+    found: list[Diagnostic] = []
+    for document in value_maps:
+        value_map = document.model
+        assert isinstance(value_map, ValueMap)
+        target = site.segments.get(value_map.segment)
+        if target is None and value_map.segment in broken:
+            continue  # that segment's file has errors of its own
+        if target is None:
+            line, column = document.position(("segment",))
+            guess = did_you_mean(value_map.segment, [*site.segments, *broken])
+            if value_map.segment in left_out:
+                hint = f"segment '{value_map.segment}' is a draft; build with --drafts or remove 'draft: true'"
+            elif guess in broken:
+                hint = f"did you mean '{guess}'? (its file has errors of its own)"
+            elif guess:
+                hint = f"did you mean '{guess}'? ({site.segments[guess].path})"
+            else:
+                hint = "segments: " + (", ".join(sorted(site.segments)) or "none yet; add one under content/segments/")
+            found.append(
+                diagnostic(
+                    "VPC205",
+                    document.path,
+                    line,
+                    column,
+                    f"value map '{value_map.id}' names segment '{value_map.segment}', which does not exist",
+                    hint,
+                )
+            )
+        else:
+            found.extend(_check_references(document, target))
+        found.extend(_check_by(document))
+    return found
+
+
+def _check_references(document: Document, target: Document) -> list[Diagnostic]:
+    value_map, segment = document.model, target.model
+    assert isinstance(value_map, ValueMap) and isinstance(segment, Segment)
+    ids = {section: {item.id: index for index, item in enumerate(getattr(segment, section))} for section in _SINGULAR}
+    found = []
+    for (section, key), (into, noun, code) in _REFERENCES.items():
+        for index, item in enumerate(getattr(value_map, section)):
+            for ref_index, ref in enumerate(getattr(item, key)):
+                if ref in ids[into]:
+                    continue
+                line, column = document.position((section, index, key, ref_index))
+                other = next((s for s in ids if ref in ids[s]), None)
+                owner = f"{_OWNER[section]} '{item.id}'"
+                if other is not None:
+                    right = {"pains": "a reliever's 'relieves'", "gains": "a creator's 'creates'", "jobs": "a product's 'jobs'"}[other]
+                    found.append(
+                        diagnostic(
+                            "VPC206",
+                            document.path,
+                            line,
+                            column,
+                            f"{owner} {key} '{ref}', which is a {_SINGULAR[other]} of segment '{segment.id}', not a {noun}",
+                            f"a {_SINGULAR[other]} belongs in {right}",
+                        )
+                    )
+                    continue
+                guess = did_you_mean(ref, ids[into])
+                if guess is not None:
+                    where = target.position((into, ids[into][guess]))
+                    hint = f"did you mean '{guess}'? ({target.path}:{where[0]})"
+                elif ids[into]:
+                    hint = f"{noun}s of '{segment.id}': " + ", ".join(ids[into])
+                else:
+                    hint = f"segment '{segment.id}' has no {noun}s yet ({target.path})"
+                found.append(
+                    diagnostic(
+                        code,
+                        document.path,
+                        line,
+                        column,
+                        f"{owner} {key} '{ref}', which is not a {noun} of segment '{segment.id}'",
+                        hint,
+                    )
+                )
+    return found
+
+
+def _check_by(document: Document) -> list[Diagnostic]:
+    value_map = document.model
+    assert isinstance(value_map, ValueMap)
+    products = {product.id for product in value_map.products}
+    found = []
+    for section in ("relievers", "creators"):
+        for index, item in enumerate(getattr(value_map, section)):
+            for ref_index, ref in enumerate(item.by):
+                if ref in products:
+                    continue
+                line, column = document.position((section, index, "by", ref_index))
+                guess = did_you_mean(ref, products)
+                hint = f"did you mean '{guess}'?" if guess else (
+                    "products of this value map: " + ", ".join(sorted(products)) if products else "add it under 'products:'"
+                )
+                found.append(
+                    diagnostic(
+                        "VPC204",
+                        document.path,
+                        line,
+                        column,
+                        f"{_OWNER[section]} '{item.id}' is delivered by '{ref}', which is not a product of value map '{value_map.id}'",
+                        hint,
+                    )
+                )
+    return found
+
+
+def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float, float]) -> list[Diagnostic]:
+    """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit."""
+    found: list[Diagnostic] = []
+    targeted = {document.model.segment for document in value_maps}  # type: ignore[union-attr]
+    for segment_id, document in site.segments.items():
+        if segment_id not in targeted:
+            line, column = document.position(("title",), key=True)
+            found.append(
+                diagnostic(
+                    "VPC306",
+                    document.path,
+                    line,
+                    column,
+                    f"segment '{segment_id}' is targeted by no value map",
+                    f"add a value map with 'segment: {segment_id}' under content/value-maps/",
+                )
+            )
+    for document in value_maps:
+        value_map = document.model
+        assert isinstance(value_map, ValueMap)
+        found.extend(_orphans(document, value_map))
+        target_doc = site.segments.get(value_map.segment)
+        if target_doc is None:
+            continue
+        segment = target_doc.model
+        assert isinstance(segment, Segment)
+        found.extend(_unaddressed(document, value_map, segment))
+        result = fit(segment, value_map, target)
+        if result.band == "below":
+            line, column = document.position(("title",))
+            found.append(
+                diagnostic(
+                    "VPC307",
+                    document.path,
+                    line,
+                    column,
+                    f"fit of '{value_map.id}' is {percent(result.overall.value)}, below the target band "
+                    f"{percent(target[0])}–{percent(target[1])}",
+                    "relieve the most severe pains and create the most relevant gains first",
+                )
+            )
+    return found
+
+
+def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
+    found = []
+    delivering = {product for section in ("relievers", "creators") for item in getattr(value_map, section) for product in item.by}
+    for section, index, item in items_of(value_map):
+        line, column = document.position((section, index))
+        if section == "relievers" and not item.relieves:  # type: ignore[attr-defined]
+            found.append(diagnostic("VPC301", document.path, line, column, f"reliever '{item.id}' relieves no pain", "list the pains it relieves: 'relieves: [pain-id]'"))
+        elif section == "creators" and not item.creates:  # type: ignore[attr-defined]
+            found.append(diagnostic("VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"))
+        elif section == "products" and not item.jobs and item.id not in delivering:  # type: ignore[attr-defined]
+            found.append(
+                diagnostic(
+                    "VPC303",
+                    document.path,
+                    line,
+                    column,
+                    f"product '{item.id}' serves no job and delivers no reliever or creator",
+                    "list the jobs it helps with ('jobs: [job-id]') or name it in a reliever's or creator's 'by'",
+                )
+            )
+    return found
+
+
+def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> list[Diagnostic]:
+    hit = addressed(value_map)
+    found = []
+    line, column = document.position(("segment",))
+    for pain in segment.pains:
+        if pain.severity >= 4 and pain.id not in hit.pains:
+            found.append(
+                diagnostic(
+                    "VPC304",
+                    document.path,
+                    line,
+                    column,
+                    f"pain '{pain.id}' (severity {pain.severity}) of segment '{segment.id}' is relieved by no reliever of '{value_map.id}'",
+                    f"add a reliever with 'relieves: [{pain.id}]'",
+                )
+            )
+    for gain in segment.gains:
+        if gain.relevance >= 4 and gain.id not in hit.gains:
+            found.append(
+                diagnostic(
+                    "VPC305",
+                    document.path,
+                    line,
+                    column,
+                    f"gain '{gain.id}' (relevance {gain.relevance}) of segment '{segment.id}' is created by no creator of '{value_map.id}'",
+                    f"add a creator with 'creates: [{gain.id}]'",
+                )
+            )
+    return found

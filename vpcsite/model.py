@@ -1,0 +1,223 @@
+"""The canvas model: segments with jobs, pains and gains; value maps with products,
+relievers and creators; pages. Immutable plain data that knows nothing of files or HTML.
+
+The same pydantic classes validate front matter (schema.py) and export its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Callable, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+Status = Literal["assumed", "observed", "verified", "invalidated"]
+JobKind = Literal["functional", "social", "emotional", "supporting"]
+PainKind = Literal["functional", "social", "emotional", "ancillary"]
+GainKind = Literal["required", "expected", "desired", "unexpected"]
+ProductKind = Literal["physical", "intangible", "digital", "financial"]
+
+#: The words each scale accepts in place of 1–5 (DESIGN §3), lowest first.
+SCALES: dict[str, tuple[str, ...]] = {
+    "importance": ("trivial", "minor", "moderate", "important", "critical"),
+    "severity": ("mild", "moderate", "significant", "severe", "extreme"),
+    "relevance": ("nice-to-have", "desired", "expected", "important", "essential"),
+}
+
+_NOT_SLUG = re.compile(r"[\W_]+")
+ID_PATTERN = r"^[^\W_][\w-]*$"
+_ID = re.compile(ID_PATTERN)
+
+
+def slug(text: str) -> str:
+    """Lower-case, every run of non-letters/digits to one '-', stripped (DESIGN §3)."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def scale_word(scale: str, value: int) -> str:
+    return SCALES[scale][value - 1]
+
+
+def _scale(scale: str) -> Any:
+    words = SCALES[scale]
+
+    def to_number(value: Any) -> Any:
+        if isinstance(value, str):
+            key = value.strip().lower()
+            if key in words:
+                return words.index(key) + 1
+            raise PydanticCustomError(
+                "scale_word",
+                "'{value}' is not a word of the {scale} scale",
+                {"value": value, "scale": scale, "expected": ", ".join(words)},
+            )
+        return value
+
+    return BeforeValidator(to_number)
+
+
+def _check_id(value: Any) -> Any:
+    if isinstance(value, str) and not _ID.match(value):
+        raise PydanticCustomError("vpc_id", "'{value}' is not a valid id", {"value": value})
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_check_id)]
+Importance = Annotated[int, _scale("importance"), Field(ge=1, le=5)]
+Severity = Annotated[int, _scale("severity"), Field(ge=1, le=5)]
+Relevance = Annotated[int, _scale("relevance"), Field(ge=1, le=5)]
+
+
+class Item(BaseModel):
+    """Keys every item has. A plain string stands for `{text: ...}`; `id` defaults to its slug."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    id: Id = ""
+    text: str
+    status: Status = "assumed"
+    evidence: list[str] = []
+    note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand_and_default_id(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            data = {"text": data}
+        if isinstance(data, dict) and "id" not in data and isinstance(data.get("text"), str):
+            data = {**data, "id": slug(data["text"])}
+        return data
+
+
+class Job(Item):
+    kind: JobKind = "functional"
+    importance: Importance = 3
+
+    @property
+    def weight(self) -> int:
+        return self.importance
+
+
+class Pain(Item):
+    kind: PainKind = "functional"
+    severity: Severity = 3
+
+    @property
+    def weight(self) -> int:
+        return self.severity
+
+
+class Gain(Item):
+    kind: GainKind = "desired"
+    relevance: Relevance = 3
+
+    @property
+    def weight(self) -> int:
+        return self.relevance
+
+
+class Product(Item):
+    kind: ProductKind = "intangible"
+    jobs: list[str] = []
+
+
+class Reliever(Item):
+    relieves: list[str] = []
+    by: list[str] = []
+
+
+class Creator(Item):
+    creates: list[str] = []
+    by: list[str] = []
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    id: Id
+    title: str
+    summary: str = ""
+    draft: bool = False
+
+
+class Segment(_Document):
+    """A customer profile: the circle of the canvas."""
+
+    type: Literal["segment"] = "segment"
+    jobs: list[Job] = []
+    pains: list[Pain] = []
+    gains: list[Gain] = []
+
+
+class ValueMap(_Document):
+    """What is offered to one segment: the square of the canvas."""
+
+    type: Literal["value-map"] = "value-map"
+    segment: Id
+    products: list[Product] = []
+    relievers: list[Reliever] = []
+    creators: list[Creator] = []
+
+
+class Page(_Document):
+    """Any other Markdown page (home page, about, method notes)."""
+
+    type: Literal["page"] = "page"
+
+
+DOCUMENT_TYPES: dict[str, type[_Document]] = {
+    "segment": Segment,
+    "value-map": ValueMap,
+    "page": Page,
+}
+
+#: The sections of each document type that hold items, in canvas order.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "segment": ("jobs", "pains", "gains"),
+    "value-map": ("products", "relievers", "creators"),
+    "page": (),
+}
+
+
+def items_of(document: Segment | ValueMap | Page) -> list[tuple[str, int, Item]]:
+    """Every item of a document with its section and index, in file order."""
+    return [
+        (section, index, item)
+        for section in SECTIONS[document.type]
+        for index, item in enumerate(getattr(document, section))
+    ]
+
+
+def ranked(items: list[Any], key: Callable[[Any], int] = lambda item: item.weight) -> list[Any]:
+    """Highest weight first; file order breaks ties (sorted is stable)."""
+    return sorted(items, key=lambda item: -key(item))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A validated document and where it came from, for diagnostics and rendering."""
+
+    model: Segment | ValueMap | Page
+    path: str
+    body: str
+    body_line: int
+    #: Positions of front matter values by key path, e.g. ("relievers", 0, "relieves", 1).
+    positions: Any = field(repr=False, compare=False)
+    #: Content hash of the source bytes: the key for per-document caches.
+    digest: str = ""
+    #: Path under the content folder ("value-maps/fitnow.md"): decides output places.
+    relative: str = ""
+
+    def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return self.positions.position(path, key=key)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything loaded from content/, drafts already left out or kept as asked."""
+
+    segments: dict[str, Document]
+    value_maps: dict[str, Document]
+    pages: list[Document]

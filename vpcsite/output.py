@@ -1,0 +1,117 @@
+"""The output folder: guards against writing anywhere dangerous, a staging folder beside
+it, and an atomic swap, so a failed build leaves the previous site byte-identical.
+
+Nothing here follows a symlink when it deletes, and nothing is written outside the
+output folder (or its staging sibling, which is removed on every exit path).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+#: Written into every output folder vpcsite creates; its presence is what allows a later
+#: build to replace the folder.
+MARKER = ".vpcsite-output"
+_STAGING_PREFIX = ".vpcsite-staging-"
+_OLD_PREFIX = ".vpcsite-old-"
+
+
+class OutputRefused(Exception):
+    """The output folder is unsafe to build into (a usage error, exit 2)."""
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    return child == parent or parent in child.parents
+
+
+def guard_output(output: Path, site_root: Path, protected: list[Path], *, force: bool = False) -> Path:
+    """Refuse, before touching anything, an output folder that could destroy user files.
+
+    `protected` holds the content, templates, themes and static folders of the site.
+    Returns the absolute, symlink-resolved output path.
+    """
+    root = site_root.resolve()
+    target = Path(os.path.abspath(output))
+    if target.is_symlink():
+        raise OutputRefused(f"output folder {output} is a symbolic link; name a real folder")
+    target = target.resolve()
+    home = Path.home().resolve()
+    if target == Path(target.anchor):
+        raise OutputRefused("the output folder cannot be the file system root")
+    if target == home:
+        raise OutputRefused("the output folder cannot be your home folder")
+    if target == root:
+        raise OutputRefused("the output folder cannot be the site root; use a subfolder such as 'public'")
+    if _inside(root, target):
+        raise OutputRefused(f"the output folder {output} contains the site; use a subfolder of the site such as 'public'")
+    if not _inside(target, root):
+        raise OutputRefused(f"the output folder {output} is outside the site root {site_root}; use a folder inside it")
+    for folder in protected:
+        folder = folder.resolve()
+        if _inside(folder, target) or _inside(target, folder):
+            raise OutputRefused(f"the output folder {output} overlaps {folder.relative_to(root)}/, which holds your files")
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"the output path {output} is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file() and not force:
+        raise OutputRefused(
+            f"the output folder {output} is not empty and was not created by vpcsite; "
+            "empty it, choose another with --output, or pass --force to replace it"
+        )
+    return target
+
+
+def safe_join(base: Path, relative: str) -> Path:
+    """`base/relative` for a site-relative POSIX path, refusing anything that climbs out."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in relative:
+        raise ValueError(f"unsafe output path: {relative!r}")
+    return base.joinpath(*parts)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder vpcsite made, never following symlinks (a link is unlinked, not entered)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+        return
+    if not path.exists():
+        return
+    shutil.rmtree(path)  # rmtree does not follow symlinks inside the tree
+
+
+@contextmanager
+def staged_output(target: Path) -> Iterator[Path]:
+    """Yield a fresh staging folder beside `target`; on success swap it in, on any
+    failure (an exception, Ctrl-C) remove it and leave `target` as it was."""
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:12]
+    staging = parent / f"{_STAGING_PREFIX}{target.name}-{token}"
+    staging.mkdir()
+    try:
+        yield staging
+        (staging / MARKER).write_text("This folder was written by vpcsite build and is replaced by the next build.\n")
+        if target.exists():
+            old = parent / f"{_OLD_PREFIX}{target.name}-{token}"
+            os.rename(target, old)
+            try:
+                os.rename(staging, target)
+            except BaseException:
+                os.rename(old, target)
+                raise
+            remove_tree(old)
+        else:
+            os.rename(staging, target)
+    except BaseException:
+        remove_tree(staging)
+        raise
+
+
+def write_file(base: Path, relative: str, data: bytes) -> None:
+    path = safe_join(base, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,1 @@
+"""Rendering: views (prepared values), HTML pages, PDF handouts."""

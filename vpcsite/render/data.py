@@ -1,0 +1,64 @@
+"""data/site.json: the validated model and every score, for tools and dashboards.
+
+The `version` field changes only when a field is renamed or removed (additions keep it);
+docs/site-json.md describes the format.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..fit import Fit, Score
+
+if TYPE_CHECKING:
+    from ..build import CheckResult
+    from ..config import SiteConfig
+    from .views import CanvasView
+
+SITE_JSON_VERSION = 1
+
+
+def _score(score: Score) -> dict[str, Any]:
+    return {"addressed": score.addressed, "total": score.total, "value": score.value}
+
+
+def fit_data(result: Fit) -> dict[str, Any]:
+    return {
+        "jobs": _score(result.jobs),
+        "pains": _score(result.pains),
+        "gains": _score(result.gains),
+        "overall": _score(result.overall),
+        "verified": _score(result.verified),
+        "band": result.band,
+    }
+
+
+def site_data(config: "SiteConfig", checked: "CheckResult", canvases: dict[str, "CanvasView"]) -> dict[str, Any]:
+    site = checked.site
+    value_maps = []
+    for map_id, document in sorted(site.value_maps.items()):
+        entry = {"path": document.path, **document.model.model_dump(mode="json")}
+        result = checked.fits.get(map_id)
+        entry["fit"] = fit_data(result) if result else None
+        view = canvases.get(map_id)
+        if view is not None:
+            entry["unaddressed"] = {
+                "pains": [v.id for v in view.unaddressed_pains],
+                "gains": [v.id for v in view.unaddressed_gains],
+            }
+            entry["orphans"] = [{"section": v.section, "id": v.id} for v in view.orphans]
+        value_maps.append(entry)
+    return {
+        "version": SITE_JSON_VERSION,
+        "title": config.title,
+        "base_url": config.base_url,
+        "fit_target": list(config.fit.target),
+        "segments": [
+            {"path": document.path, **document.model.model_dump(mode="json")} for _, document in sorted(site.segments.items())
+        ],
+        "value_maps": value_maps,
+        "pages": [
+            {"path": document.path, **document.model.model_dump(mode="json")}
+            for document in sorted(site.pages, key=lambda d: d.path)
+        ],
+    }

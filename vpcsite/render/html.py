@@ -1,0 +1,232 @@
+"""The Jinja environment and the page contexts every template receives.
+
+Autoescaping is on for every template and undefined names are errors, so a typo in a
+template fails the build instead of printing nothing. Templates get prepared values
+(`views.py`) and hold markup only.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..fit import percent
+from ..theme import Theme, template_folders
+from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView, SegmentView
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url: str  # relative to the site root, e.g. "fit/index.html"
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    base_url: str
+    pdf: bool
+    nav: tuple[NavLink, ...]
+    stylesheets: tuple[str, ...]
+    scripts: tuple[str, ...]
+
+    @property
+    def base_href(self) -> str:
+        """base_url with one trailing slash ("" when unset): the 404 page's <base>, so its
+        links work at whatever missing address the server shows it."""
+        return self.base_url.rstrip("/") + "/" if self.base_url else ""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    title: str
+    #: Where the page is written, relative to the site root ("canvases/fitnow/index.html").
+    url: str
+    kind: str  # index | canvas | segment | fit | page | 404
+    description: str = ""
+    canonical: str | None = None
+
+    @property
+    def root(self) -> str:
+        """The way back to the site root from this page ("../../"), so every link is
+        relative and works from a web server and from files opened directly."""
+        depth = self.url.count("/")
+        return "../" * depth
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    url: str
+    percent: float | None  # 0–100
+    text: str
+    band: str | None
+
+    #: Longest label the chart's label column holds; longer titles are cut with "…".
+    LABEL_CHARS = 30
+
+    @property
+    def short_label(self) -> str:
+        if len(self.label) <= self.LABEL_CHARS:
+            return self.label
+        return self.label[: self.LABEL_CHARS - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class FitChart:
+    rows: tuple[ChartRow, ...]
+    target_low: float
+    target_high: float
+    #: Geometry in SVG user units, computed here so the template only places it.
+    width: int
+    row_height: int
+    label_width: int
+    height: int
+
+    #: Space above the first row, for the axis labels.
+    top: int = 24
+
+    def x(self, percent: float) -> float:
+        """Horizontal position of a percentage on the chart's axis."""
+        return round(self.label_width + (self.width - self.label_width - 10) * percent / 100, 2)
+
+    def y(self, index: int) -> int:
+        """Top of row `index`."""
+        return self.top + index * self.row_height
+
+    def value_x(self, percent: float | None) -> float:
+        """Where a row's value text starts: just past the end of its bar."""
+        return round(self.x(percent or 0) + 6, 2)
+
+    @property
+    def view_width(self) -> int:
+        """The drawing's width: the axis plus room for a value past a full bar."""
+        return self.width + 40
+
+    def bar_width(self, percent: float) -> float:
+        """Length of a bar reaching `percent`."""
+        return round(self.x(percent) - self.x(0), 2)
+
+    @property
+    def band_x(self) -> float:
+        return self.x(self.target_low)
+
+    @property
+    def band_width(self) -> float:
+        return round(self.bar_width(self.target_high) - self.bar_width(self.target_low), 2)
+
+    @property
+    def plot_height(self) -> int:
+        """Height of the area the rows take (the band's shading spans it)."""
+        return self.row_height * len(self.rows)
+
+    @property
+    def target_text(self) -> str:
+        """The target band as it reads everywhere ("50 %–70 %")."""
+        return f"{percent(self.target_low / 100)}–{percent(self.target_high / 100)}"
+
+    @property
+    def label_x(self) -> int:
+        """Right edge of the row labels."""
+        return self.label_width - 10
+
+    @property
+    def tick_top(self) -> int:
+        return self.top - 4
+
+    @property
+    def tick_label_y(self) -> int:
+        return self.top - 8
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.top + self.plot_height
+
+    @property
+    def ticks(self) -> tuple[tuple[float, str], ...]:
+        """Axis marks: (x, label) at every quarter."""
+        return tuple((self.x(p), f"{p} %") for p in (0, 25, 50, 75, 100))
+
+
+def fit_chart(canvases: list[CanvasView], target: tuple[float, float]) -> FitChart:
+    rows = tuple(
+        ChartRow(c.title, canvas_url(c.id), c.fit.overall.percent, c.fit.overall.text, c.fit.band) for c in canvases
+    )
+    row_height = 28
+    return FitChart(rows, round(target[0] * 100, 1), round(target[1] * 100, 1), 720, row_height, 220, row_height * len(rows) + 40)
+
+
+def canvas_url(canvas_id: str) -> str:
+    return f"canvases/{canvas_id}/index.html"
+
+
+def segment_url(segment_id: str) -> str:
+    return f"segments/{segment_id}/index.html"
+
+
+def pdf_url(canvas_id: str) -> str:
+    return f"pdf/{canvas_id}.pdf"
+
+
+def page_url(relative_md: str) -> str:
+    """content/about.md → about/index.html; content/guides/index.md → guides/index.html."""
+    stem = relative_md.removesuffix(".md")
+    if stem == "index":
+        return "index.html"
+    if stem.endswith("/index"):
+        return stem.removesuffix("index") + "index.html"
+    return f"{stem}/index.html"
+
+
+def make_environment(site_root: Path, theme: Theme) -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(site_root, theme)])
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        canvas_url=canvas_url,
+        segment_url=segment_url,
+        pdf_url=pdf_url,
+        section_titles=SECTION_TITLES,
+        prefixes=PREFIX,
+        band_labels=BAND_LABELS,
+    )
+    env.filters["relative"] = _relative
+    return env
+
+
+def _relative(url: str, page: PageInfo) -> str:
+    """A site-root-relative URL as seen from `page` (templates: `{{ url|relative(page) }}`)."""
+    return page.root + url
+
+
+def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo, **values: Any) -> str:
+    return env.get_template(template).render(site=site, page=page, **values)
+
+
+__all__ = [
+    "CanvasView",
+    "ChartRow",
+    "FitChart",
+    "NavLink",
+    "PageInfo",
+    "SegmentView",
+    "SiteInfo",
+    "canvas_url",
+    "fit_chart",
+    "make_environment",
+    "page_url",
+    "pdf_url",
+    "posixpath",
+    "render_page",
+    "segment_url",
+]

@@ -1,0 +1,311 @@
+"""The checked site → every output file: pages, static files, linked assets, site.json,
+sitemap.xml. Views are prepared once; pages are rendered from them in any order (or in
+parallel worker processes), each independent of the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from markupsafe import Markup
+
+from ..content import outside_link
+from ..diagnostics import Diagnostic, diagnostic
+from ..markdown import MarkdownRenderer, Rendered
+from ..model import Document, ValueMap
+from ..theme import Theme, static_folders
+from .data import site_data
+from .html import (
+    NavLink,
+    PageInfo,
+    SiteInfo,
+    canvas_url,
+    fit_chart,
+    make_environment,
+    page_url,
+    render_page,
+    segment_url,
+)
+from .views import CanvasView, SegmentView, canvas_view, segment_view
+
+if TYPE_CHECKING:
+    from ..build import CheckResult
+    from ..config import SiteConfig
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to write: where, with which template, from which prepared values."""
+
+    url: str
+    template: str
+    info: PageInfo
+    values: dict
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A local file a Markdown text links to, copied next to the page that uses it."""
+
+    source: Path
+    url: str
+
+
+class SiteRenderer:
+    def __init__(self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult"):
+        self.root = root
+        self.config = config
+        self.theme = theme
+        self.checked = checked
+        self.content_dir = (root / config.content_dir).resolve()
+        self.markdown = MarkdownRenderer(config.markdown.unsafe_html)
+        self._found: list[Diagnostic] = []
+        self.assets: dict[str, Asset] = {}
+        self.canvases: dict[str, CanvasView] = {}
+        self.segments: dict[str, SegmentView] = {}
+        self.pages: list[tuple[Document, str, Markup]] = []
+        self.home: Markup = Markup("")
+        self.home_title = config.title
+        self.static = self._static()
+        self._prepare()
+
+    def _static(self) -> list[tuple[Path, str]]:
+        """Theme static files, then the site's static/ over them (later wins, as in Hugo)."""
+        chosen: dict[str, Path] = {}
+        for folder in [*static_folders(self.root, self.theme), self.root / "static"]:
+            files, skipped = static_files(folder, self.root)
+            chosen.update((relative, source) for source, relative in files)
+            for link in skipped:
+                self._found.append(outside_link(link, self.root))
+        return sorted((source, relative) for relative, source in chosen.items())
+
+    # --- preparation: every view and every Markdown text, once ----------------------
+
+    def _markdown_for(self, document: Document, page: str) -> Callable[[str, str, tuple], Markup]:
+        links = self._page_links(document, page)
+
+        def render(text: str, kind: str, where: tuple) -> Markup:
+            line, column = document.position(where)
+            if kind == "inline":
+                result = self.markdown.render_inline(text, document.path, line, column, links)
+            else:
+                result = self.markdown.render(text, document.path, line, links)
+            self._collect(document, page, result)
+            return Markup(result.html)
+
+        return render
+
+    def _body(self, document: Document, page: str) -> Markup:
+        result = self.markdown.render(document.body, document.path, document.body_line, self._page_links(document, page))
+        self._collect(document, page, result)
+        return Markup(result.html)
+
+    def _page_links(self, document: Document, page: str) -> Callable[[str], str | None]:
+        """Links between content files ("../segments/x.md") become links between pages."""
+        source_dir = posixpath.dirname(document.relative)
+        page_dir = posixpath.dirname(page) or "."
+
+        def resolve(target: str) -> str | None:
+            relative = posixpath.normpath(posixpath.join(source_dir, target))
+            url = self.urls.get(relative)
+            return None if url is None else posixpath.relpath(url, page_dir)
+
+        return resolve
+
+    def _collect(self, document: Document, page: str, result: Rendered) -> None:
+        self._found.extend(result.diagnostics)
+        source_dir = (self.content_dir / document.relative).parent
+        page_dir = posixpath.dirname(page)
+        for target, line, column in result.assets:
+            self._asset(document, source_dir, page_dir, target, line, column)
+
+    def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
+        """Copy a linked local file next to the page, or say why it is not copied."""
+        source = Path(os.path.normpath(source_dir / target))
+        real = Path(os.path.realpath(source))
+        if not _inside(real, self.content_dir) or not _inside(source, self.content_dir):
+            self._found.append(
+                diagnostic(
+                    "VPC503",
+                    document.path,
+                    line,
+                    column,
+                    f"'{target}' lies outside the content folder and is not copied",
+                    "put linked files beside the page under content/, or in static/",
+                )
+            )
+            return
+        if not real.is_file():
+            if not source.exists():
+                self._found.append(
+                    diagnostic("VPC502", document.path, line, column, f"linked file '{target}' does not exist", "check the path, relative to this file")
+                )
+            return
+        url = posixpath.normpath(posixpath.join(page_dir, target))
+        if url.startswith("../") or url == "..":
+            self._found.append(
+                diagnostic("VPC503", document.path, line, column, f"'{target}' would be copied outside the site and is not copied", None)
+            )
+            return
+        self.assets.setdefault(url, Asset(real, url))
+
+    def _prepare(self) -> None:
+        site = self.checked.site
+        target = self.config.fit.target
+        #: Output URL of every content file, for links between pages.
+        self.urls = {
+            **{d.relative: canvas_url(i) for i, d in site.value_maps.items()},
+            **{d.relative: segment_url(i) for i, d in site.segments.items()},
+            **{d.relative: page_url(d.relative) for d in site.pages},
+        }
+        for map_id, document in sorted(site.value_maps.items()):
+            value_map = document.model
+            assert isinstance(value_map, ValueMap)
+            segment_document = site.segments.get(value_map.segment)
+            if segment_document is None:
+                continue
+            url = canvas_url(map_id)
+            view = canvas_view(
+                document,
+                segment_document,
+                self.checked.fits.get(map_id),
+                target,
+                self._markdown_for(document, url),
+                self._markdown_for(segment_document, url),
+                self._body(document, url),
+            )
+            self.canvases[map_id] = view
+        for segment_id, document in sorted(site.segments.items()):
+            url = segment_url(segment_id)
+            targeting = tuple(c for c in self.canvases.values() if c.segment_id == segment_id)
+            self.segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), targeting)
+        for document in site.pages:
+            url = page_url(document.relative)
+            body = self._body(document, url)
+            if url == "index.html":
+                self.home = body
+                self.home_title = document.model.title
+            else:
+                self.pages.append((document, url, body))
+        self.pages.sort(key=lambda entry: entry[1])
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._found)
+
+    # --- pages ------------------------------------------------------------------------
+
+    def site_info(self) -> SiteInfo:
+        nav = [NavLink("Canvases", "index.html"), NavLink("Fit summary", "fit/index.html")]
+        nav += [NavLink(document.model.title, url) for document, url, _ in self.pages]
+        return SiteInfo(
+            title=self.config.title,
+            base_url=self.config.base_url,
+            pdf=self.config.pdf.enabled,
+            nav=tuple(nav),
+            stylesheets=("static/style.css",),
+            scripts=("static/canvas.js",),
+        )
+
+    def _canonical(self, url: str) -> str | None:
+        base = self.config.base_url
+        if not base:
+            return None
+        pretty = url.removesuffix("index.html")
+        return base.rstrip("/") + "/" + pretty
+
+    def page_jobs(self) -> list[PageJob]:
+        canvases = list(self.canvases.values())
+        segments = list(self.segments.values())
+        jobs = [
+            PageJob(
+                "index.html",
+                "index.html",
+                PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
+                {"canvases": canvases, "segments": segments, "intro": self.home},
+            ),
+            PageJob(
+                "fit/index.html",
+                "fit.html",
+                PageInfo("Fit summary", "fit/index.html", "fit", canonical=self._canonical("fit/index.html")),
+                {"canvases": canvases, "segments": segments, "chart": fit_chart(canvases, self.config.fit.target)},
+            ),
+            PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), {}),
+        ]
+        for view in canvases:
+            url = canvas_url(view.id)
+            jobs.append(PageJob(url, "canvas.html", PageInfo(view.title, url, "canvas", view.summary, self._canonical(url)), {"canvas": view}))
+        for view in segments:
+            url = segment_url(view.id)
+            jobs.append(PageJob(url, "segment.html", PageInfo(view.title, url, "segment", view.summary, self._canonical(url)), {"segment": view}))
+        for document, url, body in self.pages:
+            info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
+            jobs.append(PageJob(url, "page.html", info, {"content": body}))
+        return jobs
+
+    def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None) -> int:
+        from ..output import write_file
+        from .parallel import render_all
+
+        page_jobs = self.page_jobs()
+        env = make_environment(self.root, self.theme)
+        info = self.site_info()
+        render_all(env, info, page_jobs, staging, workers=jobs, progress=progress)
+        for source, relative in self.static:
+            write_file(staging, f"static/{relative}", source.read_bytes())
+        for url, asset in sorted(self.assets.items()):
+            write_file(staging, url, asset.source.read_bytes())
+        data = site_data(self.config, self.checked, self.canvases)
+        write_file(staging, "data/site.json", (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8"))
+        if self.config.base_url:
+            write_file(staging, "sitemap.xml", sitemap(self.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"))
+        return len(page_jobs)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path = Path(os.path.abspath(path))
+    return path == folder or folder in path.parents
+
+
+def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """Files of a static folder as (real source, relative path), and the symlinks skipped
+    because they lead outside the site (or the built-in themes)."""
+    files: list[tuple[Path, str]] = []
+    skipped: list[Path] = []
+    if not source.is_dir():
+        return files, skipped
+    allowed = (site_root.resolve(), Path(__file__).resolve().parent.parent)
+    for folder, dirs, names in os.walk(source, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(folder)
+        for name in [*dirs]:
+            if (here / name).is_symlink():
+                skipped.append(here / name)  # os.walk would not enter it; say so
+        for name in sorted(names):
+            path = here / name
+            if name.startswith("."):
+                continue
+            real = Path(os.path.realpath(path))
+            if path.is_symlink() and not any(_inside(real, base) for base in allowed):
+                skipped.append(path)
+                continue
+            if real.is_file():
+                files.append((real, path.relative_to(source).as_posix()))
+    return files, skipped
+
+
+def sitemap(base_url: str, urls: list[str]) -> str:
+    from xml.sax.saxutils import escape
+
+    base = base_url.rstrip("/") + "/"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in sorted(urls):
+        lines.append(f"  <url><loc>{escape(base + url.removesuffix('index.html'))}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,369 @@
+"""Model + fit → the prepared values templates show. Templates hold markup only: every
+label, number, ranking, cross-reference and URL is computed here, once, in Python.
+
+Pure functions; the same views feed the HTML pages and the PDF handouts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markupsafe import Markup
+
+from ..fit import Fit, Score, percent
+from ..model import Document, Gain, Item, Job, Pain, SCALES, Segment, Site, ValueMap, ranked, scale_word
+
+#: Reference letters, as printed on handouts ("R2 → P1, P3").
+PREFIX = {"jobs": "J", "pains": "P", "gains": "G", "products": "PS", "relievers": "R", "creators": "C"}
+SECTION_TITLES = {
+    "jobs": "Customer jobs",
+    "pains": "Pains",
+    "gains": "Gains",
+    "products": "Products & services",
+    "relievers": "Pain relievers",
+    "creators": "Gain creators",
+}
+_SCALE_OF = {"jobs": "importance", "pains": "severity", "gains": "relevance"}
+BAND_LABELS = {"below": "below target", "within": "within target", "above": "above target", None: "no score"}
+#: How an item's links read: "R1 relieves P1, P3"; "P1 relieved by R1".
+LINK_LABELS = {
+    "products": "helps with",
+    "relievers": "relieves",
+    "creators": "creates",
+    "jobs": "helped by",
+    "pains": "relieved by",
+    "gains": "created by",
+}
+CUSTOMER_SECTIONS = ("jobs", "pains", "gains")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference to an item on the other side of the canvas."""
+
+    ref: str
+    dom_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    ref: str  # "P1"
+    dom_id: str  # "vpc-pains-lack-of-time"
+    id: str
+    section: str
+    text: str
+    kind: str
+    status: str
+    #: Weight 1–5 and its word ("5 · extreme"); None for value-map items.
+    weight: int | None
+    weight_word: str | None
+    scale: str | None
+    #: Value map items: what they address. Customer items: what addresses them.
+    links: tuple[Link, ...]
+    #: Relievers and creators: the products that deliver them.
+    by: tuple[Link, ...]
+    #: Customer items: addressed by the value map? Value map items: False when orphaned.
+    linked: bool
+    evidence: tuple[Markup, ...]
+    note: Markup | None
+
+    @property
+    def link_refs(self) -> str:
+        """Space-separated DOM ids of linked items, for the highlight script."""
+        return " ".join(link.dom_id for link in (*self.links, *self.by))
+
+    @property
+    def side(self) -> str:
+        """"profile" for jobs, pains and gains; "map" for the value map's items."""
+        return "profile" if self.section in CUSTOMER_SECTIONS else "map"
+
+    @property
+    def links_label(self) -> str:
+        """The verb before the item's links ("relieves", "relieved by")."""
+        return LINK_LABELS[self.section]
+
+    @property
+    def flag(self) -> str | None:
+        """The text label of an unlinked item: a customer item nothing addresses, or an
+        orphan of the value map. None when linked."""
+        if self.linked:
+            return None
+        return "not addressed" if self.side == "profile" else "orphan"
+
+    @property
+    def details_id(self) -> str:
+        """DOM id of the item's evidence and note, shown below the canvas."""
+        return f"{self.dom_id}-details"
+
+    @property
+    def details_label(self) -> str | None:
+        """What the item's details hold ("evidence", "note", "evidence & note"), or None."""
+        parts = [name for name, present in (("evidence", self.evidence), ("note", self.note)) if present]
+        return " & ".join(parts) or None
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    label: str
+    text: str  # "83 %" or "—"
+    percent: float | None  # 0–100 for bar widths
+    addressed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FitView:
+    rows: tuple[ScoreView, ...]  # jobs, pains, gains
+    overall: ScoreView
+    verified: ScoreView
+    band: str | None
+    band_label: str
+    target_low: float  # 0–100
+    target_high: float
+    target_text: str  # "50 %–70 %"
+
+    @property
+    def target_width(self) -> float:
+        """Width of the target band on a 0–100 axis, for the bars' shading."""
+        return round(self.target_high - self.target_low, 1)
+
+
+@dataclass(frozen=True)
+class CanvasView:
+    id: str
+    title: str
+    summary: str
+    segment_id: str
+    segment_title: str
+    products: tuple[ItemView, ...]
+    relievers: tuple[ItemView, ...]
+    creators: tuple[ItemView, ...]
+    jobs: tuple[ItemView, ...]
+    pains: tuple[ItemView, ...]
+    gains: tuple[ItemView, ...]
+    fit: FitView
+    notes: Markup
+    #: Unaddressed customer items of weight ≥ 4 and orphan value-map items, for summaries.
+    unaddressed_pains: tuple[ItemView, ...]
+    unaddressed_gains: tuple[ItemView, ...]
+    orphans: tuple[ItemView, ...]
+    source_path: str
+
+    @property
+    def sections(self) -> dict[str, tuple[ItemView, ...]]:
+        return {
+            "products": self.products,
+            "relievers": self.relievers,
+            "creators": self.creators,
+            "jobs": self.jobs,
+            "pains": self.pains,
+            "gains": self.gains,
+        }
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: str
+    title: str
+    summary: str
+    jobs: tuple[ItemView, ...]
+    pains: tuple[ItemView, ...]
+    gains: tuple[ItemView, ...]
+    notes: Markup
+    #: The value maps that target this segment, best fit first.
+    canvases: tuple["CanvasView", ...] = field(default=())
+
+
+#: Renders Markdown for one document: (text, kind, key path) → HTML. Kind is "block" or
+#: "inline"; the key path lets the renderer report the right line.
+MarkdownFn = Callable[[str, str, tuple], Markup]
+
+
+def _dom_id(section: str, item_id: str) -> str:
+    return f"vpc-{section}-{item_id}"
+
+
+def _score_view(label: str, score: Score) -> ScoreView:
+    value = score.value
+    return ScoreView(label, percent(value), None if value is None else round(value * 100, 1), score.addressed, score.total)
+
+
+def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
+    empty = Score(0, 0)
+    jobs, pains, gains = (result.jobs, result.pains, result.gains) if result else (empty, empty, empty)
+    overall = result.overall if result else empty
+    verified = result.verified if result else empty
+    band = result.band if result else None
+    return FitView(
+        rows=(_score_view("Jobs", jobs), _score_view("Pains", pains), _score_view("Gains", gains)),
+        overall=_score_view("Fit", overall),
+        verified=_score_view("Verified fit", verified),
+        band=band,
+        band_label=BAND_LABELS[band],
+        target_low=round(target[0] * 100, 1),
+        target_high=round(target[1] * 100, 1),
+        target_text=f"{percent(target[0])}–{percent(target[1])}",
+    )
+
+
+def _item_view(
+    section: str,
+    index: int,
+    item: Item,
+    ref: str,
+    links: tuple[Link, ...],
+    by: tuple[Link, ...],
+    linked: bool,
+    markdown: MarkdownFn,
+    position_of: tuple,
+) -> ItemView:
+    scale = _SCALE_OF.get(section)
+    weight = getattr(item, scale) if scale else None
+    return ItemView(
+        ref=ref,
+        dom_id=_dom_id(section, item.id),
+        id=item.id,
+        section=section,
+        text=item.text,
+        kind=getattr(item, "kind", ""),
+        status=item.status,
+        weight=weight,
+        weight_word=scale_word(scale, weight) if scale and weight else None,
+        scale=scale,
+        links=links,
+        by=by,
+        linked=linked,
+        evidence=tuple(markdown(entry, "inline", position_of + ("evidence", n)) for n, entry in enumerate(item.evidence)),
+        note=markdown(item.note, "block", position_of + ("note",)) if item.note else None,
+    )
+
+
+def _customer_views(segment: Segment, markdown: MarkdownFn, addressed_by: dict[str, list[Link]] | None = None):
+    """Ranked jobs, pains and gains with their reference numbers."""
+    views: dict[str, tuple[ItemView, ...]] = {}
+    for section in ("jobs", "pains", "gains"):
+        items: list[Job | Pain | Gain] = getattr(segment, section)
+        order = ranked(list(enumerate(items)), key=lambda pair: pair[1].weight)
+        views[section] = tuple(
+            _item_view(
+                section,
+                index,
+                item,
+                f"{PREFIX[section]}{rank}",
+                tuple(addressed_by.get(_dom_id(section, item.id), ())) if addressed_by is not None else (),
+                (),
+                bool(addressed_by.get(_dom_id(section, item.id))) if addressed_by is not None else True,
+                markdown,
+                (section, index),
+            )
+            for rank, (index, item) in enumerate(order, start=1)
+        )
+    return views
+
+
+def canvas_view(
+    document: Document,
+    segment_document: Document,
+    result: Fit | None,
+    target: tuple[float, float],
+    markdown: MarkdownFn,
+    segment_markdown: MarkdownFn,
+    notes: Markup,
+) -> CanvasView:
+    value_map = document.model
+    segment = segment_document.model
+    assert isinstance(value_map, ValueMap) and isinstance(segment, Segment)
+    # Reference numbers of the customer side come from its ranking.
+    customer_plain = _customer_views(segment, segment_markdown, None)
+    customer_ref = {view.dom_id: Link(view.ref, view.dom_id, view.text) for views in customer_plain.values() for view in views}
+    product_refs = {
+        product.id: Link(f"PS{n}", _dom_id("products", product.id), product.text)
+        for n, product in enumerate(value_map.products, start=1)
+    }
+    addressed_by: dict[str, list[Link]] = {}
+    offer: dict[str, list[ItemView]] = {"products": [], "relievers": [], "creators": []}
+    targets = {"products": ("jobs", "jobs"), "relievers": ("relieves", "pains"), "creators": ("creates", "gains")}
+    for section, (key, into) in targets.items():
+        for n, item in enumerate(getattr(value_map, section), start=1):
+            ref = f"{PREFIX[section]}{n}"
+            me = Link(ref, _dom_id(section, item.id), item.text)
+            links = []
+            for target_id in getattr(item, key):
+                link = customer_ref.get(_dom_id(into, target_id))
+                if link is not None:
+                    links.append(link)
+                    addressed_by.setdefault(link.dom_id, []).append(me)
+            by = tuple(product_refs[p] for p in getattr(item, "by", []) if p in product_refs)
+            delivering = section == "products" and any(
+                item.id in other.by for other in (*value_map.relievers, *value_map.creators)
+            )
+            offer[section].append(
+                _item_view(
+                    section,
+                    n - 1,
+                    item,
+                    ref,
+                    tuple(sorted(links, key=lambda link: _ref_order(link.ref))),
+                    by,
+                    bool(links) or delivering,
+                    markdown,
+                    (section, n - 1),
+                )
+            )
+    customer = _customer_views(segment, segment_markdown, addressed_by)
+    unaddressed_pains = tuple(v for v in customer["pains"] if not v.linked and (v.weight or 0) >= 4)
+    unaddressed_gains = tuple(v for v in customer["gains"] if not v.linked and (v.weight or 0) >= 4)
+    orphans = tuple(v for section in offer.values() for v in section if not v.linked)
+    return CanvasView(
+        id=value_map.id,
+        title=value_map.title,
+        summary=value_map.summary,
+        segment_id=segment.id,
+        segment_title=segment.title,
+        products=tuple(offer["products"]),
+        relievers=tuple(offer["relievers"]),
+        creators=tuple(offer["creators"]),
+        jobs=customer["jobs"],
+        pains=customer["pains"],
+        gains=customer["gains"],
+        fit=fit_view(result, target),
+        notes=notes,
+        unaddressed_pains=unaddressed_pains,
+        unaddressed_gains=unaddressed_gains,
+        orphans=orphans,
+        source_path=document.path,
+    )
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    letters = ref.rstrip("0123456789")
+    return (letters, int(ref[len(letters) :]))
+
+
+def segment_view(document: Document, markdown: MarkdownFn, notes: Markup, canvases: tuple[CanvasView, ...]) -> SegmentView:
+    segment = document.model
+    assert isinstance(segment, Segment)
+    customer = _customer_views(segment, markdown, None)
+    best_first = tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
+    return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best_first)
+
+
+__all__ = [
+    "BAND_LABELS",
+    "LINK_LABELS",
+    "PREFIX",
+    "SCALES",
+    "SECTION_TITLES",
+    "CanvasView",
+    "FitView",
+    "ItemView",
+    "Link",
+    "ScoreView",
+    "SegmentView",
+    "canvas_view",
+    "fit_view",
+    "segment_view",
+    "Site",
+]

@@ -1,0 +1,321 @@
+"""Front matter values → validated model objects, with every problem pinned to its place;
+and the JSON Schema editors use to validate front matter while typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, diagnostic
+from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, slug
+from .source import FrontMatter, SourceFile
+
+_SINGULAR = {
+    "jobs": "job",
+    "pains": "pain",
+    "gains": "gain",
+    "products": "product",
+    "relievers": "reliever",
+    "creators": "creator",
+}
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def did_you_mean(word: str, choices: Any) -> str | None:
+    """The closest choice, if one is close enough to be a likely typo."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def default_type(relative: str) -> str:
+    """DESIGN §2: the top folder under content/ decides when front matter does not."""
+    top = relative.split("/", 1)[0] if "/" in relative else ""
+    return {"segments": "segment", "value-maps": "value-map"}.get(top, "page")
+
+
+def parse_document(
+    source: SourceFile, relative: str, stem: str, digest: str = ""
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Validate one file's front matter as the document type its folder or `type` names.
+
+    `relative` is the path under content/ (it decides the default type); `stem` is the file
+    name without `.md` (the default id).
+    """
+    fm = source.front_matter
+    values = dict(fm.values)
+    kind = values.get("type", default_type(relative))
+    if not isinstance(kind, str) or kind not in DOCUMENT_TYPES:
+        line, column = fm.position(("type",))
+        guess = did_you_mean(str(kind), DOCUMENT_TYPES)
+        return None, [
+            diagnostic(
+                "VPC105",
+                source.path,
+                line,
+                column,
+                f"type '{kind}' is not a document type",
+                (f"did you mean '{guess}'? " if guess else "") + "valid types: " + ", ".join(DOCUMENT_TYPES),
+            )
+        ]
+    id_from_file = "id" not in values
+    values.setdefault("id", stem)
+    values.setdefault("type", kind)
+    try:
+        model = DOCUMENT_TYPES[kind].model_validate(values)
+    except ValidationError as exc:
+        found = [
+            _describe(error, source, kind, id_from_file)
+            for error in exc.errors(include_url=False)
+            # an empty slug is reported once, by duplicate_items, at the item's text
+            if not (error["type"] == "vpc_id" and error.get("input") == "")
+        ]
+        return None, found + duplicate_items(source, kind)
+    document = Document(model, source.path, source.body, source.body_line, fm, digest, relative)  # type: ignore[arg-type]
+    return document, duplicate_items(source, kind)
+
+
+def duplicate_items(source: SourceFile, kind: str) -> list[Diagnostic]:
+    """Ids are unique across all sections of a document, so a reference names one item.
+
+    Works on the raw values, so duplicates are reported even when other keys are invalid.
+    """
+    fm = source.front_matter
+    found: list[Diagnostic] = []
+    first: dict[str, tuple[str, int]] = {}
+    for section in SECTIONS[kind]:
+        items = fm.values.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, str):
+                item = {"text": item}
+            if not isinstance(item, dict):
+                continue
+            text = item.get("text")
+            item_id = item.get("id", slug(text) if isinstance(text, str) else None)
+            if not isinstance(item_id, str):
+                continue
+            where = (section, index, "id") if "id" in item else (section, index, "text")
+            line, column = fm.position(where)
+            if not item_id:
+                found.append(
+                    diagnostic(
+                        "VPC109",
+                        source.path,
+                        line,
+                        column,
+                        f"{_SINGULAR[section]} text '{text}' gives an empty id",
+                        "add an 'id:' made of letters, digits and '-'",
+                    )
+                )
+                continue
+            if item_id in first:
+                other_section, other_line = first[item_id]
+                found.append(
+                    diagnostic(
+                        "VPC107",
+                        source.path,
+                        line,
+                        column,
+                        f"duplicate id '{item_id}': {_SINGULAR[other_section]} on line {other_line} has it too",
+                        "give one of them a different 'id:'",
+                    )
+                )
+            else:
+                first[item_id] = (section, line)
+    return found
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_from_file: bool) -> Diagnostic:
+    """One pydantic error → one diagnostic with a code, the value's place and a hint."""
+    fm: FrontMatter = source.front_matter
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    label = _label(loc)
+    owner = _label(loc[:-1])
+    line, column = fm.position(loc)
+
+    def make(code: str, message: str, hint: str | None = None, where: tuple[int, int] | None = None) -> Diagnostic:
+        at = where or (line, column)
+        return diagnostic(code, source.path, at[0], at[1], message, hint)
+
+    if kind == "missing":
+        key = loc[-1]
+        return make("VPC101", f"missing required key '{key}'" + (f" in {owner}" if owner else ""), _missing_hint(str(key)), fm.position(loc[:-1]))
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        model = _model_at(loc[:-1], document_type)
+        valid = [name for name in model.model_fields if name != "type" or not loc[:-1]] if model else []
+        guess = did_you_mean(key, valid)
+        hint = (f"did you mean '{guess}'? " if guess else "") + ("valid keys: " + ", ".join(valid) if valid else "")
+        return make("VPC102", f"unknown key '{key}'" + (f" in {owner}" if owner else ""), hint or None, fm.position(loc, key=True))
+    if kind == "vpc_id":
+        if loc == ("id",) and id_from_file:
+            stem = str(value)
+            return make(
+                "VPC109",
+                f"file name '{stem}' is not a valid id",
+                f"rename the file to '{slug(stem) or 'name'}.md' or add 'id: {slug(stem) or 'name'}' to the front matter",
+                (1, 1),
+            )
+        return make("VPC109", f"{label}: '{value}' is not a valid id", "ids start with a letter or digit and use letters, digits, '-' and '_'")
+    if kind == "scale_word":
+        words = ctx.get("expected", "")
+        guess = did_you_mean(str(value).lower(), words.split(", "))
+        return make(
+            "VPC105",
+            f"{label}: '{value}' is not a word of the {ctx.get('scale', 'rank')} scale",
+            (f"did you mean '{guess}'? " if guess else "") + f"use 1–5 or one of: {words}",
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        scale = str(loc[-1])
+        words = ", ".join(SCALES.get(scale, ()))
+        return make("VPC104", f"{label}: {value} is out of range 1–5", f"use 1–5" + (f" or one of: {words}" if words else ""))
+    if kind == "literal_error":
+        expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        if isinstance(value, str):
+            guess = did_you_mean(value, expected)
+            return make(
+                "VPC105",
+                f"{label}: '{value}' is not one of the allowed words",
+                (f"did you mean '{guess}'? " if guess else "") + "valid: " + ", ".join(expected),
+            )
+        return make("VPC103", f"{label}: expected one of {', '.join(expected)}, got {_type_name(value)}", None)
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        if kind == "model_type" and loc and isinstance(loc[-1], int):
+            expected = "text or a mapping with 'text:'"
+        spelling = fm.spellings.get(loc)
+        if expected.startswith("text") and spelling is not None and value is not None:
+            return make(
+                "VPC106",
+                f"{label}: '{spelling}' was read as {_type_name(value)}, not text",
+                f'quote it: "{spelling}"',
+            )
+        if value is None:
+            return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
+        return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
+    return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
+
+
+def _missing_hint(key: str) -> str | None:
+    return {
+        "title": "add 'title: ...' to the front matter",
+        "text": "give the item a 'text:' (or write the item as a plain string)",
+        "segment": "name the segment this value map targets: 'segment: <segment id>'",
+    }.get(key)
+
+
+def _type_hint(kind: str, value: Any) -> str | None:
+    if kind == "list_type" and isinstance(value, str):
+        return f"write a list: [{value}]"
+    if kind == "int_type" and isinstance(value, str):
+        return "write a number without quotes"
+    if kind == "bool_type":
+        return "write true or false without quotes"
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _model_at(loc: tuple[Any, ...], document_type: str) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc` (for did-you-mean on keys)."""
+    model: Any = DOCUMENT_TYPES[document_type]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        args = getattr(field.annotation, "__args__", ())
+        model = next((arg for arg in args if isinstance(arg, type) and issubclass(arg, BaseModel)), None)
+        if model is None:
+            return None
+    return model
+
+
+# --- JSON Schema ------------------------------------------------------------------
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one document type's front matter, as editors should see it:
+    items may be plain strings, scales accept words, and `id` and `type` are optional."""
+    model = {"segment": Segment, "value-map": ValueMap, "page": Page}[kind]
+    schema = model.model_json_schema()
+    schema = json.loads(json.dumps(schema))  # a private copy to edit
+    _loosen(schema)
+    for definition in schema.get("$defs", {}).values():
+        _loosen(definition)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"vpcsite {kind} front matter"
+    return schema
+
+
+def _loosen(schema: dict[str, Any]) -> None:
+    properties = schema.get("properties", {})
+    if "required" in schema:
+        schema["required"] = [key for key in schema["required"] if key not in ("id", "type")]
+    for name, prop in properties.items():
+        if name in SCALES:
+            words = list(SCALES[name])
+            properties[name] = {
+                "anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"enum": words}],
+                "default": 3,
+                "title": prop.get("title", name.title()),
+                "description": f"1–5 or one of: {', '.join(words)}",
+            }
+        elif name in _SINGULAR and prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+            prop["items"] = {"anyOf": [{"type": "string"}, prop["items"]]}
+        elif name == "id":
+            prop.pop("default", None)
+            prop["description"] = "letters, digits, '-' and '_'; defaults to the slug of the text or the file name"
+
+
+def site_schema() -> dict[str, Any]:
+    """The JSON Schema of site.toml (editors with a TOML language server can use it)."""
+    from .config import SiteConfig
+
+    schema = json.loads(json.dumps(SiteConfig.model_json_schema()))
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vpcsite site.toml"
+    return schema

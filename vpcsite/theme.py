@@ -1,0 +1,81 @@
+"""Themes and template lookup: the site's `templates/` > the theme's `templates/` > the
+built-in templates; a theme is a folder with `theme.toml`, `static/` and optional
+`templates/`, found in the site's `themes/` first, then among the built-in ones.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+BUILTIN_TEMPLATES = PACKAGE / "templates"
+BUILTIN_THEMES = PACKAGE / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folder: Path
+    description: str = ""
+    #: A theme may build on another (the print theme reuses default's templates).
+    extends: str | None = None
+
+    @property
+    def templates(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.folder / "static"
+
+
+class ThemeError(Exception):
+    """The configured theme cannot be found or read: a configuration error."""
+
+
+def available_themes(site_root: Path) -> list[str]:
+    names = set()
+    for base in (site_root / "themes", BUILTIN_THEMES):
+        if base.is_dir():
+            names.update(p.name for p in base.iterdir() if (p / "theme.toml").is_file())
+    return sorted(names)
+
+
+def find_theme(name: str, site_root: Path) -> Theme:
+    for base in (site_root / "themes", BUILTIN_THEMES):
+        folder = base / name
+        manifest = folder / "theme.toml"
+        if manifest.is_file():
+            try:
+                data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ThemeError(f"{manifest}: {exc}") from None
+            extends = data.get("extends")
+            return Theme(name, folder, str(data.get("description", "")), extends if isinstance(extends, str) else None)
+    raise ThemeError(f"theme '{name}' not found; available: {', '.join(available_themes(site_root))}")
+
+
+def theme_chain(theme: Theme, site_root: Path) -> list[Theme]:
+    """The theme and those it extends, nearest first (cycles stop at the first repeat)."""
+    chain = [theme]
+    while chain[-1].extends and all(t.name != chain[-1].extends for t in chain):
+        chain.append(find_theme(chain[-1].extends, site_root))
+    return chain
+
+
+def template_folders(site_root: Path, theme: Theme) -> list[Path]:
+    """Lookup order for templates, existing folders only."""
+    folders = [site_root / "templates", *(t.templates for t in theme_chain(theme, site_root)), BUILTIN_TEMPLATES]
+    seen: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and folder.resolve() not in [s.resolve() for s in seen]:
+            seen.append(folder)
+    return seen
+
+
+def static_folders(site_root: Path, theme: Theme) -> list[Path]:
+    """Folders copied to the output's static/, later ones winning: built-in chain, then the site."""
+    chain = [t.static for t in reversed(theme_chain(theme, site_root))]
+    return [folder for folder in chain if folder.is_dir()]
