@@ -69,3 +69,8 @@ def test_unknown_code_in_ignore(tmp_path):
 def test_toml_syntax_error_has_line(tmp_path):
     _, found = load(tmp_path, 'title = "x"\ntheme = \n')
     assert found[0].code == "VPC401" and found[0].line == 2
+
+
+def test_error_codes_cannot_be_ignored(tmp_path):
+    _, found = load(tmp_path, '[check]\nignore = ["VPC201"]\n')
+    assert found[0].code == "VPC403" and "only warnings can be ignored" in found[0].message

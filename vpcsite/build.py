@@ -60,6 +60,15 @@ def paused_gc() -> Iterator[None]:
 def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
     config_file = root / CONFIG_FILE
     line = 1
+    if not config_file.is_file():
+        return diagnostic(
+            "VPC403",
+            display_path(root / content_dir, root),
+            1,
+            1,
+            f"content folder '{content_dir}' does not exist",
+            "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
+        )
     if config_file.is_file():
         lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
         line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("content_dir")), 1)
@@ -69,7 +78,7 @@ def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
         line,
         1,
         f"content folder '{content_dir}' does not exist",
-        "create it (vpcsite init writes a starter site) or set content_dir in site.toml",
+        "create it, or set content_dir in site.toml to the folder that holds your canvases",
     )
 
 

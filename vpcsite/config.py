@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .diagnostics import CODES, Diagnostic, diagnostic, display_path
+from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
 from .schema import _EXPECTED, _type_name, did_you_mean
 from .source import _Refused, normalise_text, parse_toml
 
@@ -61,6 +61,9 @@ class CheckConfig(_Section):
         for code in value:
             if code not in CODES:
                 raise ValueError(f"'{code}' is not a vpcsite diagnostic code")
+            if CODES[code][0] is not Severity.WARNING:
+                # Silencing an error would let a broken canvas build; only warnings go.
+                raise ValueError(f"'{code}' is an error; only warnings can be ignored")
         return value
 
 
@@ -116,6 +119,13 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] in _EXPECTED:
                 message = f"expected {_EXPECTED[error['type']]}, got {_type_name(error.get('input'))}"
+            elif error["type"] == "literal_error":
+                message = f"{error.get('input')!r} is not one of: {str((error.get('ctx') or {}).get('expected', '')).replace(' or ', ', ')}"
+            elif error["type"] in ("less_than_equal", "greater_than_equal"):
+                bound = (error.get("ctx") or {}).get("le", (error.get("ctx") or {}).get("ge"))
+                message = f"{error.get('input')} is {'above' if error['type'] == 'less_than_equal' else 'below'} {bound}"
+            elif error["type"] in ("tuple_type", "too_short", "too_long"):
+                message = "expected two numbers, low first"
             found.append(diagnostic("VPC403", shown, line, column, f"'{key or 'site.toml'}': {message}", _config_hint(loc)))
         return None, found
 

@@ -19,6 +19,8 @@ _REFERENCES = {
     ("products", "jobs"): ("jobs", "job", "VPC203"),
 }
 _SINGULAR = {"jobs": "job", "pains": "pain", "gains": "gain"}
+#: How each reference reads in a message: "reliever 'r' relieves 'p'", "product 'a' serves job 'j'".
+_VERB = {"relieves": "relieves", "creates": "creates", "jobs": "serves job"}
 _OWNER = {"relievers": "reliever", "creators": "creator", "products": "product"}
 
 
@@ -114,7 +116,7 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                             document.path,
                             line,
                             column,
-                            f"{owner} {key} '{ref}', which is a {_SINGULAR[other]} of segment '{segment.id}', not a {noun}",
+                            f"{owner} {_VERB[key]} '{ref}', which is a {_SINGULAR[other]} of segment '{segment.id}', not a {noun}",
                             f"a {_SINGULAR[other]} belongs in {right}",
                         )
                     )
@@ -133,7 +135,7 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                         document.path,
                         line,
                         column,
-                        f"{owner} {key} '{ref}', which is not a {noun} of segment '{segment.id}'",
+                        f"{owner} {_VERB[key]} '{ref}', which is not a {noun} of segment '{segment.id}'",
                         hint,
                     )
                 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -110,16 +111,12 @@ def duplicate_items(source: SourceFile, kind: str) -> list[Diagnostic]:
             where = (section, index, "id") if "id" in item else (section, index, "text")
             line, column = fm.position(where)
             if not item_id:
-                found.append(
-                    diagnostic(
-                        "VPC109",
-                        source.path,
-                        line,
-                        column,
-                        f"{_SINGULAR[section]} text '{text}' gives an empty id",
-                        "add an 'id:' made of letters, digits and '-'",
-                    )
+                message = (
+                    f"{_SINGULAR[section]} {_label((section, index, 'id'))} is empty"
+                    if "id" in item
+                    else f"{_SINGULAR[section]} text '{text}' gives an empty id"
                 )
+                found.append(diagnostic("VPC109", source.path, line, column, message, "add an 'id:' made of letters, digits and '-'"))
                 continue
             if item_id in first:
                 other_section, other_line = first[item_id]
@@ -185,6 +182,8 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         return make("VPC109", f"{label}: '{value}' is not a valid id", "ids start with a letter or digit and use letters, digits, '-' and '_'")
     if kind == "scale_word":
         words = ctx.get("expected", "")
+        if str(value).strip().isdigit():
+            return make("VPC103", f"{label}: '{value}' is quoted text, not a number", f"write {str(value).strip()} without quotes")
         guess = did_you_mean(str(value).lower(), words.split(", "))
         return make(
             "VPC105",
@@ -218,6 +217,8 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
             )
         if value is None:
             return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
+        if kind == "int_type" and str(loc[-1]) in SCALES:
+            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(SCALES[str(loc[-1])]))
         return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
     return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
 
@@ -232,7 +233,8 @@ def _missing_hint(key: str) -> str | None:
 
 def _type_hint(kind: str, value: Any) -> str | None:
     if kind == "list_type" and isinstance(value, str):
-        return f"write a list: [{value}]"
+        plain = re.fullmatch(r"[\w-]+", value) is not None
+        return f"write a list: [{value if plain else json.dumps(value, ensure_ascii=False)}]"
     if kind == "int_type" and isinstance(value, str):
         return "write a number without quotes"
     if kind == "bool_type":

@@ -403,7 +403,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
         else:  # "(at end of document)": the problem is on the last line
             last = text.rsplit("\n", 1)[-1]
             line, column = text.count("\n") + 1, len(last) + 1
-        message = _TOML_ERROR_AT.sub("", str(exc)).replace("(at end of document)", "at the end of the front matter").strip()
+        message = _TOML_ERROR_AT.sub("", str(exc)).replace("(at end of document)", "at the end").strip()
         raise _Refused("VPC005", f"TOML syntax error: {message}", (line + first_line - 1, column)) from None
     except RecursionError:
         # tomllib recurses once per nested array or inline table.
