@@ -65,21 +65,72 @@ def check(root: Path) -> int:
     return len(result.diagnostics)
 
 
+_FLOOR_TEMPLATE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
+<body><h1>{{ title }}</h1>{{ body }}</body></html>
+"""
+
+
+def html_floor(root: Path, out: Path) -> int:
+    """The least an SSG does for these files: parse, render Markdown, one template, write."""
+    import frontmatter
+    import jinja2
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    md = MarkdownIt("commonmark")
+    template = jinja2.Environment(autoescape=True).from_string(_FLOOR_TEMPLATE)
+    count = 0
+    for path in sorted((root / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        post = frontmatter.loads(text, handler=frontmatter.TOMLHandler()) if text.startswith("+++") else frontmatter.loads(text)
+        html = template.render(title=post.metadata.get("title", ""), body=Markup(md.render(post.content)))
+        target = out / path.relative_to(root / "content").with_suffix("") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        count += 1
+    return count
+
+
+def html_build(root: Path, jobs: int) -> int:
+    from vpcsite.build import BuildOptions, build_site
+
+    result = build_site(root, BuildOptions(pdf=False, jobs=jobs, output=Path("public")))
+    assert result.written, result.diagnostics[:3]
+    return result.pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="sizes for check")
+    parser.add_argument("--html-sizes", type=int, nargs="*", default=[1000], help="sizes for the HTML build")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     generate = _gen_site()
-    print(f"{'N':>6} {'parse-only s':>13} {'check s':>9} {'check/parse':>12}")
     with tempfile.TemporaryDirectory() as tmp:
+        print("check: validation and fit against parsing alone")
+        print(f"{'N':>6} {'parse-only s':>13} {'check s':>9} {'check/parse':>12}")
         for n in args.sizes:
             root = Path(tmp) / f"site-{n}"
             generate(n, root, seed=1)
             floor = median_seconds(lambda: parse_only(root), args.repeat)
             full = median_seconds(lambda: check(root), args.repeat)
             print(f"{n:>6} {floor:>13.3f} {full:>9.3f} {full / floor:>11.2f}x")
-    print("medians of", args.repeat, "runs after one warm-up; target: check/parse ≤ 1.50x")
+        print("  target: check/parse ≤ 1.50x")
+        if args.html_sizes:
+            print("HTML build (--no-pdf) against a floor: parse + Markdown + one minimal template + write")
+            print(f"{'N':>6} {'floor s':>9} {'jobs=1 s':>9} {'ratio':>7} {'jobs=2 s':>9} {'ratio':>7}")
+        for n in args.html_sizes:
+            root = Path(tmp) / f"site-{n}"
+            if not root.exists():
+                generate(n, root, seed=1)
+            out = Path(tmp) / f"floor-{n}"
+            floor = median_seconds(lambda: html_floor(root, out), args.repeat)
+            serial = median_seconds(lambda: html_build(root, 1), args.repeat)
+            parallel = median_seconds(lambda: html_build(root, 2), args.repeat)
+            print(f"{n:>6} {floor:>9.3f} {serial:>9.3f} {serial / floor:>6.2f}x {parallel:>9.3f} {parallel / floor:>6.2f}x")
+        if args.html_sizes:
+            print("  target: whole HTML build ≤ 2.00x the floor")
+    print(f"medians of {args.repeat} runs after one warm-up, all in this one process")
 
 
 if __name__ == "__main__":

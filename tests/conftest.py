@@ -13,6 +13,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+def copy_example(site: Path) -> Path:
+    """A copy of the repository's example site at `site`, so building it writes nothing here."""
+    import shutil
+
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copytree(ROOT / "static", site / "static")
+    shutil.copy(ROOT / "site.toml", site / "site.toml")
+    return site
+
+
 def write_site(root: Path, files: dict[str, str]) -> Path:
     """Write `files` (path → text, dedented) under root and return root."""
     for relative, text in files.items():

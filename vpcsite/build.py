@@ -10,7 +10,10 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .theme import Theme
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import DocumentCache, load_content
@@ -145,6 +148,12 @@ def _check_content(root: Path, config: SiteConfig, drafts: bool, cache: Document
 # --- build ------------------------------------------------------------------------
 
 
+class _NotWritten(Exception):
+    def __init__(self, found: list[Diagnostic]):
+        super().__init__("not written")
+        self.found = found
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     output: Path | None = None
@@ -177,8 +186,7 @@ def build_site(
     Raises ConfigError (site.toml, theme) and OutputRefused (unsafe output folder) before
     anything is written; content errors return a result with `written = False`.
     """
-    from .output import guard_output, staged_output
-    from .render.site import SiteRenderer
+    from .output import guard_output
     from .theme import ThemeError, find_theme
 
     config, problems = load_config(root)
@@ -193,14 +201,39 @@ def build_site(
     output = root / (options.output if options.output is not None else Path(config.output_dir))
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = guard_output(output, root, protected, force=options.force)
+    with paused_gc():
+        return _build(root, config, theme, target, options, cache, progress)
+
+
+def _build(
+    root: Path,
+    config: SiteConfig,
+    theme: "Theme",
+    target: Path,
+    options: BuildOptions,
+    cache: DocumentCache | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> BuildResult:
+    from .output import staged_output
+    from .render.site import SiteRenderer
+
     checked = check_site(root, config, drafts=options.drafts, cache=cache)
     strict = options.strict or config.check.strict
-    renderer = SiteRenderer(root, config, theme, checked)
-    found = list(checked.diagnostics)
-    found.extend(renderer.diagnostics())
-    found = sort_diagnostics(d for d in found if d.code not in set(config.check.ignore))
-    if any(d.severity is Severity.ERROR or strict for d in found):
-        return BuildResult(checked, found, False, target, 0)
-    with staged_output(target) as staging:
-        pages = renderer.write(staging, jobs=options.jobs, progress=progress)
+    if checked.failed(strict):
+        return BuildResult(checked, checked.diagnostics, False, target, 0)
+    # PDF handouts are not written yet, so no page links to one.
+    renderer = SiteRenderer(root, config, theme, checked, pdf=False)
+    ignored = set(config.check.ignore)
+
+    def findings() -> list[Diagnostic]:
+        return sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
+    try:
+        with staged_output(target) as staging:
+            pages = renderer.write(staging, jobs=options.jobs, progress=progress)
+            found = findings()
+            if any(d.severity is Severity.ERROR or strict for d in found):
+                # Rendering found something (a dropped link under --strict): keep the old site.
+                raise _NotWritten(found)
+    except _NotWritten as refused:
+        return BuildResult(checked, refused.found, False, target, 0)
     return BuildResult(checked, found, True, target, pages)

@@ -62,45 +62,78 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
     return md
 
 
-#: Maps a link to another content page ("../segments/x.md#jobs") to the URL of that
-#: page's output, or None when no such page exists.
-PageLinks = Callable[[str], str | None]
+#: Maps a local link target ("../segments/x.md", "../static/logo.svg") to the URL of
+#: what it names in the output (another page, a static file), or None when it is a file
+#: to copy next to the page.
+LocalLinks = Callable[[str], str | None]
+
+
+#: Text that Markdown renders as itself: one line, a letter first, no character that
+#: could start markup. Most item notes and many evidence entries are such text.
+_PLAIN = re.compile(r"[^\W\d_][\w ,.;:?()'/%!-]*", re.UNICODE)
 
 
 class MarkdownRenderer:
     def __init__(self, unsafe_html: bool = False) -> None:
         self.unsafe_html = unsafe_html
         self._md = _parser(unsafe_html)
+        #: Results that depend on the text alone (no link, no diagnostic): a segment's
+        #: notes and evidence appear on every canvas that targets it.
+        self._memo: dict[tuple[bool, str], str] = {}
 
-    def render(self, text: str, path: str, first_line: int, pages: PageLinks | None = None) -> Rendered:
+    def render(self, text: str, path: str, first_line: int, local: LocalLinks | None = None) -> Rendered:
         """A whole Markdown document (a body, a note); `first_line` is its line in the file."""
-        env: dict[str, object] = {}
-        tokens = self._md.parse(text, env)
-        found, assets = self._police(tokens, path, first_line, None, pages)
-        html = self._md.renderer.render(tokens, self._md.options, env)
-        return Rendered(html, tuple(found), tuple(assets))
+        return self._render(text, path, first_line, None, local)
 
-    def render_inline(self, text: str, path: str, line: int, column: int, pages: PageLinks | None = None) -> Rendered:
+    def render_inline(self, text: str, path: str, line: int, column: int, local: LocalLinks | None = None) -> Rendered:
         """One line of Markdown (an evidence entry): no paragraphs, same link policy."""
+        return self._render(text, path, line, column, local)
+
+    def _render(self, text: str, path: str, line: int, column: int | None, local: LocalLinks | None) -> Rendered:
+        inline = column is not None
+        if _PLAIN.fullmatch(text):
+            return Rendered(text if inline else f"<p>{text}</p>\n")
+        key = (inline, text)
+        cached = self._memo.get(key)
+        if cached is not None:
+            return Rendered(cached)
         env: dict[str, object] = {}
-        tokens = self._md.parseInline(text, env)
-        found, assets = self._police(tokens, path, line, column, pages)
+        tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
+        found, assets, linked = self._police(tokens, text, path, line, column, local)
         html = self._md.renderer.render(tokens, self._md.options, env)
+        if not (found or assets or linked):
+            self._memo[key] = html
         return Rendered(html, tuple(found), tuple(assets))
 
     def _police(
-        self, tokens: Sequence[Token], path: str, first_line: int, column: int | None, pages: PageLinks | None
-    ) -> tuple[list[Diagnostic], list[tuple[str, int, int]]]:
+        self,
+        tokens: Sequence[Token],
+        text: str,
+        path: str,
+        first_line: int,
+        inline_column: int | None,
+        local: LocalLinks | None,
+    ) -> tuple[list[Diagnostic], list[tuple[str, int, int]], bool]:
+        """Apply the link policy to every link and image, pinning each to its line.
+        The flag says whether any link was local (so the HTML depends on the page)."""
         found: list[Diagnostic] = []
         assets: list[tuple[str, int, int]] = []
+        linked = False
+        lines = text.split("\n")
         for block in tokens:
-            line = first_line + (block.map[0] if block.map and column is None else 0)
+            row = block.map[0] if block.map and inline_column is None else 0
             for token in [block, *(block.children or [])]:
+                if token.type in ("softbreak", "hardbreak"):
+                    row += 1
+                    continue
                 attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
                 if attr is None:
                     continue
                 url = str(token.attrGet(attr) or "")
                 scheme = link_scheme(url)
+                target = local_target(url)
+                needle = f"{scheme}:" if scheme else (target or url)
+                line, column = _place(lines, row, needle, first_line, inline_column)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
                     token.attrSet(attr, "")
                     if token.type == "link_open":
@@ -111,24 +144,41 @@ class MarkdownRenderer:
                             "VPC501",
                             path,
                             line,
-                            column or 1,
+                            column,
                             f"{what} to a '{scheme}:' URL was dropped",
                             "links and images may use http, https, mailto or a relative path",
                         )
                     )
                     continue
-                target = local_target(url)
                 if target is None:
                     continue
-                if target.endswith(".md") and attr == "href" and pages is not None:
-                    page = pages(target)
-                    if page is not None:
-                        fragment = urlsplit(url).fragment
-                        token.attrSet("href", page + (f"#{fragment}" if fragment else ""))
-                        continue
+                linked = True
+                rewritten = local(target) if local is not None else None
+                if rewritten is not None:
+                    fragment = urlsplit(url).fragment
+                    token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
+                elif target.endswith(".md") and local is not None:
                     found.append(
-                        diagnostic("VPC502", path, line, column or 1, f"link to '{target}', which is not a page of this site", "check the path, relative to this file")
+                        diagnostic(
+                            "VPC502",
+                            path,
+                            line,
+                            column,
+                            f"link to '{target}', which is not a page of this site",
+                            "check the path, relative to this file (drafts are left out without --drafts)",
+                        )
                     )
-                    continue
-                assets.append((target, line, column or 1))
-        return found, assets
+                else:
+                    assets.append((target, line, column))
+        return found, assets, linked
+
+
+def _place(lines: list[str], row: int, needle: str, first_line: int, inline_column: int | None) -> tuple[int, int]:
+    """Line and column in the original file of `needle` on source row `row` of the text."""
+    source = lines[row] if row < len(lines) else ""
+    index = source.lower().find(needle.lower()) if needle else -1
+    if inline_column is not None:
+        # An evidence entry: one YAML value starting at inline_column (at its opening
+        # quote, if it has one, which puts the column one short).
+        return first_line, inline_column + max(index, 0)
+    return first_line + row, (index + 1) if index >= 0 else 1

@@ -35,9 +35,14 @@ def fit_data(result: Fit) -> dict[str, Any]:
 
 def site_data(config: "SiteConfig", checked: "CheckResult", canvases: dict[str, "CanvasView"]) -> dict[str, Any]:
     site = checked.site
+
+    def source(document: Any) -> str:
+        # Relative to the site root, whatever folder the build was started from.
+        return f"{config.content_dir.rstrip('/')}/{document.relative}"
+
     value_maps = []
     for map_id, document in sorted(site.value_maps.items()):
-        entry = {"path": document.path, **document.model.model_dump(mode="json")}
+        entry = {"path": source(document), **document.model.model_dump(mode="json")}
         result = checked.fits.get(map_id)
         entry["fit"] = fit_data(result) if result else None
         view = canvases.get(map_id)
@@ -54,11 +59,11 @@ def site_data(config: "SiteConfig", checked: "CheckResult", canvases: dict[str, 
         "base_url": config.base_url,
         "fit_target": list(config.fit.target),
         "segments": [
-            {"path": document.path, **document.model.model_dump(mode="json")} for _, document in sorted(site.segments.items())
+            {"path": source(document), **document.model.model_dump(mode="json")} for _, document in sorted(site.segments.items())
         ],
         "value_maps": value_maps,
         "pages": [
-            {"path": document.path, **document.model.model_dump(mode="json")}
+            {"path": source(document), **document.model.model_dump(mode="json")}
             for document in sorted(site.pages, key=lambda d: d.path)
         ],
     }

@@ -1,6 +1,7 @@
 """Render pages serially or across cores. Pages are independent, so a forked worker
 renders its share from the views the parent already prepared (nothing is pickled on
-the way in) and writes its files itself (nothing big is pickled on the way out).
+the way in), writes its files itself, and sends back only what it found: diagnostics
+from the Markdown it rendered and the files that Markdown links to.
 """
 
 from __future__ import annotations
@@ -8,20 +9,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..output import write_file
-from .html import SiteInfo, render_page
+from .html import render_page
 
 if TYPE_CHECKING:
-    from .site import PageJob
+    from .site import PageJob, SiteRenderer
 
-#: Below this many pages a pool costs more than it saves (measured: fork + import ≈ 60 ms).
+#: Below this many pages a pool costs more than it saves (fork + warm-up ≈ 60 ms).
 PARALLEL_THRESHOLD = 64
 
-_shared: tuple[Environment, SiteInfo, list["PageJob"], Path] | None = None
+_shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path] | None = None
 
 
 def cpu_count() -> int:
@@ -31,28 +30,30 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _render_one(env: Environment, info: SiteInfo, job: "PageJob", staging: Path) -> None:
+def _render_one(env: Any, info: Any, job: "PageJob", staging: Path) -> None:
     html = render_page(env, job.template, info, job.info, **job.values)
     write_file(staging, job.url, html.encode("utf-8"))
 
 
-def _render_slice(bounds: tuple[int, int]) -> int:
+def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
     assert _shared is not None
-    env, info, jobs, staging = _shared
+    renderer, env, info, jobs, staging = _shared
     for job in jobs[bounds[0] : bounds[1]]:
         _render_one(env, info, job, staging)
-    return bounds[1] - bounds[0]
+    return bounds[1] - bounds[0], renderer.drain()
 
 
 def render_all(
-    env: Environment,
-    info: SiteInfo,
+    renderer: "SiteRenderer",
+    env: Any,
+    info: Any,
     jobs: list["PageJob"],
     staging: Path,
     *,
     workers: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
+    """Render every page job into `staging`; what workers find is merged into `renderer`."""
     workers = workers or cpu_count()
     total = len(jobs)
     if workers <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
@@ -62,13 +63,14 @@ def render_all(
                 progress("pages", done, total)
         return
     global _shared
-    _shared = (env, info, jobs, staging)
-    chunk = max(8, total // (workers * 8))
+    _shared = (renderer, env, info, jobs, staging)
+    chunk = max(4, total // (workers * 16))
     slices = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
-            for count in pool.imap_unordered(_render_slice, slices):
+            for count, found in pool.imap_unordered(_render_slice, slices):
+                renderer.absorb(found)
                 done += count
                 if progress:
                     progress("pages", done, total)

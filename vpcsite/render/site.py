@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from markupsafe import Markup
-
 from ..content import outside_link
 from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import MarkdownRenderer, Rendered
@@ -31,7 +29,7 @@ from .html import (
     render_page,
     segment_url,
 )
-from .views import CanvasView, SegmentView, canvas_view, segment_view
+from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -59,8 +57,10 @@ class Asset:
 
 
 class SiteRenderer:
-    def __init__(self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult"):
+    def __init__(self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult", *, pdf: bool = False):
         self.root = root
+        #: Whether this build writes PDFs: pages link to them only then.
+        self.pdf = pdf
         self.config = config
         self.theme = theme
         self.checked = checked
@@ -70,8 +70,8 @@ class SiteRenderer:
         self.assets: dict[str, Asset] = {}
         self.canvases: dict[str, CanvasView] = {}
         self.segments: dict[str, SegmentView] = {}
-        self.pages: list[tuple[Document, str, Markup]] = []
-        self.home: Markup = Markup("")
+        self.pages: list[tuple[Document, str, LazyHtml]] = []
+        self.home: LazyHtml = LazyHtml(str, False)
         self.home_title = config.title
         self.static = self._static()
         self._prepare()
@@ -88,33 +88,61 @@ class SiteRenderer:
 
     # --- preparation: every view and every Markdown text, once ----------------------
 
-    def _markdown_for(self, document: Document, page: str) -> Callable[[str, str, tuple], Markup]:
+    def _markdown_for(self, document: Document, page: str) -> Callable[[str, str, tuple], LazyHtml]:
+        """Markdown of one document as shown on one page, rendered when a template first
+        outputs it: the index and fit pages never pay for notes they do not show, and
+        canvas pages render theirs in whichever worker process renders the page."""
         links = self._page_links(document, page)
 
-        def render(text: str, kind: str, where: tuple) -> Markup:
-            line, column = document.position(where)
-            if kind == "inline":
-                result = self.markdown.render_inline(text, document.path, line, column, links)
-            else:
-                result = self.markdown.render(text, document.path, line, links)
-            self._collect(document, page, result)
-            return Markup(result.html)
+        def render(text: str, kind: str, where: tuple) -> LazyHtml:
+            def run() -> str:
+                line, column = document.position(where)
+                if kind == "inline":
+                    result = self.markdown.render_inline(text, document.path, line, column, links)
+                else:
+                    result = self.markdown.render(text, document.path, line, links)
+                self._collect(document, page, result)
+                return result.html
+
+            return LazyHtml(run, bool(text.strip()))
 
         return render
 
-    def _body(self, document: Document, page: str) -> Markup:
-        result = self.markdown.render(document.body, document.path, document.body_line, self._page_links(document, page))
-        self._collect(document, page, result)
-        return Markup(result.html)
+    def _body(self, document: Document, page: str) -> LazyHtml:
+        def run() -> str:
+            result = self.markdown.render(document.body, document.path, document.body_line, self._page_links(document, page))
+            self._collect(document, page, result)
+            return result.html
+
+        return LazyHtml(run, bool(document.body.strip()))
+
+    def drain(self) -> tuple[list[Diagnostic], dict[str, "Asset"]]:
+        """What rendering found since the last drain (a worker sends it to the parent)."""
+        found, assets = self._found, self.assets
+        self._found, self.assets = [], {}
+        return found, assets
+
+    def absorb(self, drained: tuple[list[Diagnostic], dict[str, "Asset"]]) -> None:
+        found, assets = drained
+        self._found.extend(found)
+        for url, asset in assets.items():
+            self.assets.setdefault(url, asset)
 
     def _page_links(self, document: Document, page: str) -> Callable[[str], str | None]:
-        """Links between content files ("../segments/x.md") become links between pages."""
-        source_dir = posixpath.dirname(document.relative)
+        """Links between content files ("../segments/x.md") become links between pages,
+        and links into the site's static/ folder point at its copy in the output."""
+        source_dir = posixpath.join(self.config.content_dir, posixpath.dirname(document.relative))
         page_dir = posixpath.dirname(page) or "."
+        content_prefix = self.config.content_dir.rstrip("/") + "/"
 
         def resolve(target: str) -> str | None:
-            relative = posixpath.normpath(posixpath.join(source_dir, target))
-            url = self.urls.get(relative)
+            from_root = posixpath.normpath(posixpath.join(source_dir, target))
+            if from_root.startswith(content_prefix):
+                url = self.urls.get(from_root[len(content_prefix) :])
+            elif from_root.startswith("static/") and (self.root / from_root).is_file():
+                url = from_root
+            else:
+                url = None
             return None if url is None else posixpath.relpath(url, page_dir)
 
         return resolve
@@ -197,6 +225,7 @@ class SiteRenderer:
         self.pages.sort(key=lambda entry: entry[1])
 
     def diagnostics(self) -> list[Diagnostic]:
+        """Findings so far; complete once `write` has rendered every page."""
         return list(self._found)
 
     # --- pages ------------------------------------------------------------------------
@@ -207,7 +236,7 @@ class SiteRenderer:
         return SiteInfo(
             title=self.config.title,
             base_url=self.config.base_url,
-            pdf=self.config.pdf.enabled,
+            pdf=self.pdf,
             nav=tuple(nav),
             stylesheets=("static/style.css",),
             scripts=("static/canvas.js",),
@@ -256,7 +285,7 @@ class SiteRenderer:
         page_jobs = self.page_jobs()
         env = make_environment(self.root, self.theme)
         info = self.site_info()
-        render_all(env, info, page_jobs, staging, workers=jobs, progress=progress)
+        render_all(self, env, info, page_jobs, staging, workers=jobs, progress=progress)
         for source, relative in self.static:
             write_file(staging, f"static/{relative}", source.read_bytes())
         for url, asset in sorted(self.assets.items()):

@@ -9,10 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from markupsafe import Markup
 
 from ..fit import Fit, Score, percent
 from ..model import Document, Gain, Item, Job, Pain, SCALES, Segment, Site, ValueMap, ranked, scale_word
+
+class LazyHtml:
+    """HTML made from Markdown when a template first outputs it (Jinja calls __html__).
+
+    Truthiness comes from the source text, so `{% if item.note %}` costs nothing."""
+
+    __slots__ = ("_make", "_html", "_present")
+
+    def __init__(self, make: Callable[[], str], present: bool = True) -> None:
+        self._make = make
+        self._html: str | None = None
+        self._present = present
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._make()
+        return self._html
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def __bool__(self) -> bool:
+        return self._present
+
 
 #: Reference letters, as printed on handouts ("R2 → P1, P3").
 PREFIX = {"jobs": "J", "pains": "P", "gains": "G", "products": "PS", "relievers": "R", "creators": "C"}
@@ -25,6 +48,9 @@ SECTION_TITLES = {
     "creators": "Gain creators",
 }
 _SCALE_OF = {"jobs": "importance", "pains": "severity", "gains": "relevance"}
+#: Sections whose items have a `kind` (relievers and creators have none; asking a pydantic
+#: model for a missing attribute is slow, so the section decides).
+_KINDED = frozenset({"jobs", "pains", "gains", "products"})
 BAND_LABELS = {"below": "below target", "within": "within target", "above": "above target", None: "no score"}
 #: How an item's links read: "R1 relieves P1, P3"; "P1 relieved by R1".
 LINK_LABELS = {
@@ -66,8 +92,8 @@ class ItemView:
     by: tuple[Link, ...]
     #: Customer items: addressed by the value map? Value map items: False when orphaned.
     linked: bool
-    evidence: tuple[Markup, ...]
-    note: Markup | None
+    evidence: tuple[LazyHtml, ...]
+    note: LazyHtml | None
 
     @property
     def link_refs(self) -> str:
@@ -144,7 +170,7 @@ class CanvasView:
     pains: tuple[ItemView, ...]
     gains: tuple[ItemView, ...]
     fit: FitView
-    notes: Markup
+    notes: LazyHtml
     #: Unaddressed customer items of weight ≥ 4 and orphan value-map items, for summaries.
     unaddressed_pains: tuple[ItemView, ...]
     unaddressed_gains: tuple[ItemView, ...]
@@ -171,14 +197,14 @@ class SegmentView:
     jobs: tuple[ItemView, ...]
     pains: tuple[ItemView, ...]
     gains: tuple[ItemView, ...]
-    notes: Markup
+    notes: LazyHtml
     #: The value maps that target this segment, best fit first.
     canvases: tuple["CanvasView", ...] = field(default=())
 
 
 #: Renders Markdown for one document: (text, kind, key path) → HTML. Kind is "block" or
 #: "inline"; the key path lets the renderer report the right line.
-MarkdownFn = Callable[[str, str, tuple], Markup]
+MarkdownFn = Callable[[str, str, tuple], LazyHtml]
 
 
 def _dom_id(section: str, item_id: str) -> str:
@@ -227,7 +253,7 @@ def _item_view(
         id=item.id,
         section=section,
         text=item.text,
-        kind=getattr(item, "kind", ""),
+        kind=item.kind if section in _KINDED else "",
         status=item.status,
         weight=weight,
         weight_word=scale_word(scale, weight) if scale and weight else None,
@@ -270,7 +296,7 @@ def canvas_view(
     target: tuple[float, float],
     markdown: MarkdownFn,
     segment_markdown: MarkdownFn,
-    notes: Markup,
+    notes: LazyHtml,
 ) -> CanvasView:
     value_map = document.model
     segment = segment_document.model
@@ -295,7 +321,7 @@ def canvas_view(
                 if link is not None:
                     links.append(link)
                     addressed_by.setdefault(link.dom_id, []).append(me)
-            by = tuple(product_refs[p] for p in getattr(item, "by", []) if p in product_refs)
+            by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)
             delivering = section == "products" and any(
                 item.id in other.by for other in (*value_map.relievers, *value_map.creators)
             )
@@ -333,7 +359,7 @@ def canvas_view(
         unaddressed_pains=unaddressed_pains,
         unaddressed_gains=unaddressed_gains,
         orphans=orphans,
-        source_path=document.path,
+        source_path=document.relative,
     )
 
 
@@ -342,7 +368,7 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return (letters, int(ref[len(letters) :]))
 
 
-def segment_view(document: Document, markdown: MarkdownFn, notes: Markup, canvases: tuple[CanvasView, ...]) -> SegmentView:
+def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple[CanvasView, ...]) -> SegmentView:
     segment = document.model
     assert isinstance(segment, Segment)
     customer = _customer_views(segment, markdown, None)

@@ -1,0 +1,345 @@
+"""The built example site in a real browser: valid HTML, accessible, interactive, responsive.
+
+Checks run on the output of `vpcsite build`: the Nu HTML checker on every page, axe-core and
+the canvas's hover and keyboard highlighting in headless Chromium, and the page width at a
+desktop and a phone viewport. `scripts/test.sh` installs every tool these tests use; a
+missing tool fails the test that needs it, with a message naming what to run.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from vpcsite.build import check_site
+from vpcsite.cli import main
+from vpcsite.model import SECTIONS
+
+from .conftest import ROOT, copy_example
+
+NODE_MODULES = ROOT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "run `bash scripts/test.sh`, which installs everything the tests need"
+
+#: The classes canvas.js sets while an item is hovered or focused: `is-active` on that
+#: item, `is-linked` on every item it links to.
+LINKED_CLASS = "is-linked"
+ACTIVE_CLASS = "is-active"
+
+CANVAS = "fitnow"
+RELIEVER = "ten-minute-workouts"
+
+#: One page of each kind the site has, by the template that renders it.
+PAGES = {
+    "index": "index.html",
+    "canvas": f"canvases/{CANVAS}/index.html",
+    "segment": "segments/busy-professional/index.html",
+    "fit": "fit/index.html",
+    "page": "about/index.html",
+}
+VIEWPORTS = {"desktop-1280x800": (1280, 800), "phone-390x844": (390, 844)}
+SERIOUS_IMPACTS = {"serious", "critical"}
+
+
+# --- the built site ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's example site, so building it writes nothing here."""
+    return copy_example(tmp_path_factory.mktemp("example-site") / "site")
+
+
+@pytest.fixture(scope="module")
+def public(example_site: Path) -> Path:
+    """The example site built with `vpcsite build --no-pdf`: its output folder."""
+    # Run from the site folder, as a user does; `--source` still names it explicitly.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(example_site)
+        result = CliRunner().invoke(main, ["--source", str(example_site), "build", "--no-pdf"])
+    assert result.exit_code == 0, f"build failed (exit {result.exit_code}):\n{result.output}"
+    output = example_site / "public"
+    assert (output / "index.html").is_file(), f"the build wrote no index.html:\n{result.output}"
+    return output
+
+
+@pytest.fixture(scope="module")
+def checked(example_site: Path):
+    """The example site's model, the source of truth the pages are compared with."""
+    return check_site(example_site)
+
+
+@pytest.fixture(scope="module")
+def server(public: Path) -> Iterator[str]:
+    """The output folder served over HTTP on a free local port; yields its base URL."""
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(public)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def page_address(public: Path, server: str | None, path: str) -> str:
+    """The page at `path` opened from disk (server None) or from the local HTTP server."""
+    if server is None:
+        return (public / path).as_uri()
+    return server + path
+
+
+def canvas_item_count(checked, canvas_id: str) -> int:
+    """Items drawn on a canvas: those of its value map and of the segment it targets."""
+    value_map = checked.site.value_maps[canvas_id].model
+    segment = checked.site.segments[value_map.segment].model
+    return sum(
+        len(getattr(document, section)) for document in (value_map, segment) for section in SECTIONS[document.type]
+    )
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by playwright (whose own browsers are never used)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(f"the Python package 'playwright' is not installed: {INSTALL_HINT}")
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: {INSTALL_HINT}")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in a fresh browser context at a given viewport; closes them afterwards."""
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def element_ids(page, selector: str) -> set[str]:
+    return set(page.eval_on_selector_all(selector, "elements => elements.map(element => element.id)"))
+
+
+# --- the Nu HTML checker -----------------------------------------------------------------
+
+
+def test_every_page_passes_the_nu_html_checker(public: Path):
+    java = shutil.which("java")
+    assert java, f"java is not on PATH: {INSTALL_HINT}"
+    assert VNU_JAR.is_file(), f"{VNU_JAR.relative_to(ROOT)} is missing: {INSTALL_HINT}"
+    pages = sorted(public.rglob("*.html"))
+    assert pages, "the build wrote no HTML pages"
+    run = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    try:
+        messages = json.loads(run.stderr or run.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"the checker gave no JSON report (exit {run.returncode}):\n{run.stdout}\n{run.stderr}")
+
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+
+    def where(message: dict) -> str:
+        url = message.get("url", "")
+        path = url.removeprefix("file:")
+        try:
+            path = Path(path).relative_to(public).as_posix()
+        except ValueError:
+            pass
+        return f"{path}:{message.get('lastLine', '?')}:{message.get('firstColumn', message.get('lastColumn', '?'))}"
+
+    report = "\n".join(
+        f"{where(m)}: {m.get('subType') or m['type']}: {m.get('message', '').strip()}\n    {m.get('extract', '').strip()!r}"
+        for m in errors
+    )
+    if errors:
+        pytest.fail(f"{len(errors)} HTML error(s) in {len(pages)} pages:\n{report}", pytrace=False)
+
+
+# --- axe-core ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_page_has_no_serious_accessibility_violations(public: Path, new_page, kind: str):
+    assert AXE_SCRIPT.is_file(), f"{AXE_SCRIPT.relative_to(ROOT)} is missing: {INSTALL_HINT}"
+    page = new_page()
+    page.goto(page_address(public, None, PAGES[kind]))
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run()")
+    serious = [v for v in results["violations"] if v.get("impact") in SERIOUS_IMPACTS]
+    report = "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} ({v.get('helpUrl', '')})\n"
+        + "\n".join(
+            f"    {', '.join(map(str, node['target']))}\n        "
+            + node.get("failureSummary", "").strip().replace("\n", "\n        ")
+            for node in v["nodes"]
+        )
+        for v in serious
+    )
+    if serious:
+        pytest.fail(f"{PAGES[kind]}: {len(serious)} serious or critical axe violation(s):\n{report}", pytrace=False)
+
+
+# --- the canvas: loading, highlighting, width --------------------------------------------
+
+
+@pytest.mark.parametrize("served", ["file", "http"])
+def test_canvas_page_loads_its_stylesheet_and_script_without_errors(public: Path, server: str, new_page, served: str):
+    page = new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # Failed loads are reported with their address by the two handlers below; the console's
+    # copy of them has none, and includes the browser's own favicon request.
+    page.on(
+        "console",
+        lambda message: message.type == "error"
+        and not message.text.startswith("Failed to load resource")
+        and problems.append(f"console error: {message.text}"),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}"))
+    page.goto(page_address(public, server if served == "http" else None, PAGES["canvas"]))
+    loaded = page.evaluate(
+        """() => ({
+            stylesheets: [...document.styleSheets].filter(sheet => { try { return sheet.cssRules.length > 0 } catch (e) { return true } }).length,
+            scripts: document.scripts.length,
+        })"""
+    )
+    assert not problems, f"{PAGES['canvas']} over {served}:\n" + "\n".join(problems)
+    assert loaded["stylesheets"] > 0, f"{PAGES['canvas']} over {served}: no stylesheet with rules was applied"
+    assert loaded["scripts"] > 0, f"{PAGES['canvas']} over {served}: the page loads no script"
+
+
+def expected_pains(checked) -> set[str]:
+    """DOM ids of the pains the reliever relieves, according to the model."""
+    value_map = checked.site.value_maps[CANVAS].model
+    reliever = next(r for r in value_map.relievers if r.id == RELIEVER)
+    assert reliever.relieves, f"reliever '{RELIEVER}' relieves no pain: the test would prove nothing"
+    return {f"vpc-pains-{pain}" for pain in reliever.relieves}
+
+
+def open_reliever(page, address: str):
+    page.goto(address)
+    reliever = page.locator(f"#vpc-relievers-{RELIEVER}")
+    assert reliever.count() == 1, f"no element with id 'vpc-relievers-{RELIEVER}' on {address}"
+    assert not element_ids(page, f".{LINKED_CLASS}"), f"items are highlighted before any interaction on {address}"
+    return reliever
+
+
+@pytest.mark.parametrize("served", ["file", "http"])
+def test_hovering_a_reliever_highlights_exactly_the_pains_it_relieves(
+    public: Path, server: str, checked, new_page, served: str
+):
+    page = new_page()
+    reliever = open_reliever(page, page_address(public, server if served == "http" else None, PAGES["canvas"]))
+    reliever.hover()
+    highlighted = element_ids(page, f'[id^="vpc-pains-"].{LINKED_CLASS}')
+    assert highlighted == expected_pains(checked), (
+        f"hovering '{RELIEVER}' highlighted pains {sorted(highlighted)}, "
+        f"expected {sorted(expected_pains(checked))} (class '{LINKED_CLASS}')"
+    )
+
+
+def test_focusing_a_reliever_highlights_its_pains_and_blurring_clears_them(public: Path, checked, new_page):
+    page = new_page()
+    reliever = open_reliever(page, page_address(public, None, PAGES["canvas"]))
+    page.focus(f"#vpc-relievers-{RELIEVER}")
+    focused = page.evaluate("() => document.activeElement && document.activeElement.id")
+    assert focused == f"vpc-relievers-{RELIEVER}", f"the reliever cannot take keyboard focus (focus is on {focused!r}): does it have tabindex=\"0\"?"
+    highlighted = element_ids(page, f'[id^="vpc-pains-"].{LINKED_CLASS}')
+    assert highlighted == expected_pains(checked), (
+        f"focusing '{RELIEVER}' highlighted pains {sorted(highlighted)}, expected {sorted(expected_pains(checked))}"
+    )
+    reliever.blur()
+    still = element_ids(page, f".{LINKED_CLASS}, .{ACTIVE_CLASS}")
+    assert not still, f"after blur these items are still highlighted: {sorted(still)}"
+
+
+@pytest.fixture(scope="module")
+def largest_canvas(checked) -> str:
+    return max(sorted(checked.site.value_maps), key=lambda canvas_id: canvas_item_count(checked, canvas_id))
+
+
+@pytest.mark.parametrize("canvas", [CANVAS, "largest"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_canvas_page_does_not_overflow_the_viewport_horizontally(
+    public: Path, new_page, largest_canvas: str, viewport: str, canvas: str
+):
+    canvas_id = largest_canvas if canvas == "largest" else canvas
+    width, height = VIEWPORTS[viewport]
+    page = new_page(width, height)
+    page.goto(page_address(public, None, f"canvases/{canvas_id}/index.html"))
+    measured = page.evaluate(
+        """() => {
+            const limit = window.innerWidth;
+            const past = element => element.getBoundingClientRect().right > limit + 0.5;
+            const name = element => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+                + (typeof element.className === 'string' && element.className.trim()
+                    ? '.' + element.className.trim().split(/\\s+/).join('.') : '');
+            const path = element => {
+                const names = [];
+                for (let e = element; e && e !== document.body && names.length < 4; e = e.parentElement) names.unshift(name(e));
+                return names.join(' > ');
+            };
+            // The elements that cross the edge themselves, not their descendants.
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(element => past(element) && !(element.parentElement && element.parentElement !== document.body && past(element.parentElement)))
+                .slice(0, 10)
+                .map(element => path(element) + ' (right edge ' + Math.round(element.getBoundingClientRect().right) + 'px)');
+            return {scrollWidth: document.documentElement.scrollWidth, innerWidth: limit, wide};
+        }"""
+    )
+    assert measured["scrollWidth"] <= measured["innerWidth"], (
+        f"canvas '{canvas_id}' at {width}×{height} is {measured['scrollWidth']}px wide, "
+        f"wider than the {measured['innerWidth']}px viewport; first elements past the edge:\n    "
+        + "\n    ".join(measured["wide"])
+    )
