@@ -4,6 +4,7 @@
 # installed only when missing, so a second run goes straight to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)   # the browser tests launch this path

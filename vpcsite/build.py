@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -118,8 +118,12 @@ def check_site(
     *,
     drafts: bool = False,
     cache: DocumentCache | None = None,
+    last_layout: bool = True,
 ) -> CheckResult:
-    """Load and check the whole site; raises ConfigError only for site.toml problems."""
+    """Load and check the whole site; raises ConfigError only for site.toml problems.
+
+    `last_layout` adds what the last build measured of unchanged canvases (VPC602); a
+    build leaves it out, since it measures afresh."""
     if config is None:
         config, problems = load_config(root)
         if config is None:
@@ -127,10 +131,12 @@ def check_site(
     if not (root / config.content_dir).is_dir():
         raise ConfigError([missing_content_dir(root, config.content_dir)])
     with paused_gc():
-        return _check_content(root, config, drafts, cache)
+        return _check_content(root, config, drafts, cache, last_layout)
 
 
-def _check_content(root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None) -> CheckResult:
+def _check_content(
+    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool
+) -> CheckResult:
     loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache)
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
@@ -139,6 +145,10 @@ def _check_content(root: Path, config: SiteConfig, drafts: bool, cache: Document
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
     found.extend(canvas_warnings(site, value_maps, target))
+    if config.pdf.enabled and last_layout:
+        from .render.pdf import last_layout_warnings
+
+        found.extend(last_layout_warnings(root / config.output_dir, site, config.pdf.page_size))
     fits = score_site(site, target)
     ignored = set(config.check.ignore)
     kept = [d for d in found if d.code not in ignored]
@@ -172,6 +182,9 @@ class BuildResult:
     written: bool
     output: Path
     pages: int
+    #: Canvas PDFs laid out in this build, and those taken unchanged from the last one.
+    pdf_rendered: list[str] = field(default_factory=list)
+    pdf_reused: list[str] = field(default_factory=list)
 
 
 def build_site(
@@ -217,12 +230,12 @@ def _build(
     from .output import staged_output
     from .render.site import SiteRenderer
 
-    checked = check_site(root, config, drafts=options.drafts, cache=cache)
+    checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False)
     strict = options.strict or config.check.strict
     if checked.failed(strict):
         return BuildResult(checked, checked.diagnostics, False, target, 0)
-    # PDF handouts are not written yet, so no page links to one.
-    renderer = SiteRenderer(root, config, theme, checked, pdf=False)
+    pdf = options.pdf and config.pdf.enabled
+    renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
     ignored = set(config.check.ignore)
 
     def findings() -> list[Diagnostic]:
@@ -230,10 +243,17 @@ def _build(
     try:
         with staged_output(target) as staging:
             pages = renderer.write(staging, jobs=options.jobs, progress=progress)
+            if pdf:
+                from .output import MARKER
+                from .render.pdf import write_pdfs
+
+                previous = target if (target / MARKER).is_file() else None
+                report = write_pdfs(renderer, staging, previous, workers=options.jobs, progress=progress)
+                renderer.absorb((report.diagnostics, {}))
             found = findings()
             if any(d.severity is Severity.ERROR or strict for d in found):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0)
-    return BuildResult(checked, found, True, target, pages)
+    return BuildResult(checked, found, True, target, pages, report.rendered if pdf else [], report.reused if pdf else [])

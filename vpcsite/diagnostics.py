@@ -62,6 +62,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC502": (Severity.WARNING, "linked local file does not exist"),
     "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
+    # PDF handouts (reported by build)
+    "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
+    "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),
+    "VPC603": (Severity.WARNING, "PDF rendering took too long"),
     # site.toml (configuration errors: exit 2)
     "VPC401": (Severity.ERROR, "site.toml syntax error"),
     "VPC402": (Severity.ERROR, "unknown configuration key"),

@@ -33,6 +33,9 @@ class Rendered:
     #: Local files the text links to or shows (images, downloads) as (relative URL,
     #: line, column), so the build can copy them next to the page or report them.
     assets: tuple[tuple[str, int, int], ...] = field(default=())
+    #: Every image the HTML shows, as (src, line, column): what a PDF renderer will try
+    #: to fetch, so a refused fetch can be reported where it was written.
+    images: tuple[tuple[str, int, int], ...] = field(default=())
 
 
 def link_scheme(url: str) -> str | None:
@@ -99,11 +102,11 @@ class MarkdownRenderer:
             return Rendered(cached)
         env: dict[str, object] = {}
         tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
-        found, assets, linked = self._police(tokens, text, path, line, column, local)
+        found, assets, linked, images = self._police(tokens, text, path, line, column, local)
         html = self._md.renderer.render(tokens, self._md.options, env)
-        if not (found or assets or linked):
+        if not (found or assets or linked or images):
             self._memo[key] = html
-        return Rendered(html, tuple(found), tuple(assets))
+        return Rendered(html, tuple(found), tuple(assets), tuple(images))
 
     def _police(
         self,
@@ -113,11 +116,12 @@ class MarkdownRenderer:
         first_line: int,
         inline_column: int | None,
         local: LocalLinks | None,
-    ) -> tuple[list[Diagnostic], list[tuple[str, int, int]], bool]:
+    ) -> tuple[list[Diagnostic], list[tuple[str, int, int]], bool, list[tuple[str, int, int]]]:
         """Apply the link policy to every link and image, pinning each to its line.
         The flag says whether any link was local (so the HTML depends on the page)."""
         found: list[Diagnostic] = []
         assets: list[tuple[str, int, int]] = []
+        images: list[tuple[str, int, int]] = []
         linked = False
         lines = text.split("\n")
         for block in tokens:
@@ -135,10 +139,13 @@ class MarkdownRenderer:
                 needle = f"{scheme}:" if scheme else (target or url)
                 line, column = _place(lines, row, needle, first_line, inline_column)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
-                    token.attrSet(attr, "")
-                    if token.type == "link_open":
-                        token.attrs.pop("href", None)
                     what = "link" if attr == "href" else "image"
+                    if token.type == "link_open":
+                        token.attrs.pop("href", None)  # an <a> without href: inert text
+                    else:
+                        # An image becomes its alt text: nothing to fetch, still valid HTML.
+                        alt = "".join(child.content for child in token.children or [])
+                        token.type, token.tag, token.attrs, token.children, token.content = "text", "", {}, None, alt
                     found.append(
                         diagnostic(
                             "VPC501",
@@ -150,6 +157,8 @@ class MarkdownRenderer:
                         )
                     )
                     continue
+                if attr == "src":
+                    images.append((url, line, column))
                 if target is None:
                     continue
                 linked = True
@@ -157,6 +166,8 @@ class MarkdownRenderer:
                 if rewritten is not None:
                     fragment = urlsplit(url).fragment
                     token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
+                    if attr == "src":
+                        images[-1] = (token.attrGet(attr) or "", line, column)
                 elif target.endswith(".md") and local is not None:
                     found.append(
                         diagnostic(
@@ -170,7 +181,7 @@ class MarkdownRenderer:
                     )
                 else:
                     assets.append((target, line, column))
-        return found, assets, linked
+        return found, assets, linked, images
 
 
 def _place(lines: list[str], row: int, needle: str, first_line: int, inline_column: int | None) -> tuple[int, int]:

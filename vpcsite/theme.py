@@ -21,6 +21,9 @@ class Theme:
     description: str = ""
     #: A theme may build on another (the print theme reuses default's templates).
     extends: str | None = None
+    #: Site-root-relative URLs every page links (from theme.toml).
+    stylesheets: tuple[str, ...] = ("static/style.css",)
+    scripts: tuple[str, ...] = ()
 
     @property
     def templates(self) -> Path:
@@ -53,8 +56,23 @@ def find_theme(name: str, site_root: Path) -> Theme:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ThemeError(f"{manifest}: {exc}") from None
             extends = data.get("extends")
-            return Theme(name, folder, str(data.get("description", "")), extends if isinstance(extends, str) else None)
+            stylesheets = data.get("stylesheets", ["static/style.css"])
+            scripts = data.get("scripts", [])
+            if not _strings(stylesheets) or not _strings(scripts):
+                raise ThemeError(f"{manifest}: stylesheets and scripts must be lists of paths")
+            return Theme(
+                name,
+                folder,
+                str(data.get("description", "")),
+                extends if isinstance(extends, str) else None,
+                tuple(stylesheets),
+                tuple(scripts),
+            )
     raise ThemeError(f"theme '{name}' not found; available: {', '.join(available_themes(site_root))}")
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and not v.startswith(("/", "..")) for v in value)
 
 
 def theme_chain(theme: Theme, site_root: Path) -> list[Theme]:

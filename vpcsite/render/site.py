@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from urllib.parse import urljoin
+
 from ..content import outside_link
 from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import MarkdownRenderer, Rendered
 from ..model import Document, ValueMap
 from ..theme import Theme, static_folders
 from .data import site_data
+from .pdf import ORIGIN
 from .html import (
     NavLink,
     PageInfo,
@@ -68,6 +71,9 @@ class SiteRenderer:
         self.markdown = MarkdownRenderer(config.markdown.unsafe_html)
         self._found: list[Diagnostic] = []
         self.assets: dict[str, Asset] = {}
+        #: Per page, every image URL it shows and where it was written (the PDF stage
+        #: reports each one it may not embed, whether or not the layout reaches it).
+        self.image_origins: dict[str, dict[str, tuple[str, int, int]]] = {}
         self.canvases: dict[str, CanvasView] = {}
         self.segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
@@ -149,6 +155,9 @@ class SiteRenderer:
 
     def _collect(self, document: Document, page: str, result: Rendered) -> None:
         self._found.extend(result.diagnostics)
+        shown = self.image_origins.setdefault(page, {})
+        for src, line, column in result.images:
+            shown.setdefault(urljoin(ORIGIN + page, src), (document.path, line, column))
         source_dir = (self.content_dir / document.relative).parent
         page_dir = posixpath.dirname(page)
         for target, line, column in result.assets:
@@ -238,8 +247,8 @@ class SiteRenderer:
             base_url=self.config.base_url,
             pdf=self.pdf,
             nav=tuple(nav),
-            stylesheets=("static/style.css",),
-            scripts=("static/canvas.js",),
+            stylesheets=self.theme.stylesheets,
+            scripts=self.theme.scripts,
         )
 
     def _canonical(self, url: str) -> str | None:

@@ -1,0 +1,268 @@
+"""PDF handouts: content, layout settings, reproducibility, the sandbox, the cache."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from vpcsite.build import BuildOptions, build_site, check_site
+from vpcsite.model import items_of
+
+from .conftest import SEGMENT, VALUE_MAP, copy_example, write_site
+
+A4_LANDSCAPE = (841.89, 595.28)
+
+
+def build(site: Path, **options):
+    result = build_site(site, BuildOptions(**options))
+    assert result.written, result.diagnostics
+    return result
+
+
+def squash(text: str) -> str:
+    """Text as extracted, without the line breaks and hyphens layout puts in."""
+    return re.sub(r"[\s\u00ad-]+", "", text)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    site = copy_example(tmp_path_factory.mktemp("pdf") / "site")
+    result = build(site)
+    return site, result
+
+
+def test_every_item_of_a_canvas_is_on_its_page(example):
+    site, _ = example
+    checked = check_site(site)
+    for map_id, document in checked.site.value_maps.items():
+        segment = checked.site.segments[document.model.segment].model
+        text = squash(" ".join(page.extract_text() for page in PdfReader(site / "public" / "pdf" / f"{map_id}.pdf").pages))
+        for _, _, item in [*items_of(document.model), *items_of(segment)]:
+            assert squash(item.text) in text, f"{map_id}: {item.text!r} missing"
+        assert squash(document.model.title) in text
+
+
+def test_each_example_canvas_is_one_a4_landscape_page(example):
+    site, result = example
+    assert [d for d in result.diagnostics if d.code.startswith("VPC6")] == []
+    for pdf in (site / "public" / "pdf").glob("*.pdf"):
+        reader = PdfReader(pdf)
+        if pdf.name != "handout.pdf":
+            assert len(reader.pages) == 1, pdf.name
+        for page in reader.pages:
+            assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4_LANDSCAPE, abs=0.5)
+
+
+def test_handout_has_cover_canvases_summary_bookmarks_and_page_numbers(example):
+    site, _ = example
+    reader = PdfReader(site / "public" / "pdf" / "handout.pdf")
+    titles = [item.title for item in reader.outline]
+    assert titles[0] == "Cover" and titles[-1] == "Fit summary"
+    assert titles[1:-1] == ["FitNow app", "24/7 gym membership", "Trainer dashboard"]
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"{number} / {total}" in page.extract_text()
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    assert starts == sorted(starts) and starts[0] == 0
+
+
+def test_pdf_metadata_names_title_language_and_site(example):
+    site, _ = example
+    reader = PdfReader(site / "public" / "pdf" / "fitnow.pdf")
+    assert "FitNow app" in reader.metadata.title
+    assert reader.metadata.subject == "FitNow value propositions"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    handout = PdfReader(site / "public" / "pdf" / "handout.pdf")
+    assert handout.metadata.subject == "FitNow value propositions"
+
+
+def test_fonts_are_embedded_and_text_is_extractable(example):
+    site, _ = example
+    reader = PdfReader(site / "public" / "pdf" / "gym-chain.pdf")
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    assert fonts
+    for ref in fonts.values():
+        font = ref.get_object()
+        descriptors = [font.get("/FontDescriptor")] + [d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]
+        assert any(d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+    assert "24/7 gym membership" in reader.pages[0].extract_text()
+
+
+def pdfs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "pdf").glob("*.pdf"))}
+
+
+def test_two_builds_and_two_processes_give_identical_pdfs(tmp_path, example):
+    site, _ = example
+    first = pdfs(site / "public")
+    other = copy_example(tmp_path / "other")
+    env = {**os.environ, "PYTHONHASHSEED": "7"}
+    subprocess.run([sys.executable, "-m", "vpcsite", "-q", "--source", str(other), "build"], check=True, env=env, capture_output=True)
+    assert pdfs(other / "public") == first
+    build(other)  # again, from the cache this time
+    assert pdfs(other / "public") == first
+
+
+def small_site(root: Path, body: str = "", extra: dict[str, str] | None = None, config: str = "") -> Path:
+    return write_site(
+        root,
+        {
+            "site.toml": config,
+            "content/segments/busy-professional.md": SEGMENT,
+            "content/value-maps/fitnow.md": VALUE_MAP + body,
+            **(extra or {}),
+        },
+    )
+
+
+def test_page_size_and_orientation_come_from_site_toml(tmp_path):
+    site = small_site(tmp_path / "s", config='[pdf]\npage_size = "Letter"\norientation = "portrait"\n')
+    build(site)
+    page = PdfReader(site / "public" / "pdf" / "fitnow.pdf").pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((612, 792), abs=0.5)
+
+
+def test_no_pdf_flag_and_disabled_config_skip_pdfs_and_their_links(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site, pdf=False)
+    assert not (site / "public" / "pdf").exists()
+    assert "handout.pdf" not in (site / "public" / "index.html").read_text()
+    site2 = small_site(tmp_path / "t", config="[pdf]\nenabled = false\n")
+    build(site2)
+    assert not (site2 / "public" / "pdf").exists()
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the http.server interface
+        _Counter.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    _Counter.hits = []
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+
+
+def test_sandbox_embeds_nothing_from_outside_the_site_and_says_where(tmp_path, server):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n")
+    body = "\n".join(
+        [
+            "![outside](../../../outside.png)",  # body line 1 → file line 17
+            "",
+            "![absolute](/etc/hostname)",
+            "",
+            "![device](/dev/zero)",
+            "",
+            "![link](images/leak.png)",
+            "",
+            f"![served](http://127.0.0.1:{server}/pixel.png)",
+            "",
+        ]
+    )
+    site = small_site(tmp_path / "s", body)
+    (site / "content" / "value-maps" / "images").mkdir()
+    os.symlink(secret, site / "content" / "value-maps" / "images" / "leak.png")
+    result = build(site)
+    warnings = {(d.code, d.line) for d in result.diagnostics if d.path.endswith("fitnow.md")}
+    first = VALUE_MAP.strip().count("\n") + 2  # the body starts on the line after the closing ---
+    for offset in (0, 2, 4, 6, 8):
+        assert ("VPC601", first + offset) in warnings, (first + offset, sorted(warnings))
+    assert _Counter.hits == []
+    data = (site / "public" / "pdf" / "fitnow.pdf").read_bytes()
+    assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data
+
+
+def test_canvas_with_three_times_the_items_still_lays_out(tmp_path):
+    checked_items = []
+    lines = ["---", "title: Crowded", "segment: busy-professional", "relievers:"]
+    for n in range(36):
+        lines += [f"  - id: r{n}", f"    text: Reliever number {n} that relieves the lack of time in a long sentence", "    relieves: [lack-of-time]"]
+        checked_items.append(f"Reliever number {n}")
+    lines += ["---", ""]
+    site = small_site(tmp_path / "s", extra={"content/value-maps/crowded.md": "\n".join(lines)})
+    result = build(site)
+    reader = PdfReader(site / "public" / "pdf" / "crowded.pdf")
+    text = squash(" ".join(p.extract_text() for p in reader.pages))
+    assert all(squash(item) in text for item in checked_items)
+    overflow = [d for d in result.diagnostics if d.code == "VPC602"]
+    if len(reader.pages) > 1:
+        assert overflow and "crowded" in overflow[0].message
+    else:
+        assert not overflow
+
+
+def test_check_repeats_the_last_builds_overflow_warning_until_the_canvas_changes(tmp_path):
+    lines = ["---", "title: Crowded", "segment: busy-professional", "relievers:"]
+    for n in range(120):
+        lines += [f"  - id: r{n}", f"    text: Reliever number {n} with a long description of how it relieves the lack of time", "    relieves: [lack-of-time]"]
+    lines += ["---", ""]
+    site = small_site(tmp_path / "s", extra={"content/value-maps/crowded.md": "\n".join(lines)})
+    built = build(site)
+
+    def overflow(found):
+        return [d.message for d in found if d.code == "VPC602" and "'crowded'" in d.message]
+
+    assert len(overflow(built.diagnostics)) == 1
+    assert overflow(check_site(site).diagnostics) == overflow(built.diagnostics)
+    crowded = site / "content" / "value-maps" / "crowded.md"
+    crowded.write_text(crowded.read_text().replace("title: Crowded", "title: Crowded, edited"))
+    assert overflow(check_site(site).diagnostics) == []
+
+
+def test_unchanged_rebuild_renders_no_pdf_and_one_edit_renders_one(tmp_path):
+    site = small_site(tmp_path / "s", extra={"content/value-maps/other.md": VALUE_MAP.replace("FitNow app", "Other app")})
+    first = build(site)
+    assert sorted(first.pdf_rendered) == ["fitnow", "other"]
+    second = build(site)
+    assert second.pdf_rendered == [] and sorted(second.pdf_reused) == ["fitnow", "other"]
+    path = site / "content" / "value-maps" / "other.md"
+    path.write_text(path.read_text().replace("Other app", "Other app, renamed"))
+    third = build(site)
+    assert third.pdf_rendered == ["other"]
+
+
+def test_runaway_document_is_abandoned_after_its_timeout():
+    from vpcsite.render.pdf import PdfJob, make_fetcher_class, render_canvases
+
+    rows = "".join(f"<tr><td>{n}</td><td>{'word ' * 40}</td></tr>" for n in range(6000))
+    jobs = [
+        PdfJob("huge", "Huge", f"<html><body><table>{rows}</table></body></html>", "k1"),
+        PdfJob("fine", "Fine", "<html><body><p>ok</p></body></html>", "k2"),
+    ]
+    outcomes, timed_out = render_canvases(jobs, make_fetcher_class({}, ()), "A4", "landscape", workers=1, timeout=1.0)
+    assert timed_out == ["huge"]
+    assert [o.canvas_id for o in outcomes] == ["fine"]
+
+
+def test_type_size_search_finds_the_largest_size_that_fits_from_any_start(tmp_path):
+    from vpcsite.render.pdf import TYPE_STEPS, make_fetcher_class, render_pdf
+
+    # A page of text that fits only at the smaller sizes: the search must end on the
+    # same size whether it starts from the top, from the bottom or in between.
+    html = "<html><body>" + "".join(f"<p>Line {n} of a text long enough to wrap a little on the page.</p>" for n in range(26)) + "</body></html>"
+    fetcher = make_fetcher_class({}, ())
+    results = {start: render_pdf(html, "https://vpcsite.invalid/x.html", fetcher, "A4", "landscape", start=start)[1:3] for start in (None, *TYPE_STEPS)}
+    assert set(results.values()) == {(1, TYPE_STEPS[1])}, results

@@ -1,0 +1,560 @@
+"""PDF handouts with WeasyPrint: one PDF per canvas and a workshop handout.
+
+- Sandboxed: a URL fetcher that serves only files the build itself mapped (theme and
+  site static files, files linked from Markdown under content/), each checked again
+  with realpath; no network, no file URLs, no redirects. A refused fetch becomes a
+  warning naming the Markdown file and line.
+- Reproducible: fixed metadata, no dates; the same input gives the same bytes.
+- Fast: canvases render in worker processes, each under a timeout; a cache keyed on
+  everything that shapes a canvas PDF skips unchanged canvases; the handout is
+  assembled from the canvas PDFs (pypdf) with bookmarks and page numbers stamped on,
+  not laid out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import mimetypes
+import multiprocessing
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from .. import __version__
+from ..diagnostics import Diagnostic, diagnostic
+
+if TYPE_CHECKING:
+    from .site import SiteRenderer
+
+#: Relative URLs in the HTML resolve against this origin; `.invalid` can never be a real
+#: host, and the fetcher answers for it from the build's own file map, never the network.
+ORIGIN = "https://vpcsite.invalid/"
+#: Type sizes (pt) tried in turn until a canvas fits one page; the last is the smallest
+#: that stays legible at arm's length on A4.
+TYPE_STEPS = (9.5, 8.5, 7.5, 6.5)
+#: Seconds one canvas may take to render before it is abandoned with a warning.
+RENDER_TIMEOUT = 60
+CACHE_FOLDER = ".cache/pdf"
+LAYOUT_FILE = "layout.json"
+
+
+class Refused(ValueError):
+    """A fetch the sandbox does not allow (WeasyPrint logs it and carries on without it)."""
+
+
+def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+class SandboxFetcher:
+    """Serves `files` (virtual URL → file) and nothing else."""
+
+    def __init__(self, files: dict[str, Path], roots: tuple[Path, ...]):
+        self.files = files
+        self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        return self.fetch(url)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        clean = url.split("#", 1)[0].split("?", 1)[0]
+        source = self.files.get(clean)
+        if source is None:
+            self.refused.append(url)
+            raise Refused(f"not a file of this site: {url}")
+        real = Path(os.path.realpath(source))
+        try:
+            mode = os.stat(real).st_mode
+        except OSError:
+            mode = 0
+        if not _inside(real, self.roots) or not stat.S_ISREG(mode):
+            self.refused.append(url)
+            raise Refused(f"outside the site or not a regular file: {url}")
+        kind = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(clean, body=real.read_bytes(), headers={"Content-Type": kind})
+
+
+def make_fetcher_class(files: dict[str, Path], roots: tuple[Path, ...]) -> type:
+    """A weasyprint.URLFetcher subclass bound to this build's file map (WeasyPrint ≥ 70
+    takes a URLFetcher for the document and every stylesheet)."""
+    from weasyprint.urls import URLFetcher
+
+    sandbox = SandboxFetcher(files, roots)
+
+    class BuildFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(timeout=1, allowed_protocols=("https",), allow_redirects=False, fail_on_errors=False)
+            self.sandbox = sandbox
+
+        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: D401
+            return sandbox.fetch(url, headers)
+
+    BuildFetcher.sandbox = sandbox  # type: ignore[attr-defined]
+    return BuildFetcher
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    canvas_id: str
+    title: str
+    html: str
+    key: str
+    #: The type size this canvas ended at in the last build, if it had one.
+    start: float | None = None
+
+
+@dataclass
+class PdfOutcome:
+    canvas_id: str
+    data: bytes
+    pages: int
+    type_size: float
+    refused: list[str] = field(default_factory=list)
+    cached: bool = False
+
+
+def page_css(size: str, orientation: str, type_size: float) -> str:
+    return f"@page {{ size: {size} {orientation}; }}\n:root {{ font-size: {type_size}pt; }}\n"
+
+
+def render_pdf(
+    html: str,
+    base_url: str,
+    fetcher_class: type,
+    size: str,
+    orientation: str,
+    steps: tuple[float, ...] = TYPE_STEPS,
+    start: float | None = None,
+) -> tuple[bytes, int, float, list[str]]:
+    """Lay out `html` at the largest type size of `steps` that fits one page (or the
+    smallest step, on more pages); returns the PDF, its page count, the size used and
+    the URLs the sandbox refused.
+
+    `start` is where the search begins: the size this canvas had in the last build, so
+    an edited canvas usually takes a single layout instead of one per step."""
+    from weasyprint import CSS, HTML
+
+    # WeasyPrint logs each refused fetch; the build reports them as diagnostics instead.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = fetcher_class()
+    parsed = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+
+    def layout(index: int) -> Any:
+        css = CSS(string=page_css(size, orientation, steps[index]), url_fetcher=fetcher)
+        return parsed.render(stylesheets=[css])
+
+    index = steps.index(start) if start in steps else 0
+    document = layout(index)
+    if len(document.pages) <= 1:
+        # It fits: a larger size might too (the canvas may have shrunk since).
+        while index > 0:
+            larger = layout(index - 1)
+            if len(larger.pages) > 1:
+                break
+            index, document = index - 1, larger
+    else:
+        while len(document.pages) > 1 and index < len(steps) - 1:
+            index += 1
+            document = layout(index)
+    data = document.write_pdf(pdf_identifier=b"vpcsite", custom_metadata=False)
+    refused = list(dict.fromkeys(fetcher.sandbox.refused))
+    return data, len(document.pages), steps[index], refused
+
+
+# --- worker pool ------------------------------------------------------------------
+
+_shared: tuple[type, str, str] | None = None
+
+
+def _work(job: PdfJob) -> PdfOutcome:
+    assert _shared is not None
+    fetcher_class, size, orientation = _shared
+    fetcher_class.sandbox.refused.clear()
+    data, pages, used, refused = render_pdf(job.html, _base(job.canvas_id), fetcher_class, size, orientation, start=job.start)
+    return PdfOutcome(job.canvas_id, data, pages, used, refused)
+
+
+def _base(canvas_id: str) -> str:
+    return f"{ORIGIN}canvases/{canvas_id}/index.html"
+
+
+def render_canvases(
+    jobs: list[PdfJob],
+    fetcher_class: type,
+    size: str,
+    orientation: str,
+    *,
+    workers: int,
+    timeout: float = RENDER_TIMEOUT,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[list[PdfOutcome], list[str]]:
+    """Render every job, in worker processes when there is more than one; returns the
+    outcomes and the ids of canvases abandoned after `timeout` seconds."""
+    global _shared
+    _shared = (fetcher_class, size, orientation)
+    outcomes: list[PdfOutcome] = []
+    timed_out: list[str] = []
+    try:
+        pending = list(jobs)
+        while pending:
+            context = multiprocessing.get_context("fork")
+            pool = context.Pool(max(1, min(workers, len(pending))))
+            try:
+                handles = [(job, pool.apply_async(_work, (job,))) for job in pending]
+                pending = []
+                for index, (job, handle) in enumerate(handles):
+                    try:
+                        outcomes.append(handle.get(timeout))
+                    except multiprocessing.TimeoutError:
+                        # One runaway document: stop the pool, start again with the rest.
+                        timed_out.append(job.canvas_id)
+                        pending = [j for j, h in handles[index + 1 :] if not h.ready()]
+                        outcomes.extend(h.get() for j, h in handles[index + 1 :] if h.ready())
+                        pool.terminate()
+                        break
+                    if progress:
+                        progress("pdf", len(outcomes), len(jobs))
+            finally:
+                pool.terminate()
+                pool.join()
+    finally:
+        _shared = None
+    return outcomes, timed_out
+
+
+# --- cache ------------------------------------------------------------------------
+
+
+def cache_key(html: str, files: dict[str, Path], size: str, orientation: str) -> str:
+    """Everything that shapes a canvas PDF: its HTML (model, templates, theme markup),
+    the bytes of the files it can fetch (stylesheets, images), page settings, versions."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    for url in sorted(files):
+        digest.update(url.encode("utf-8"))
+        digest.update(_file_digest(files[url]).encode("ascii"))
+    return digest.hexdigest()
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "missing"
+    key = (str(path), info.st_mtime_ns, info.st_size)
+    found = _FILE_DIGESTS.get(key)
+    if found is None:
+        found = _FILE_DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@dataclass
+class PdfCache:
+    """Canvas PDFs by key, read from the previous output and written into the new one,
+    so nothing is ever written outside the output folder."""
+
+    previous: Path | None
+    current: Path
+    index: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def get(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
+        if self.previous is None:
+            return None
+        folder = self.previous / CACHE_FOLDER
+        entry_file, meta_file = folder / f"{key}.pdf", folder / f"{key}.json"
+        if entry_file.is_file() and meta_file.is_file():
+            try:
+                return entry_file.read_bytes(), json.loads(meta_file.read_text())
+            except (OSError, ValueError):
+                return None
+        return None
+
+    def put(self, key: str, data: bytes, meta: dict[str, Any]) -> None:
+        folder = self.current / CACHE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{key}.pdf").write_bytes(data)
+        (folder / f"{key}.json").write_text(json.dumps(meta, sort_keys=True))
+
+
+# --- handout ----------------------------------------------------------------------
+
+
+def assemble_handout(
+    parts: list[tuple[str, bytes]],
+    numbers: bytes,
+    title: str,
+    site_title: str,
+) -> bytes:
+    """Cover, canvases and summary into one PDF: a bookmark per part, and the page
+    numbers of `numbers` (one page per handout page) stamped onto every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    starts: list[tuple[str, int]] = []
+    for name, data in parts:
+        starts.append((name, len(writer.pages)))
+        writer.append(PdfReader(io.BytesIO(data)))
+    stamps = PdfReader(io.BytesIO(numbers))
+    for page, stamp in zip(writer.pages, stamps.pages):
+        page.merge_page(stamp)
+    # Bookmarks from the canvases' own PDFs are dropped; the handout has one per part.
+    writer._root_object.pop("/Outlines", None)  # noqa: SLF001 - pypdf has no public reset
+    for name, start in starts:
+        writer.add_outline_item(title=name, page_number=start)
+    writer.add_metadata({"/Title": title, "/Subject": site_title, "/Creator": f"vpcsite {__version__}", "/Producer": "vpcsite"})
+    writer.page_mode = "/UseOutlines"
+    writer._ID = None  # noqa: SLF001 - no random file identifier: same input, same bytes
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_numbers_html(count: int, size: str, orientation: str) -> str:
+    """`count` empty pages whose only content is their number, to stamp onto the handout."""
+    pages = "".join('<div class="p"></div>' for _ in range(count))
+    return (
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><style>"
+        f"@page {{ size: {size} {orientation}; margin: 0 0 6mm 0;"
+        " @bottom-center { content: counter(page) ' / ' counter(pages); font: 8pt sans-serif; color: #444; } }"
+        " .p { break-after: page; height: 1px; } .p:last-child { break-after: auto; }"
+        f"</style></head><body>{pages}</body></html>"
+    )
+
+
+def refused_warnings(refused: list[str], origins: dict[str, tuple[str, int, int]], fallback: tuple[str, int, int]) -> list[Diagnostic]:
+    """One warning per refused fetch, at the Markdown line that asked for it."""
+    found = []
+    for url in refused:
+        path, line, column = origins.get(url.split("#", 1)[0], fallback)
+        shown = url[len(ORIGIN) :] if url.startswith(ORIGIN) else url
+        found.append(
+            diagnostic(
+                "VPC601",
+                path,
+                line,
+                column,
+                f"the PDF does not embed '{shown}': only files of this site can be embedded",
+                "put the file beside the Markdown under content/, or in static/, and link it with a relative path",
+            )
+        )
+    return found
+
+
+__all__ = [
+    "ORIGIN",
+    "PdfCache",
+    "PdfJob",
+    "PdfOutcome",
+    "SandboxFetcher",
+    "assemble_handout",
+    "cache_key",
+    "make_fetcher_class",
+    "page_numbers_html",
+    "refused_warnings",
+    "render_canvases",
+    "render_pdf",
+]
+
+
+# --- the PDF stage of a build -----------------------------------------------------
+
+
+@dataclass
+class PdfReport:
+    diagnostics: list[Diagnostic]
+    rendered: list[str]  # canvas ids laid out by WeasyPrint in this build
+    reused: list[str]  # canvas ids taken from the cache
+    written: list[str]  # output paths, relative to the output folder
+
+
+def write_pdfs(
+    renderer: "SiteRenderer",
+    staging: Path,
+    previous: Path | None,
+    *,
+    workers: int,
+    progress: Callable[[str, int, int], None] | None = None,
+    timeout: float = RENDER_TIMEOUT,
+) -> PdfReport:
+    """Write pdf/<canvas>.pdf for every canvas and pdf/handout.pdf into `staging`."""
+    from ..output import write_file
+    from ..theme import find_theme, static_folders, theme_chain
+    from .html import PageInfo, SiteInfo, canvas_url, fit_chart, make_environment, render_page
+    from .parallel import cpu_count
+    from .site import static_files
+
+    config = renderer.config
+    root = renderer.root
+    theme = find_theme("print", root)
+    env = make_environment(root, theme)
+    size, orientation = config.pdf.page_size, config.pdf.orientation
+    # The files a PDF may embed: the print theme's and the site's static files, and the
+    # files Markdown links to (already checked to lie inside content/).
+    files: dict[str, Path] = {}
+    for folder in [*static_folders(root, theme), root / "static"]:
+        for source, relative in static_files(folder, root)[0]:
+            files[f"{ORIGIN}static/{relative}"] = source
+    info = SiteInfo(config.title, config.base_url, True, (), theme.stylesheets, ())
+    canvases = list(renderer.canvases.values())
+    htmls: dict[str, tuple[str, str]] = {}
+    for view in canvases:
+        url = canvas_url(view.id)
+        page = PageInfo(view.title, url, "canvas", view.summary)
+        htmls[view.id] = (view.title, render_page(env, "canvas.html", info, page, canvas=view))
+    for url, asset in renderer.assets.items():
+        files[f"{ORIGIN}{url}"] = asset.source
+    roots = (root / config.content_dir, root / "static", *(t.folder for t in theme_chain(theme, root)))
+    fetcher_class = make_fetcher_class(files, roots)
+    cache = PdfCache(previous, staging)
+    last_sizes = previous_sizes(previous)
+    outcomes: dict[str, PdfOutcome] = {}
+    jobs: list[PdfJob] = []
+    for canvas_id, (title, html) in htmls.items():
+        key = cache_key(html, files, size, orientation)
+        hit = cache.get(key)
+        if hit is not None:
+            data, meta = hit
+            outcomes[canvas_id] = PdfOutcome(canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True)
+            cache.put(key, data, meta)
+        else:
+            jobs.append(PdfJob(canvas_id, title, html, key, last_sizes.get(canvas_id)))
+    done, timed_out = render_canvases(
+        jobs, fetcher_class, size, orientation, workers=workers or cpu_count(), timeout=timeout, progress=progress
+    )
+    keys = {job.canvas_id: job.key for job in jobs}
+    for outcome in done:
+        outcomes[outcome.canvas_id] = outcome
+        cache.put(keys[outcome.canvas_id], outcome.data, {"pages": outcome.pages, "type_size": outcome.type_size, "refused": outcome.refused})
+    found: list[Diagnostic] = []
+    written: list[str] = []
+    for view in canvases:
+        document = renderer.checked.site.value_maps[view.id]
+        title_line = document.position(("title",))
+        if view.id in timed_out:
+            found.append(
+                diagnostic(
+                    "VPC603",
+                    document.path,
+                    *title_line,
+                    f"the PDF of canvas '{view.id}' took longer than {timeout:g} s and was not written",
+                    "look for a huge table, image or text in its notes",
+                )
+            )
+            continue
+        outcome = outcomes[view.id]
+        shown = renderer.image_origins.get(canvas_url(view.id), {})
+        not_embedded = [url for url in shown if url.split("#", 1)[0] not in files]
+        refused = list(dict.fromkeys([*not_embedded, *outcome.refused]))
+        found.extend(refused_warnings(refused, shown, (document.path, *title_line)))
+        if outcome.pages > 1:
+            found.append(_overflow(document, view.id, size, outcome.type_size, outcome.pages))
+        write_file(staging, f"pdf/{view.id}.pdf", outcome.data)
+        written.append(f"pdf/{view.id}.pdf")
+    # How each canvas was laid out, and from which sources: `check` repeats the VPC602
+    # warning of a canvas whose sources have not changed since (see last_layout_warnings).
+    layout = {
+        canvas_id: {"type_size": o.type_size, "pages": o.pages, "sources": _sources(renderer, canvas_id)}
+        for canvas_id, o in sorted(outcomes.items())
+    }
+    (staging / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
+    (staging / CACHE_FOLDER / LAYOUT_FILE).write_text(json.dumps(layout, indent=1, sort_keys=True) + "\n")
+    # The handout: a cover, every canvas, the fit summary; numbered and bookmarked.
+    cover_html = render_page(env, "cover.html", info, PageInfo(config.title, "pdf/cover.html", "cover"), canvases=canvases)
+    summary_html = render_page(
+        env,
+        "fit.html",
+        info,
+        PageInfo("Fit summary", "fit/index.html", "fit"),
+        canvases=canvases,
+        segments=list(renderer.segments.values()),
+        chart=fit_chart(canvases, config.fit.target),
+    )
+    extra: dict[str, bytes] = {}
+    for name, html, base in (("cover", cover_html, f"{ORIGIN}pdf/cover.html"), ("summary", summary_html, f"{ORIGIN}fit/index.html")):
+        key = cache_key(html, files, size, orientation)
+        hit = cache.get(key)
+        if hit is None:
+            data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
+            cache.put(key, data, {"pages": pages, "type_size": used, "refused": []})
+        else:
+            data = hit[0]
+            cache.put(key, data, hit[1])
+        extra[name] = data
+    parts = [("Cover", extra["cover"])]
+    parts += [(view.title, outcomes[view.id].data) for view in canvases if view.id in outcomes and view.id not in timed_out]
+    parts.append(("Fit summary", extra["summary"]))
+    total = sum(_page_count(data) for _, data in parts)
+    numbers, _, _, _ = render_pdf(page_numbers_html(total, size, orientation), f"{ORIGIN}pdf/numbers.html", fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
+    handout = assemble_handout(parts, numbers, f"{config.title} — handout", config.title)
+    write_file(staging, "pdf/handout.pdf", handout)
+    written.append("pdf/handout.pdf")
+    return PdfReport(found, [job.canvas_id for job in jobs if job.canvas_id not in timed_out], [c for c, o in outcomes.items() if o.cached], written)
+
+
+def _sources(renderer: "SiteRenderer", canvas_id: str) -> str:
+    site = renderer.checked.site
+    value_map = site.value_maps[canvas_id]
+    segment = site.segments[value_map.model.segment]  # type: ignore[union-attr]
+    return f"{value_map.digest}:{segment.digest}"
+
+
+def previous_sizes(previous: Path | None) -> dict[str, float]:
+    """Type size of each canvas in the last build (a good first guess for this one)."""
+    if previous is None:
+        return {}
+    try:
+        layout = json.loads((previous / CACHE_FOLDER / LAYOUT_FILE).read_text(encoding="utf-8"))
+        return {canvas: float(entry["type_size"]) for canvas, entry in layout.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def last_layout_warnings(output: Path, site: Any, page_size: str) -> list[Diagnostic]:
+    """VPC602 for canvases that did not fit one page in the last build and whose value
+    map and segment are unchanged since: `check` knows without laying anything out."""
+    record = output / CACHE_FOLDER / LAYOUT_FILE
+    try:
+        layout = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = []
+    for canvas_id, entry in sorted(layout.items()) if isinstance(layout, dict) else []:
+        document = site.value_maps.get(canvas_id)
+        if document is None or not isinstance(entry, dict) or entry.get("pages", 1) <= 1:
+            continue
+        segment = site.segments.get(document.model.segment)
+        if segment is None or entry.get("sources") != f"{document.digest}:{segment.digest}":
+            continue
+        found.append(_overflow(document, canvas_id, page_size, entry.get("type_size", TYPE_STEPS[-1]), entry["pages"]))
+    return found
+
+
+def _overflow(document: Any, canvas_id: str, size: str, type_size: float, pages: int) -> Diagnostic:
+    return diagnostic(
+        "VPC602",
+        document.path,
+        *document.position(("title",)),
+        f"canvas '{canvas_id}' does not fit on one {size} page even at {type_size:g} pt; it continues on {pages} pages",
+        "shorten item texts, move detail into notes, or choose a larger page_size in site.toml",
+    )
+
+
+def _page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
