@@ -84,11 +84,21 @@ def theme_chain(theme: Theme, site_root: Path) -> list[Theme]:
 
 
 def template_folders(site_root: Path, theme: Theme) -> list[Path]:
-    """Lookup order for templates, existing folders only."""
+    """Lookup order for templates, existing folders only.
+
+    A folder that is the built-in one (a site kept beside vpcsite's own sources, whose
+    `templates/` the package links to) keeps the built-in place, last, so a theme's
+    templates still come before it."""
+    builtin = BUILTIN_TEMPLATES.resolve()
     folders = [site_root / "templates", *(t.templates for t in theme_chain(theme, site_root)), BUILTIN_TEMPLATES]
     seen: list[Path] = []
     for folder in folders:
-        if folder.is_dir() and folder.resolve() not in [s.resolve() for s in seen]:
+        if not folder.is_dir():
+            continue
+        real = folder.resolve()
+        if real == builtin and folder != BUILTIN_TEMPLATES:
+            continue
+        if real not in [s.resolve() for s in seen]:
             seen.append(folder)
     return seen
 
