@@ -348,3 +348,14 @@ def test_parallel_build_equals_serial_build(tmp_path):
     serial, parallel = snapshot(site / "serial"), snapshot(site / "parallel")
     assert len(serial) > 100
     assert serial == parallel
+
+
+def test_unknown_theme_is_a_configuration_error_at_its_line(tmp_path):
+    site = example_copy(tmp_path)
+    config = site / "site.toml"
+    config.write_text(config.read_text().replace('theme = "default"', 'theme = "dark"'))
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if text.startswith('theme = "dark"'))
+    result = build(site)
+    assert result.exit_code == 2
+    assert f"site.toml:{line}:1: error VPC403 'theme': theme 'dark' not found" in result.stderr
+    assert "themes: default, print" in result.stderr

@@ -62,7 +62,6 @@ def paused_gc() -> Iterator[None]:
 
 def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
     config_file = root / CONFIG_FILE
-    line = 1
     if not config_file.is_file():
         return diagnostic(
             "VPC403",
@@ -72,9 +71,7 @@ def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
             f"content folder '{content_dir}' does not exist",
             "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
         )
-    if config_file.is_file():
-        lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        line = next((n for n, text in enumerate(lines, 1) if text.strip().startswith("content_dir")), 1)
+    line = _config_line(root, "content_dir")
     return diagnostic(
         "VPC403",
         display_path(config_file, root),
@@ -83,6 +80,15 @@ def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
         f"content folder '{content_dir}' does not exist",
         "create it, or set content_dir in site.toml to the folder that holds your canvases",
     )
+
+
+def _config_line(root: Path, key: str) -> int:
+    """The line of a top-level key in site.toml (1 when it is not there)."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        return 1
+    lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(key)), 1)
 
 
 def assemble(documents: list) -> Site:
@@ -210,7 +216,18 @@ def build_site(
     try:
         theme = find_theme(config.theme, root)
     except ThemeError as exc:
-        raise ConfigError([diagnostic("VPC403", display_path(root / CONFIG_FILE, root), 1, 1, f"'theme': {exc}", None)])
+        from .theme import available_themes
+
+        line = _config_line(root, "theme")
+        found = diagnostic(
+            "VPC403",
+            display_path(root / CONFIG_FILE, root),
+            line,
+            1,
+            f"'theme': {exc}",
+            "themes: " + ", ".join(available_themes(root)) + " (a theme is a folder under themes/ with a theme.toml)",
+        )
+        raise ConfigError([found]) from None
     output = root / (options.output if options.output is not None else Path(config.output_dir))
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = guard_output(output, root, protected, force=options.force)
