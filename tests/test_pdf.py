@@ -266,3 +266,11 @@ def test_type_size_search_finds_the_largest_size_that_fits_from_any_start(tmp_pa
     fetcher = make_fetcher_class({}, ())
     results = {start: render_pdf(html, "https://vpcsite.invalid/x.html", fetcher, "A4", "landscape", start=start)[1:3] for start in (None, *TYPE_STEPS)}
     assert set(results.values()) == {(1, TYPE_STEPS[1])}, results
+
+
+def test_step_search_skips_sizes_that_cannot_fit():
+    from vpcsite.render.pdf import TYPE_STEPS, _next_step
+
+    assert _next_step(TYPE_STEPS, 0, 2) == 1  # one page over: the next size may fit
+    assert _next_step(TYPE_STEPS, 0, 3) == 3  # three pages at 9.5 pt: only 6.5 pt may fit
+    assert _next_step(TYPE_STEPS, 0, 9) == 3  # hopeless: straight to the smallest size

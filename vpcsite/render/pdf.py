@@ -162,11 +162,24 @@ def render_pdf(
             index, document = index - 1, larger
     else:
         while len(document.pages) > 1 and index < len(steps) - 1:
-            index += 1
+            index = _next_step(steps, index, len(document.pages))
             document = layout(index)
     data = document.write_pdf(pdf_identifier=b"vpcsite", custom_metadata=False)
     refused = list(dict.fromkeys(fetcher.sandbox.refused))
     return data, len(document.pages), steps[index], refused
+
+
+def _next_step(steps: tuple[float, ...], index: int, pages: int) -> int:
+    """The next size worth trying after `steps[index]` gave `pages` pages.
+
+    Content shrinks at most with the square of the type size (wrapped text: fewer,
+    shorter lines), so it fills at least (pages - 1) · (step / current)² pages at a smaller
+    step; steps where that exceeds one page cannot fit and are skipped."""
+    current = steps[index]
+    for candidate in range(index + 1, len(steps)):
+        if (pages - 1) * (steps[candidate] / current) ** 2 <= 1 or candidate == len(steps) - 1:
+            return candidate
+    return len(steps) - 1  # pragma: no cover - the loop always returns
 
 
 # --- worker pool ------------------------------------------------------------------
