@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from vpcsite.diagnostics import CODES, Severity, diagnostic, format_github, format_json, format_text, sort_diagnostics
 

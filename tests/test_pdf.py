@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import io
 import os
 import re
 import subprocess

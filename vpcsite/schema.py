@@ -193,7 +193,7 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         scale = str(loc[-1])
         words = ", ".join(SCALES.get(scale, ()))
-        return make("VPC104", f"{label}: {value} is out of range 1–5", f"use 1–5" + (f" or one of: {words}" if words else ""))
+        return make("VPC104", f"{label}: {value} is out of range 1–5", "use 1–5" + (f" or one of: {words}" if words else ""))
     if kind == "literal_error":
         expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         if isinstance(value, str):

@@ -7,7 +7,6 @@ template fails the build instead of printing nothing. Templates get prepared val
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..fit import percent
 from ..theme import Theme, template_folders
-from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView, SegmentView
+from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
 
 @dataclass(frozen=True)
@@ -211,22 +210,3 @@ def _relative(url: str, page: PageInfo) -> str:
 
 def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo, **values: Any) -> str:
     return env.get_template(template).render(site=site, page=page, **values)
-
-
-__all__ = [
-    "CanvasView",
-    "ChartRow",
-    "FitChart",
-    "NavLink",
-    "PageInfo",
-    "SegmentView",
-    "SiteInfo",
-    "canvas_url",
-    "fit_chart",
-    "make_environment",
-    "page_url",
-    "pdf_url",
-    "posixpath",
-    "render_page",
-    "segment_url",
-]

@@ -29,7 +29,6 @@ from .html import (
     fit_chart,
     make_environment,
     page_url,
-    render_page,
     segment_url,
 )
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view

@@ -11,7 +11,7 @@ from typing import Callable
 
 
 from ..fit import Fit, Score, percent
-from ..model import Document, Gain, Item, Job, Pain, SCALES, Segment, Site, ValueMap, ranked, scale_word
+from ..model import Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
 
 class LazyHtml:
     """HTML made from Markdown when a template first outputs it (Jinja calls __html__).
@@ -374,22 +374,3 @@ def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canv
     customer = _customer_views(segment, markdown, None)
     best_first = tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
     return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best_first)
-
-
-__all__ = [
-    "BAND_LABELS",
-    "LINK_LABELS",
-    "PREFIX",
-    "SCALES",
-    "SECTION_TITLES",
-    "CanvasView",
-    "FitView",
-    "ItemView",
-    "Link",
-    "ScoreView",
-    "SegmentView",
-    "canvas_view",
-    "fit_view",
-    "segment_view",
-    "Site",
-]
