@@ -273,3 +273,15 @@ def test_step_search_skips_sizes_that_cannot_fit():
     assert _next_step(TYPE_STEPS, 0, 2) == 1  # one page over: the next size may fit
     assert _next_step(TYPE_STEPS, 0, 3) == 3  # three pages at 9.5 pt: only 6.5 pt may fit
     assert _next_step(TYPE_STEPS, 0, 9) == 3  # hopeless: straight to the smallest size
+
+
+def test_build_command_says_how_many_canvas_pdfs_were_laid_out(tmp_path):
+    from click.testing import CliRunner
+
+    from vpcsite.cli import main
+
+    site = small_site(tmp_path / "s")
+    first = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
+    assert first.exit_code == 0 and "1 canvas PDFs laid out, 0 unchanged" in first.stderr
+    again = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
+    assert "0 canvas PDFs laid out, 1 unchanged" in again.stderr

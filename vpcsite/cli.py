@@ -148,7 +148,10 @@ def build(obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts:
             click.echo(f"{summary_line(result.diagnostics)}; nothing written, {result.output} left as it was", err=True)
             return EXIT_CONTENT
         if obj.verbosity >= 0:
-            click.echo(f"wrote {result.pages} pages to {result.output} ({summary_line(result.diagnostics)})", err=True)
+            pdfs = ""
+            if result.pdf_rendered or result.pdf_reused:
+                pdfs = f", {len(result.pdf_rendered)} canvas PDFs laid out, {len(result.pdf_reused)} unchanged"
+            click.echo(f"wrote {result.pages} pages{pdfs} to {result.output} ({summary_line(result.diagnostics)})", err=True)
         return EXIT_OK
 
     _guard(run)
