@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import DocumentCache, load_content
-from .diagnostics import Diagnostic, Severity, diagnostic, display_path, sort_diagnostics
+from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit, fit
 from .links import canvas_warnings, check_links, check_site_ids
 from .model import Segment, Site, ValueMap
@@ -39,7 +39,7 @@ class CheckResult:
     diagnostics: list[Diagnostic]
 
     def failed(self, strict: bool) -> bool:
-        return any(d.severity is Severity.ERROR or strict for d in self.diagnostics)
+        return has_errors(self.diagnostics, strict)
 
 
 @contextmanager
@@ -62,23 +62,16 @@ def paused_gc() -> Iterator[None]:
 
 def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
     config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        return diagnostic(
-            "VPC403",
-            display_path(root / content_dir, root),
-            1,
-            1,
-            f"content folder '{content_dir}' does not exist",
-            "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
-        )
-    line = _config_line(root, "content_dir")
+    has_config = config_file.is_file()
     return diagnostic(
         "VPC403",
-        display_path(config_file, root),
-        line,
+        display_path(config_file if has_config else root / content_dir, root),
+        _config_line(root, "content_dir"),
         1,
         f"content folder '{content_dir}' does not exist",
-        "create it, or set content_dir in site.toml to the folder that holds your canvases",
+        "create it, or set content_dir in site.toml to the folder that holds your canvases"
+        if has_config
+        else "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
     )
 
 
@@ -257,6 +250,9 @@ def _build(
 
     def findings() -> list[Diagnostic]:
         return sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
+
+    rendered: list[str] = []
+    reused: list[str] = []
     try:
         with staged_output(target) as staging:
             pages = renderer.write(staging, jobs=options.jobs, progress=progress)
@@ -267,10 +263,11 @@ def _build(
                 previous = target if (target / MARKER).is_file() else None
                 report = write_pdfs(renderer, staging, previous, workers=options.jobs, progress=progress)
                 renderer.absorb((report.diagnostics, {}))
+                rendered, reused = report.rendered, report.reused
             found = findings()
-            if any(d.severity is Severity.ERROR or strict for d in found):
+            if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0)
-    return BuildResult(checked, found, True, target, pages, report.rendered if pdf else [], report.reused if pdf else [])
+    return BuildResult(checked, found, True, target, pages, rendered, reused)

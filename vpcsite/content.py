@@ -52,6 +52,11 @@ def content_files(content_dir: Path) -> list[Path]:
     return found
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies below it (both already absolute and resolved)."""
+    return path == folder or folder in path.parents
+
+
 def outside_link(link: Path, root: Path) -> Diagnostic:
     """Symlinks may organise a site, but never pull in files from outside it."""
     return diagnostic(
@@ -86,7 +91,7 @@ def load_content(root: Path, content_dir: str, *, drafts: bool = False, cache: D
     for path in content_files(base):
         relative = path.relative_to(base).as_posix()
         display = display_path(path, root)
-        if path.is_symlink() and site_root not in Path(os.path.realpath(path)).parents:
+        if path.is_symlink() and not inside(Path(os.path.realpath(path)), site_root):
             found.append(outside_link(path, root))
             continue
         document, problems = cache.load(display, relative, path.read_bytes())

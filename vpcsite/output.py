@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from .content import inside as _inside
+
 #: Written into every output folder vpcsite creates; its presence is what allows a later
 #: build to replace the folder.
 MARKER = ".vpcsite-output"
@@ -23,10 +25,6 @@ _OLD_PREFIX = ".vpcsite-old-"
 
 class OutputRefused(Exception):
     """The output folder is unsafe to build into (a usage error, exit 2)."""
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    return child == parent or parent in child.parents
 
 
 def guard_output(output: Path, site_root: Path, protected: list[Path], *, force: bool = False) -> Path:

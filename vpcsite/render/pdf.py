@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import __version__
+from ..content import inside
 from ..diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
@@ -45,10 +46,6 @@ LAYOUT_FILE = "layout.json"
 
 class Refused(ValueError):
     """A fetch the sandbox does not allow (WeasyPrint logs it and carries on without it)."""
-
-
-def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
 
 
 class SandboxFetcher:
@@ -75,7 +72,7 @@ class SandboxFetcher:
             mode = os.stat(real).st_mode
         except OSError:
             mode = 0
-        if not _inside(real, self.roots) or not stat.S_ISREG(mode):
+        if not any(inside(real, root) for root in self.roots) or not stat.S_ISREG(mode):
             self.refused.append(url)
             raise Refused(f"outside the site or not a regular file: {url}")
         kind = mimetypes.guess_type(real.name)[0] or "application/octet-stream"

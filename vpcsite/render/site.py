@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from urllib.parse import urljoin
 
-from ..content import outside_link
+from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import MarkdownRenderer, Rendered
 from ..model import Document, ValueMap
@@ -166,7 +166,7 @@ class SiteRenderer:
         """Copy a linked local file next to the page, or say why it is not copied."""
         source = Path(os.path.normpath(source_dir / target))
         real = Path(os.path.realpath(source))
-        if not _inside(real, self.content_dir) or not _inside(source, self.content_dir):
+        if not inside(real, self.content_dir) or not inside(source, self.content_dir):
             self._found.append(
                 diagnostic(
                     "VPC503",
@@ -305,11 +305,6 @@ class SiteRenderer:
         return len(page_jobs)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    path = Path(os.path.abspath(path))
-    return path == folder or folder in path.parents
-
-
 def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
     """Files of a static folder as (real source, relative path), and the symlinks skipped
     because they lead outside the site (or the built-in themes)."""
@@ -329,7 +324,7 @@ def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]],
             if name.startswith("."):
                 continue
             real = Path(os.path.realpath(path))
-            if path.is_symlink() and not any(_inside(real, base) for base in allowed):
+            if path.is_symlink() and not any(inside(real, base) for base in allowed):
                 skipped.append(path)
                 continue
             if real.is_file():
