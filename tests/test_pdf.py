@@ -285,3 +285,16 @@ def test_build_command_says_how_many_canvas_pdfs_were_laid_out(tmp_path):
     assert first.exit_code == 0 and "1 canvas PDFs laid out, 0 unchanged" in first.stderr
     again = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
     assert "0 canvas PDFs laid out, 1 unchanged" in again.stderr
+
+
+def test_a_new_image_in_one_canvas_leaves_the_other_canvases_cached(tmp_path):
+    site = small_site(tmp_path / "s", extra={"content/value-maps/other.md": VALUE_MAP.replace("FitNow app", "Other app")})
+    build(site)
+    (site / "content" / "value-maps" / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    path = site / "content" / "value-maps" / "other.md"
+    path.write_text(path.read_text() + "\n![pic](pic.svg)\n")
+    again = build(site)
+    assert again.pdf_rendered == ["other"] and again.pdf_reused == ["fitnow"]
+    (site / "content" / "value-maps" / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
+    third = build(site)
+    assert third.pdf_rendered == ["other"], "the image's bytes are part of its canvas's key"

@@ -243,18 +243,25 @@ def render_canvases(
 # --- cache ------------------------------------------------------------------------
 
 
-def cache_key(html: str, files: dict[str, Path], size: str, orientation: str) -> str:
-    """Everything that shapes a canvas PDF: its HTML (model, templates, theme markup),
-    the bytes of the files it can fetch (stylesheets, images), page settings, versions."""
-    import weasyprint
-
+def fingerprint(files: dict[str, Path]) -> str:
+    """One digest of a set of embeddable files: their URLs and bytes."""
     digest = hashlib.sha256()
-    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), html):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
     for url in sorted(files):
         digest.update(url.encode("utf-8"))
         digest.update(_file_digest(files[url]).encode("ascii"))
+    return digest.hexdigest()
+
+
+def cache_key(html: str, files: str, size: str, orientation: str) -> str:
+    """Everything that shapes a PDF: its HTML (model, templates, theme markup), the
+    fingerprint of the files it can fetch (stylesheets, its images), page settings and
+    versions."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), html, files):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -293,6 +300,13 @@ class PdfCache:
             except (OSError, ValueError):
                 return None
         return None
+
+    def take(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
+        """A cached entry, carried over into the new output's cache when found."""
+        hit = self.get(key)
+        if hit is not None:
+            self.put(key, *hit)
+        return hit
 
     def put(self, key: str, data: bytes, meta: dict[str, Any]) -> None:
         folder = self.current / CACHE_FOLDER
@@ -426,8 +440,14 @@ def write_pdfs(
         url = canvas_url(view.id)
         page = PageInfo(view.title, url, "canvas", view.summary)
         htmls[view.id] = (view.title, render_page(env, "canvas.html", info, page, canvas=view))
+    # A canvas can fetch the static files and the files beside its own page; its cache
+    # key covers exactly those, so one canvas's new image leaves the others cached.
+    shared = fingerprint(files)
+    own: dict[str, dict[str, Path]] = {}
     for url, asset in renderer.assets.items():
         files[f"{ORIGIN}{url}"] = asset.source
+        # Assets sit below the page that shows them: "canvases/<id>/images/x.png".
+        own.setdefault("/".join(url.split("/")[:2]), {})[url] = asset.source
     roots = (root / config.content_dir, root / "static", *(t.folder for t in theme_chain(theme, root)))
     fetcher_class = make_fetcher_class(files, roots)
     cache = PdfCache(previous, staging)
@@ -435,12 +455,11 @@ def write_pdfs(
     outcomes: dict[str, PdfOutcome] = {}
     jobs: list[PdfJob] = []
     for canvas_id, (title, html) in htmls.items():
-        key = cache_key(html, files, size, orientation)
-        hit = cache.get(key)
+        key = cache_key(html, shared + fingerprint(own.get(f"canvases/{canvas_id}", {})), size, orientation)
+        hit = cache.take(key)
         if hit is not None:
             data, meta = hit
             outcomes[canvas_id] = PdfOutcome(canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True)
-            cache.put(key, data, meta)
         else:
             jobs.append(PdfJob(canvas_id, title, html, key, last_sizes.get(canvas_id)))
     done, timed_out = render_canvases(
@@ -496,14 +515,13 @@ def write_pdfs(
     )
     extra: dict[str, bytes] = {}
     for name, html, base in (("cover", cover_html, f"{ORIGIN}pdf/cover.html"), ("summary", summary_html, f"{ORIGIN}fit/index.html")):
-        key = cache_key(html, files, size, orientation)
-        hit = cache.get(key)
+        key = cache_key(html, shared, size, orientation)
+        hit = cache.take(key)
         if hit is None:
             data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
             cache.put(key, data, {"pages": pages, "type_size": used, "refused": []})
         else:
             data = hit[0]
-            cache.put(key, data, hit[1])
         extra[name] = data
     parts = [("Cover", extra["cover"])]
     parts += [(view.title, outcomes[view.id].data) for view in canvases if view.id in outcomes and view.id not in timed_out]
