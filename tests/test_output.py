@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, safe_join, staged_output
+from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, replaced_trees, safe_join, staged_output
 
 
 @pytest.fixture
@@ -114,4 +115,68 @@ def test_remove_tree_does_not_follow_symlinks(tmp_path):
     os.symlink(keep / "precious.txt", doomed / "file-link")
     remove_tree(doomed)
     assert not doomed.exists()
+    assert (keep / "precious.txt").read_text() == "x"
+
+
+def eventually_gone(path: Path, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not path.exists()
+
+
+def test_replaced_output_is_deleted_in_the_background(site, tmp_path, monkeypatch):
+    import shutil
+
+    real = shutil.rmtree
+    record = tmp_path / "deleted-by"
+
+    def recording_rmtree(path, *args, **kwargs):
+        record.write_text(str(os.getpid()))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", recording_rmtree)
+    out = site / "public"
+    with staged_output(out) as staging:
+        (staging / "deep" / "er").mkdir(parents=True)
+        (staging / "deep" / "er" / "index.html").write_text("one")
+    with staged_output(out) as staging:
+        (staging / "index.html").write_text("two")
+    # The new output is in place as soon as the swap returns; the old one goes away
+    # without the build waiting for it.
+    assert (out / "index.html").read_text() == "two" and not (out / "deep").exists()
+    old = [p for p in site.iterdir() if p.name.startswith(".vpcsite-old-")]
+    assert all(eventually_gone(p) for p in old)
+    assert sorted(p.name for p in site.iterdir()) == ["content", "public", "templates"]
+    assert int(record.read_text()) != os.getpid()
+
+
+def test_waiting_swap_deletes_the_replaced_output_before_returning(site):
+    out = site / "public"
+    for text in ("one", "two"):
+        with staged_output(out, wait=True) as staging:
+            (staging / "index.html").write_text(text)
+        assert sorted(p.name for p in site.iterdir()) == ["content", "public", "templates"]
+
+
+def test_leftovers_of_an_interrupted_deletion_are_removed_by_the_next_swap(site, tmp_path):
+    out = site / "public"
+    leftover = site / ".vpcsite-old-public-0123456789ab"
+    (leftover / "canvases" / "x").mkdir(parents=True)
+    (leftover / "canvases" / "x" / "index.html").write_text("stale")
+    # Look-alikes that vpcsite did not make are never touched.
+    foreign = site / ".vpcsite-old-public-mine"
+    foreign.mkdir()
+    other_site = site / ".vpcsite-old-other-0123456789ab"
+    other_site.mkdir()
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "precious.txt").write_text("x")
+    link = site / ".vpcsite-old-public-ba9876543210"
+    os.symlink(keep, link)
+    assert replaced_trees(out) == [leftover]
+    with staged_output(out) as staging:
+        (staging / "index.html").write_text("new")
+    assert eventually_gone(leftover)
+    assert foreign.is_dir() and other_site.is_dir() and link.is_symlink()
     assert (keep / "precious.txt").read_text() == "x"

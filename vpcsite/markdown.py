@@ -71,9 +71,18 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
 LocalLinks = Callable[[str], str | None]
 
 
-#: Text that Markdown renders as itself: one line, a letter first, no character that
-#: could start markup. Most item notes and many evidence entries are such text.
-_PLAIN = re.compile(r"[^\W\d_][\w ,.;:?()'/%!-]*", re.UNICODE)
+#: Text that Markdown renders as itself (but for quotes): one line starting with a letter
+#: or an opening quote, no character that could start markup, no space at the end (a
+#: paragraph drops it). Most item notes and quoted evidence entries are such text.
+_PLAIN = re.compile(r"(?:[^\W\d_]|[\"“‘])[\w ,.;:?()'\"/%!\-’“”‘–—…]*(?<! )", re.UNICODE)
+
+
+def plain_html(text: str, inline: bool) -> str | None:
+    """What markdown-it makes of plain text, without parsing it; None when not plain."""
+    if not _PLAIN.fullmatch(text):
+        return None
+    html = text.replace('"', "&quot;")
+    return html if inline else f"<p>{html}</p>\n"
 
 
 class MarkdownRenderer:
@@ -94,8 +103,9 @@ class MarkdownRenderer:
 
     def _render(self, text: str, path: str, line: int, column: int | None, local: LocalLinks | None) -> Rendered:
         inline = column is not None
-        if _PLAIN.fullmatch(text):
-            return Rendered(text if inline else f"<p>{text}</p>\n")
+        plain = plain_html(text, inline)
+        if plain is not None:
+            return Rendered(plain)
         key = (inline, text)
         cached = self._memo.get(key)
         if cached is not None:

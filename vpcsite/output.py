@@ -8,6 +8,7 @@ output folder (or its staging sibling, which is removed on every exit path).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from contextlib import contextmanager
@@ -81,10 +82,49 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path)  # rmtree does not follow symlinks inside the tree
 
 
+def replaced_trees(target: Path) -> list[Path]:
+    """Earlier outputs of `target` waiting to be deleted: renamed aside by a swap and
+    left behind when their deletion was cut short (the machine stopped, a kill)."""
+    pattern = re.compile(re.escape(f"{_OLD_PREFIX}{target.name}-") + "[0-9a-f]{12}")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in entries if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
+    """Delete replaced outputs without making the build wait for them.
+
+    Removing a tree of freshly written folders can take seconds (each rmdir waits for
+    the file system journal while the new output is written back), which is longer than
+    a whole build of a thousand canvases. A detached grandchild process does it instead;
+    anything it leaves is found by `replaced_trees` and deleted after the next build.
+    """
+    if not trees:
+        return
+    if wait or not hasattr(os, "fork"):
+        for tree in trees:
+            remove_tree(tree)
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked processes
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                for tree in trees:
+                    shutil.rmtree(tree, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
 @contextmanager
-def staged_output(target: Path) -> Iterator[Path]:
+def staged_output(target: Path, *, wait: bool = False) -> Iterator[Path]:
     """Yield a fresh staging folder beside `target`; on success swap it in, on any
-    failure (an exception, Ctrl-C) remove it and leave `target` as it was."""
+    failure (an exception, Ctrl-C) remove it and leave `target` as it was.
+
+    The replaced output is deleted in the background unless `wait` is set."""
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
@@ -101,12 +141,12 @@ def staged_output(target: Path) -> Iterator[Path]:
             except BaseException:
                 os.rename(old, target)
                 raise
-            remove_tree(old)
         else:
             os.rename(staging, target)
     except BaseException:
         remove_tree(staging)
         raise
+    discard_trees(replaced_trees(target), wait=wait)
 
 
 def write_file(base: Path, relative: str, data: bytes) -> None:

@@ -2,6 +2,9 @@
 renders its share from the views the parent already prepared (nothing is pickled on
 the way in), writes its files itself, and sends back only what it found: diagnostics
 from the Markdown it rendered and the files that Markdown links to.
+
+Other files made from the prepared model (data/site.json) are tasks handed to the same
+workers, first, so they are written while the other worker renders pages.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ if TYPE_CHECKING:
 #: Below this many pages a pool costs more than it saves (fork + warm-up ≈ 60 ms).
 PARALLEL_THRESHOLD = 64
 
-_shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path] | None = None
+#: Writes one or more files into the staging folder.
+Task = Callable[[Path], None]
+
+_shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]] | None = None
 
 
 def cpu_count() -> int:
@@ -36,8 +42,12 @@ def _render_one(env: Any, info: Any, job: "PageJob", staging: Path) -> None:
 
 
 def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
+    """Pages `start` to `end`, or, for a negative start, task number `end`."""
     assert _shared is not None
-    renderer, env, info, jobs, staging = _shared
+    renderer, env, info, jobs, staging, tasks = _shared
+    if bounds[0] < 0:
+        tasks[bounds[1]](staging)
+        return 0, renderer.drain()
     for job in jobs[bounds[0] : bounds[1]]:
         _render_one(env, info, job, staging)
     return bounds[1] - bounds[0], renderer.drain()
@@ -52,8 +62,10 @@ def render_all(
     *,
     workers: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
+    tasks: tuple[Task, ...] = (),
 ) -> None:
-    """Render every page job into `staging`; what workers find is merged into `renderer`."""
+    """Render every page job and run every task into `staging`; what workers find is
+    merged into `renderer`."""
     workers = workers or cpu_count()
     total = len(jobs)
     if workers <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
@@ -61,11 +73,14 @@ def render_all(
             _render_one(env, info, job, staging)
             if progress:
                 progress("pages", done, total)
+        for task in tasks:
+            task(staging)
         return
     global _shared
-    _shared = (renderer, env, info, jobs, staging)
+    _shared = (renderer, env, info, jobs, staging, tasks)
     chunk = max(4, total // (workers * 16))
-    slices = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
+    slices = [(-1, index) for index in range(len(tasks))]
+    slices += [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0

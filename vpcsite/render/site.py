@@ -286,6 +286,12 @@ class SiteRenderer:
             jobs.append(PageJob(url, "page.html", info, {"content": body}))
         return jobs
 
+    def _write_data(self, staging: Path) -> None:
+        from ..output import write_file
+
+        data = site_data(self.config, self.checked, self.canvases)
+        write_file(staging, "data/site.json", (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8"))
+
     def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None) -> int:
         from ..output import write_file
         from .parallel import render_all
@@ -293,13 +299,11 @@ class SiteRenderer:
         page_jobs = self.page_jobs()
         env = make_environment(self.root, self.theme)
         info = self.site_info()
-        render_all(self, env, info, page_jobs, staging, workers=jobs, progress=progress)
+        render_all(self, env, info, page_jobs, staging, workers=jobs, progress=progress, tasks=(self._write_data,))
         for source, relative in self.static:
             write_file(staging, f"static/{relative}", source.read_bytes())
         for url, asset in sorted(self.assets.items()):
             write_file(staging, url, asset.source.read_bytes())
-        data = site_data(self.config, self.checked, self.canvases)
-        write_file(staging, "data/site.json", (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8"))
         if self.config.base_url:
             write_file(staging, "sitemap.xml", sitemap(self.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"))
         return len(page_jobs)

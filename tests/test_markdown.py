@@ -1,0 +1,38 @@
+"""The Markdown renderer: the plain-text fast path gives exactly what markdown-it gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vpcsite.markdown import MarkdownRenderer, _parser, plain_html
+
+#: Letters, the punctuation plain text may hold, and characters that start markup.
+_ALPHABET = st.sampled_from(list("aZé1 ,.;:?()'\"/%!-’“”‘–—…") + list("*_`[]<>&~#|\\\n\t") + ["  ", "1. ", "- "])
+
+
+def full(text: str, inline: bool) -> str:
+    md = _parser(False)
+    tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
+    return md.renderer.render(tokens, md.options, {})
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(_ALPHABET, max_size=14).map("".join), inline=st.booleans())
+def test_fast_path_agrees_with_markdown_it(text, inline):
+    fast = plain_html(text, inline)
+    if fast is not None:
+        assert fast == full(text, inline)
+
+
+def test_quoted_evidence_takes_the_fast_path():
+    text = '"I would pay for this if it saved me one evening a month." (P12, lawyer)'
+    assert plain_html(text, True) == full(text, True)
+    assert plain_html(text, True) is not None
+
+
+def test_text_with_markup_or_a_trailing_space_is_parsed():
+    for text in ("Depends on the *partner* shipping", "a <b>", "Tom & Jerry", "[notes](x.md)", "ends with a space "):
+        assert plain_html(text, False) is None
+    rendered = MarkdownRenderer().render("ends with a space ", "x.md", 1)
+    assert rendered.html == "<p>ends with a space</p>\n"
