@@ -298,3 +298,146 @@ def test_a_new_image_in_one_canvas_leaves_the_other_canvases_cached(tmp_path):
     (site / "content" / "value-maps" / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
     third = build(site)
     assert third.pdf_rendered == ["other"], "the image's bytes are part of its canvas's key"
+
+
+# --- the print layout and the type-size search -------------------------------------
+
+
+def _generated(root: Path, count: int, seed: int) -> Path:
+    """A site of `count` generated canvases (5-12 items a block, about 48 a canvas)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_site", Path(__file__).resolve().parent.parent / "benchmarks" / "gen_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(count, root, seed=seed)
+    return root
+
+
+def _canvas_jobs(site: Path, monkeypatch) -> tuple[list, type]:
+    """Build `site` and return the canvas PDF jobs and fetcher class the build used."""
+    import vpcsite.render.pdf as pdf
+
+    seen: dict[str, object] = {}
+    original = pdf.render_canvases
+
+    def recording(jobs, fetcher_class, *args, **kwargs):
+        seen["jobs"], seen["fetcher"] = list(jobs), fetcher_class
+        return original(jobs, fetcher_class, *args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_canvases", recording)
+    build(site, jobs=2)
+    return seen["jobs"], seen["fetcher"]  # type: ignore[return-value]
+
+
+def _crowded_profile(count: int) -> dict[str, str]:
+    """A segment with `count` gains and `count` pains, and a value map for it."""
+    lines = ["---", "title: Crowded segment", "jobs:", "  - text: Get through the week"]
+    for side in ("pains", "gains"):
+        lines.append(f"{side}:")
+        for n in range(count):
+            lines += [f"  - id: {side}-{n}", f"    text: {side.title()} number {n} described in a sentence long enough to wrap"]
+    segment = "\n".join([*lines, "---", ""])
+    value_map = "---\ntitle: Crowded map\nsegment: crowded\nrelievers:\n  - text: One reliever\n    relieves: [pains-0]\n---\n"
+    return {"content/segments/crowded.md": segment, "content/value-maps/crowded-map.md": value_map}
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory):
+    """Canvases from sparse to very dense: one small, generated ones, a crowded profile."""
+    site = _generated(tmp_path_factory.mktemp("varied") / "site", 4, 2)
+    write_site(site, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/tiny.md": VALUE_MAP, **_crowded_profile(40)})
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        jobs, fetcher = _canvas_jobs(site, monkeypatch)
+    finally:
+        monkeypatch.undo()
+    return site, jobs, fetcher
+
+
+def _exhaustive(html: str, canvas_id: str, fetcher) -> tuple[float, int]:
+    from vpcsite.render.pdf import ORIGIN, TYPE_STEPS, render_pdf
+
+    pages = [render_pdf(html, f"{ORIGIN}canvases/{canvas_id}/index.html", fetcher, "A4", "landscape", steps=(step,))[1] for step in TYPE_STEPS]
+    fitting = [step for step, count in zip(TYPE_STEPS, pages) if count == 1]
+    return (fitting[0], 1) if fitting else (TYPE_STEPS[-1], pages[-1])
+
+
+def test_search_gives_what_an_exhaustive_search_gives_from_sparse_to_dense(varied):
+    import json
+
+    site, jobs, fetcher = varied
+    layout = json.loads((site / "public" / ".cache" / "pdf" / "layout.json").read_text())
+    found = {job.canvas_id: (layout[job.canvas_id]["type_size"], layout[job.canvas_id]["pages"]) for job in jobs}
+    expected = {job.canvas_id: _exhaustive(job.html, job.canvas_id, fetcher) for job in jobs}
+    assert found == expected
+    # The set really runs from sparse to dense: the largest size, and more pages.
+    assert found["tiny"] == (9.5, 1)
+    assert found["crowded-map"][1] > 1
+
+
+def test_generated_canvases_fit_one_page_at_a_legible_size(varied):
+    import json
+
+    site, jobs, _ = varied
+    layout = json.loads((site / "public" / ".cache" / "pdf" / "layout.json").read_text())
+    generated = [job.canvas_id for job in jobs if job.canvas_id not in ("tiny", "crowded-map")]
+    # About 48 items each: one page, at 6.5 pt at the least and mostly 7.5 pt or more.
+    assert all(layout[c]["pages"] == 1 for c in generated), layout
+    assert sum(layout[c]["type_size"] >= 7.5 for c in generated) >= len(generated) / 2, layout
+
+
+def test_a_crowded_profile_continues_on_more_pages_without_losing_an_item(varied):
+    site, _, _ = varied
+    reader = PdfReader(site / "public" / "pdf" / "crowded-map.pdf")
+    assert len(reader.pages) > 1
+    text = squash(" ".join(page.extract_text() for page in reader.pages))
+    for side in ("Pains", "Gains"):
+        for n in range(40):
+            assert squash(f"{side} number {n} described") in text, (side, n)
+
+
+def test_common_canvases_take_one_layout(varied):
+    from vpcsite.render.pdf import ORIGIN, render_pdf
+
+    _, jobs, fetcher = varied
+    by_id = {job.canvas_id: job for job in jobs}
+    counts = {}
+    for canvas_id in ("tiny", "crowded-map", *sorted(c for c in by_id if c not in ("tiny", "crowded-map"))):
+        made: list[float] = []
+        render_pdf(by_id[canvas_id].html, f"{ORIGIN}canvases/{canvas_id}/index.html", fetcher, "A4", "landscape", layouts=made)
+        counts[canvas_id] = made
+    # A sparse canvas at the largest size, a dense one at the smallest on more pages:
+    # the first layout is the answer.
+    assert len(counts["tiny"]) == 1 and len(counts["crowded-map"]) == 1, counts
+    # Most generated canvases (about 48 items) take one layout from a cold start too.
+    assert sum(len(made) == 1 for made in counts.values()) >= len(counts) / 2, counts
+
+
+def test_prediction_starts_denser_canvases_at_smaller_sizes(varied):
+    from vpcsite.render.pdf import TYPE_STEPS, column_loads, predict_step
+
+    _, jobs, _ = varied
+    by_id = {job.canvas_id: job for job in jobs}
+    assert predict_step(by_id["tiny"].html, TYPE_STEPS) == 0
+    assert predict_step(by_id["crowded-map"].html, TYPE_STEPS) == len(TYPE_STEPS) - 1
+    loads = column_loads(by_id["crowded-map"].html)
+    assert loads[2] > loads[0] and loads[2] > loads[1], "gains and pains are the crowded column"
+
+
+def test_a_page_with_room_to_spare_does_not_rule_out_a_larger_size(varied):
+    from weasyprint import CSS, HTML
+
+    from vpcsite.render.pdf import ORIGIN, cannot_fit_larger, page_css
+
+    _, jobs, fetcher = varied
+    tiny = next(job for job in jobs if job.canvas_id == "tiny")
+    document = HTML(string=tiny.html, base_url=f"{ORIGIN}canvases/tiny/index.html", url_fetcher=fetcher()).render(stylesheets=[CSS(string=page_css("A4", "landscape", 6.5))])
+    assert not cannot_fit_larger(document, 9.5 / 6.5)
+    # A page full of wrapping text, by contrast, cannot take 30 % larger type.
+    full = "<html><body>" + "".join(f"<p>Line {n} of a text long enough to wrap on the page, twice or so if the type is large.</p>" for n in range(26)) + "</body></html>"
+    document = HTML(string=full).render(stylesheets=[CSS(string="@page { size: A4 landscape; margin: 10mm } :root { font-size: 9pt }")])
+    assert len(document.pages) == 1
+    larger = HTML(string=full).render(stylesheets=[CSS(string="@page { size: A4 landscape; margin: 10mm } :root { font-size: 11.7pt }")])
+    assert len(larger.pages) > 1
+    assert cannot_fit_larger(document, 1.3)
