@@ -359,3 +359,28 @@ def test_unknown_theme_is_a_configuration_error_at_its_line(tmp_path):
     assert result.exit_code == 2
     assert f"site.toml:{line}:1: error VPC403 'theme': theme 'dark' not found" in result.stderr
     assert "themes: default, print" in result.stderr
+
+
+def test_a_build_leaves_no_cycle_of_views_behind(tmp_path):
+    """Views refer to the renderer through their Markdown closures; a process that builds
+    again and again (a dev server) must not keep every build's views until a full
+    collection happens to run."""
+    import gc
+
+    from vpcsite.render.views import ItemView
+
+    site = tmp_path / "big"
+    gen_site().generate(70, site, seed=3)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        # Two workers render the pages, so page contexts (cycles of their own) stay out
+        # of this process.
+        build_site(site, BuildOptions(pdf=False, jobs=2))
+        gc.collect()
+        stranded = sum(isinstance(o, ItemView) for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    # A site of 70 canvases makes thousands of item views.
+    assert stranded == 0

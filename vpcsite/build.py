@@ -270,4 +270,6 @@ def _build(
                 raise _NotWritten(found)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0)
+    finally:
+        renderer.release()
     return BuildResult(checked, found, True, target, pages, rendered, reused)

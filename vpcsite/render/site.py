@@ -81,6 +81,16 @@ class SiteRenderer:
         self.static = self._static()
         self._prepare()
 
+    def release(self) -> None:
+        """Drop the views once the build is done with them. Their Markdown closures refer
+        back to this renderer, a cycle only the cycle collector frees, and builds pause
+        it: a process that builds again (the benchmark, a dev server) would keep every
+        build's views."""
+        self.canvases = {}
+        self.segments = {}
+        self.pages = []
+        self.home = LazyHtml(str, False)
+
     def _static(self) -> list[tuple[Path, str]]:
         """Theme static files, then the site's static/ over them (later wins, as in Hugo)."""
         chosen: dict[str, Path] = {}
@@ -153,6 +163,8 @@ class SiteRenderer:
         return resolve
 
     def _collect(self, document: Document, page: str, result: Rendered) -> None:
+        if not (result.diagnostics or result.images or result.assets):
+            return  # most texts: nothing to report, show or copy
         self._found.extend(result.diagnostics)
         shown = self.image_origins.setdefault(page, {})
         for src, line, column in result.images:
