@@ -112,6 +112,7 @@ def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
         try:
             if os.fork() == 0:
                 os.setsid()
+                os.nice(19)  # never compete with the next build for the processor
                 for tree in trees:
                     shutil.rmtree(tree, ignore_errors=True)
         finally:
