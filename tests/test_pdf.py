@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import re
 import subprocess
@@ -441,3 +442,27 @@ def test_a_page_with_room_to_spare_does_not_rule_out_a_larger_size(varied):
     larger = HTML(string=full).render(stylesheets=[CSS(string="@page { size: A4 landscape; margin: 10mm } :root { font-size: 11.7pt }")])
     assert len(larger.pages) > 1
     assert cannot_fit_larger(document, 1.3)
+
+
+def test_an_unchanged_handout_is_reused_and_an_edit_assembles_it_again(tmp_path, monkeypatch):
+    import vpcsite.render.pdf as pdf
+
+    site = copy_example(tmp_path)
+    build(site)
+    handout = site / "public" / "pdf" / "handout.pdf"
+    first = handout.read_bytes()
+
+    def assembled_again(*args, **kwargs):
+        raise AssertionError("the handout was assembled although nothing changed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "assemble_handout", assembled_again)
+        build(site)
+    assert handout.read_bytes() == first
+
+    fitnow = site / "content" / "value-maps" / "fitnow.md"
+    fitnow.write_text(fitnow.read_text().replace("title: FitNow app", "title: FitNow Pro app", 1))
+    build(site)
+    text = squash(" ".join(page.extract_text() for page in PdfReader(handout).pages))
+    assert squash("FitNow Pro app") in text
+    assert len(PdfReader(handout).outline) == len(PdfReader(io.BytesIO(first)).outline)

@@ -43,6 +43,8 @@ TYPE_STEPS = (9.5, 8.5, 7.5, 6.5)
 RENDER_TIMEOUT = 60
 CACHE_FOLDER = ".cache/pdf"
 LAYOUT_FILE = "layout.json"
+#: The key of the handout in the output beside it: an unchanged handout is reused whole.
+HANDOUT_FILE = "handout.json"
 
 
 class Refused(ValueError):
@@ -707,25 +709,64 @@ def write_pdfs(
         segments=list(renderer.segments.values()),
         chart=fit_chart(canvases, config.fit.target),
     )
-    extra: dict[str, bytes] = {}
+    extra: dict[str, tuple[bytes, int]] = {}
     for name, html, base in (("cover", cover_html, f"{ORIGIN}pdf/cover.html"), ("summary", summary_html, f"{ORIGIN}fit/index.html")):
-        key = cache_key(html, shared, size, orientation)
-        hit = cache.take(key)
-        if hit is None:
-            data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
-            cache.put(key, data, {"pages": pages, "type_size": used, "refused": []})
-        else:
-            data = hit[0]
-        extra[name] = data
-    parts = [("Cover", extra["cover"])]
-    parts += [(view.title, outcomes[view.id].data) for view in canvases if view.id in outcomes and view.id not in timed_out]
-    parts.append(("Fit summary", extra["summary"]))
-    total = sum(_page_count(data) for _, data in parts)
-    numbers, _, _, _ = render_pdf(page_numbers_html(total, size, orientation), f"{ORIGIN}pdf/numbers.html", fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
-    handout = assemble_handout(parts, numbers, f"{config.title} — handout", config.title)
+        extra[name] = _fixed_pdf(cache, html, base, shared, fetcher_class, size, orientation)
+    parts = [("Cover", *extra["cover"])]
+    parts += [(view.title, outcomes[view.id].data, outcomes[view.id].pages) for view in canvases if view.id in outcomes and view.id not in timed_out]
+    parts.append(("Fit summary", *extra["summary"]))
+    title = f"{config.title} — handout"
+    key = handout_key(parts, title, config.title, size, orientation)
+    handout = _previous_handout(previous, key)
+    if handout is None:
+        total = sum(pages for _, _, pages in parts)
+        numbers, _ = _fixed_pdf(cache, page_numbers_html(total, size, orientation), f"{ORIGIN}pdf/numbers.html", shared, fetcher_class, size, orientation)
+        handout = assemble_handout([(name, data) for name, data, _ in parts], numbers, title, config.title)
+    (staging / CACHE_FOLDER / HANDOUT_FILE).write_text(json.dumps({"key": key}) + "\n")
     write_file(staging, "pdf/handout.pdf", handout)
     written.append("pdf/handout.pdf")
     return PdfReport(found, [job.canvas_id for job in jobs if job.canvas_id not in timed_out], [c for c, o in outcomes.items() if o.cached], written)
+
+
+def _fixed_pdf(
+    cache: PdfCache, html: str, base: str, files: str, fetcher_class: type, size: str, orientation: str
+) -> tuple[bytes, int]:
+    """A page laid out at the base type size (cover, summary, page numbers), from the
+    cache when its HTML has not changed; the PDF and its page count."""
+    key = cache_key(html, files, size, orientation)
+    hit = cache.take(key)
+    if hit is not None:
+        return hit[0], hit[1]["pages"]
+    data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
+    cache.put(key, data, {"pages": pages, "type_size": used, "refused": []})
+    return data, pages
+
+
+def handout_key(parts: list[tuple[str, bytes, int]], title: str, site_title: str, size: str, orientation: str) -> str:
+    """Everything the handout is made of: its parts' names and bytes, titles, page
+    settings and versions."""
+    import pypdf
+
+    digest = hashlib.sha256()
+    for value in (__version__, pypdf.__version__, title, site_title, size, orientation):
+        digest.update(value.encode("utf-8") + b"\0")
+    for name, data, _ in parts:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _previous_handout(previous: Path | None, key: str) -> bytes | None:
+    """The last build's handout when it was made of exactly the same parts: assembling
+    one reads every canvas PDF again, seconds for a few hundred canvases."""
+    if previous is None:
+        return None
+    try:
+        if json.loads((previous / CACHE_FOLDER / HANDOUT_FILE).read_text()).get("key") != key:
+            return None
+        return (previous / "pdf" / "handout.pdf").read_bytes()
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _sources(renderer: "SiteRenderer", canvas_id: str) -> str:
@@ -775,8 +816,3 @@ def _overflow(document: Any, canvas_id: str, size: str, type_size: float, pages:
         "shorten item texts, move detail into notes, or choose a larger page_size in site.toml",
     )
 
-
-def _page_count(data: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
