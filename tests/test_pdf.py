@@ -466,3 +466,13 @@ def test_an_unchanged_handout_is_reused_and_an_edit_assembles_it_again(tmp_path,
     text = squash(" ".join(page.extract_text() for page in PdfReader(handout).pages))
     assert squash("FitNow Pro app") in text
     assert len(PdfReader(handout).outline) == len(PdfReader(io.BytesIO(first)).outline)
+
+
+def test_handout_is_about_the_size_of_its_parts(example):
+    """Stamping page numbers leaves page content uncompressed unless it is compressed
+    again: the example's handout was five times the size of its canvases."""
+    site, _ = example
+    folder = site / "public" / "pdf"
+    canvases = sum(p.stat().st_size for p in folder.glob("*.pdf") if p.name != "handout.pdf")
+    # The cover and the fit summary add two small pages.
+    assert (folder / "handout.pdf").stat().st_size < 2 * canvases
