@@ -36,3 +36,30 @@ def test_text_with_markup_or_a_trailing_space_is_parsed():
         assert plain_html(text, False) is None
     rendered = MarkdownRenderer().render("ends with a space ", "x.md", 1)
     assert rendered.html == "<p>ends with a space</p>\n"
+
+
+_TEXT = st.lists(st.sampled_from(list("aZé1 ,.;:?'/!-’…_*\"&<[]")), min_size=1, max_size=10).map("".join)
+_URL = st.tuples(
+    st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "javascript:", "//"]),
+    st.lists(st.sampled_from(list("abcXYZ09.-:@")), min_size=1, max_size=8).map("".join),
+    st.lists(st.sampled_from(list("/aZ09-._~?#=+,;:@!$*'%()&<>\"[] ")), max_size=12).map("".join),
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_TEXT, url=_URL)
+def test_link_fast_path_agrees_with_markdown_it(text, url):
+    entry = f"[{text}]({url})"
+    fast = plain_html(entry, True)
+    if fast is not None:
+        assert fast == full(entry, True)
+
+
+def test_an_evidence_link_takes_the_fast_path_and_keeps_the_link_policy():
+    entry = "[Interview notes, March](https://research.example.com/interviews/march-2024)"
+    assert plain_html(entry, True) == full(entry, True)
+    # Anything but a plain web link is parsed, so the link policy sees it.
+    for other in ("[notes](javascript:alert(1))", "[notes](../x.md)", "[notes](https://example.com/a%20b)", "[*notes*](https://example.com)"):
+        assert plain_html(other, True) is None
+    dropped = MarkdownRenderer().render_inline("[notes](javascript:alert(1))", "x.md", 3, 5)
+    assert [d.code for d in dropped.diagnostics] == ["VPC501"]

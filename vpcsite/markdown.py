@@ -77,12 +77,23 @@ LocalLinks = Callable[[str], str | None]
 _PLAIN = re.compile(r"(?:[^\W\d_]|[\"“‘])[\w ,.;:?()'\"/%!\-’“”‘–—…]*(?<! )", re.UNICODE)
 
 
+#: An evidence entry that is one web link with plain text: "[Interview notes](https://…)".
+#: The address holds only characters markdown-it leaves as they are (a lower-case host,
+#: no port, no percent sign, parenthesis or ampersand), so it needs no normalising.
+_WEB_LINK = re.compile(r"\[([^\W_][\w ,.;:?'/!\-’“”‘–—…]*(?<! ))\]\((https?://[a-z0-9.-]+(?:/[A-Za-z0-9\-._~/?#=+,;:@!$*']*)?)\)")
+
+
 def plain_html(text: str, inline: bool) -> str | None:
-    """What markdown-it makes of plain text, without parsing it; None when not plain."""
-    if not _PLAIN.fullmatch(text):
-        return None
-    html = text.replace('"', "&quot;")
-    return html if inline else f"<p>{html}</p>\n"
+    """What markdown-it makes of plain text, or of one plain web link in a line, without
+    parsing it; None for anything else."""
+    if _PLAIN.fullmatch(text):
+        html = text.replace('"', "&quot;")
+        return html if inline else f"<p>{html}</p>\n"
+    if inline:
+        link = _WEB_LINK.fullmatch(text)
+        if link is not None:
+            return f'<a href="{link.group(2)}">{link.group(1)}</a>'
+    return None
 
 
 class MarkdownRenderer:
