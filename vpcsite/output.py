@@ -96,9 +96,9 @@ def replaced_trees(target: Path) -> list[Path]:
 def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
     """Delete replaced outputs without making the build wait for them.
 
-    Removing a tree of freshly written folders can take seconds (each rmdir waits for
-    the file system journal while the new output is written back), which is longer than
-    a whole build of a thousand canvases. A detached grandchild process does it instead;
+    Removing a tree of folders written seconds before can take seconds on some file
+    systems (on ext4 each rmdir waited on the journal; 3-5 s for a thousand canvases,
+    longer than their whole build). A detached grandchild process does it instead;
     anything it leaves is found by `replaced_trees` and deleted after the next build.
     """
     if not trees:
