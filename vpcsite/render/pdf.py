@@ -21,6 +21,7 @@ import math
 import mimetypes
 import multiprocessing
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,14 +351,16 @@ COLUMNS = (
 ITEM_CHARS = 20
 
 
+_SECTION = re.compile(r'<section class="vpc-section vpc-section--(\w+)">(.*?)</section>', re.S)
+_ITEM_TEXT = re.compile(r'<span class="item__text">(.*?)</span>', re.S)
+
+
 def column_loads(html: str) -> list[float]:
     """Characters per column of `COLUMNS` in a canvas page: item texts plus
     `ITEM_CHARS` an item."""
-    import re
-
     chars: dict[str, float] = {}
-    for name, body in re.findall(r'<section class="vpc-section vpc-section--(\w+)">(.*?)</section>', html, re.S):
-        texts = re.findall(r'<span class="item__text">(.*?)</span>', body, re.S)
+    for name, body in _SECTION.findall(html):
+        texts = _ITEM_TEXT.findall(body)
         chars[name] = chars.get(name, 0.0) + sum(len(text) + ITEM_CHARS for text in texts)
     return [sum(chars.get(block, 0.0) for block in blocks) for blocks, _ in COLUMNS]
 
@@ -387,7 +390,10 @@ def _work(job: PdfJob) -> PdfOutcome:
 
 
 def _base(canvas_id: str) -> str:
-    return f"{ORIGIN}canvases/{canvas_id}/index.html"
+    """The URL a canvas's HTML was rendered for, so its relative links resolve."""
+    from .html import canvas_url  # templates (jinja2) only once a PDF is rendered
+
+    return ORIGIN + canvas_url(canvas_id)
 
 
 def render_canvases(
@@ -483,7 +489,6 @@ class PdfCache:
 
     previous: Path | None
     current: Path
-    index: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def get(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
         if self.previous is None:
