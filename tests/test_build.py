@@ -18,7 +18,7 @@ from vpcsite.build import BuildOptions, build_site
 from vpcsite.cli import main
 from vpcsite.output import MARKER
 
-from .conftest import SEGMENT, VALUE_MAP, copy_example, gen_site, write_site
+from .conftest import ROOT, SEGMENT, VALUE_MAP, copy_example, gen_site, write_site
 
 
 def example_copy(tmp_path: Path) -> Path:
@@ -119,6 +119,28 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         subprocess.run([sys.executable, "-m", "vpcsite", "-q", "--source", str(site), "build", "--no-pdf"], check=True, env=env, capture_output=True)
         outputs.append(snapshot(site / "public"))
     assert outputs[0] == outputs[1]
+
+
+def test_macros_that_spell_out_the_prepared_values_from_their_parts_render_the_same(tmp_path, example):
+    """An item's `classes` and `weight_text` and a link's `title` are put together in
+    views.py so that the built-in macros spend one output on each; a site's macros.html
+    that builds them from their parts, as one written before they existed does, must
+    render every page the same."""
+    macros = (ROOT / "templates" / "macros.html").read_text()
+    for prepared, parts in {
+        "{{ item.classes }}": "item item--{{ item.side }} item--{{ item.section }} status-{{ item.status }}{% if item.flag %} is-unlinked{% endif %}",
+        "{{ item.weight_text }}": "{{ item.weight }} · {{ item.weight_word }}",
+        "{{ entry.weight_text }}": "{{ entry.weight }} · {{ entry.weight_word }}",
+        "{{ link.title }}": "{{ link.ref }} {{ link.text }}",
+    }.items():
+        assert prepared in macros
+        macros = macros.replace(prepared, parts)
+    site = example_copy(tmp_path)
+    (site / "templates").mkdir()
+    (site / "templates" / "macros.html").write_text(macros)
+    assert build(site).exit_code == 0
+    pages = {name: data for name, data in snapshot(site / "public").items() if name.endswith(".html")}
+    assert pages == {name: data for name, data in snapshot(example).items() if name.endswith(".html")}
 
 
 def test_content_error_leaves_previous_output_untouched(tmp_path):

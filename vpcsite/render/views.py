@@ -76,6 +76,11 @@ class Link:
     dom_id: str
     text: str
 
+    @property
+    def title(self) -> str:
+        """The ref and the text ("P1 Lack of time"): the tooltip where only the ref shows."""
+        return f"{self.ref} {self.text}"
+
 
 @dataclass(slots=True)
 class ItemView:
@@ -99,10 +104,13 @@ class ItemView:
     evidence: tuple[LazyHtml, ...]
     note: LazyHtml | None
 
+    # The properties below are worked out when a template asks, in whichever process
+    # renders the page, rather than for every item when the views are prepared.
+
     @property
     def link_refs(self) -> str:
         """Space-separated DOM ids of linked items, for the highlight script."""
-        return " ".join(link.dom_id for link in (*self.links, *self.by))
+        return " ".join([link.dom_id for link in self.links + self.by])
 
     @property
     def side(self) -> str:
@@ -130,8 +138,21 @@ class ItemView:
     @property
     def details_label(self) -> str | None:
         """What the item's details hold ("evidence", "note", "evidence & note"), or None."""
-        parts = [name for name, present in (("evidence", self.evidence), ("note", self.note)) if present]
-        return " & ".join(parts) or None
+        if self.evidence:
+            return "evidence & note" if self.note else "evidence"
+        return "note" if self.note else None
+
+    @property
+    def classes(self) -> str:
+        """The item's class attribute: "item item--profile item--pains status-verified",
+        with "is-unlinked" added when it is flagged."""
+        unlinked = "" if self.linked else " is-unlinked"
+        return f"item item--{self.side} item--{self.section} status-{self.status}{unlinked}"
+
+    @property
+    def weight_text(self) -> str | None:
+        """The weight and its word ("5 · extreme"); None for value-map items."""
+        return f"{self.weight} · {self.weight_word}" if self.weight else None
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,17 @@ class ScoreView:
     percent: float | None  # 0–100 for bar widths
     addressed: int
     total: int
+
+
+# Not frozen, for the reason Link is not: five of them per canvas.
+@dataclass(slots=True)
+class FitRow:
+    """A row of the fit table: a score, its kind ("part" for jobs, pains and gains;
+    "overall"; "verified") and the tone of its bar."""
+
+    score: ScoreView
+    kind: str
+    tone: str  # "neutral", "verified", or the overall fit's band ("none" without one)
 
 
 @dataclass(frozen=True)
@@ -153,6 +185,8 @@ class FitView:
     target_low: float  # 0–100
     target_high: float
     target_text: str  # "50 %–70 %"
+    #: rows, overall and verified, as the fit table lists them.
+    table: tuple[FitRow, ...]
 
     @property
     def target_width(self) -> float:
@@ -226,15 +260,23 @@ def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
     overall = result.overall if result else empty
     verified = result.verified if result else empty
     band = result.band if result else None
+    rows = (_score_view("Jobs", jobs), _score_view("Pains", pains), _score_view("Gains", gains))
+    overall_view = _score_view("Fit", overall)
+    verified_view = _score_view("Verified fit", verified)
     return FitView(
-        rows=(_score_view("Jobs", jobs), _score_view("Pains", pains), _score_view("Gains", gains)),
-        overall=_score_view("Fit", overall),
-        verified=_score_view("Verified fit", verified),
+        rows=rows,
+        overall=overall_view,
+        verified=verified_view,
         band=band,
         band_label=BAND_LABELS[band],
         target_low=round(target[0] * 100, 1),
         target_high=round(target[1] * 100, 1),
         target_text=f"{percent(target[0])}–{percent(target[1])}",
+        table=(
+            *[FitRow(row, "part", "neutral") for row in rows],
+            FitRow(overall_view, "overall", band or "none"),
+            FitRow(verified_view, "verified", "verified"),
+        ),
     )
 
 
