@@ -65,3 +65,21 @@ def test_an_evidence_link_takes_the_fast_path_and_keeps_the_link_policy():
         assert plain_html(other, True) is None
     dropped = MarkdownRenderer().render_inline("[notes](javascript:alert(1))", "x.md", 3, 5)
     assert [d.code for d in dropped.diagnostics] == ["VPC501"]
+
+
+def test_a_texts_place_is_asked_only_when_a_link_needs_pinning():
+    asked: list[int] = []
+
+    def place() -> tuple[int, int]:
+        asked.append(1)
+        return (7, 9)
+
+    renderer = MarkdownRenderer()
+    renderer.render_at("Plain words", "a.md", place, True)
+    renderer.render_at("Some *emphasis* and `code`", "a.md", place, False)
+    assert asked == []
+    result = renderer.render_at("See [this](javascript:alert(1)) and [that](vbscript:x)", "a.md", place, True)
+    assert asked == [1]  # once per text, however many links it has
+    assert [(d.line, d.column) for d in result.diagnostics] == [(7, 9 + 11), (7, 9 + 43)]  # the column of each scheme
+    block = renderer.render_at("Intro\n\nthen [x](javascript:y)", "a.md", place, False)
+    assert [(d.line, d.column) for d in block.diagnostics] == [(9, 10)]

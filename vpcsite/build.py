@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_
 from .fit import Fit, fit
 from .links import canvas_warnings, check_links, check_site_ids
 from .model import Segment, Site, ValueMap
+from .workers import cpu_count
 
 
 class ConfigError(Exception):
@@ -118,11 +119,13 @@ def check_site(
     drafts: bool = False,
     cache: DocumentCache | None = None,
     last_layout: bool = True,
+    jobs: int = 0,
 ) -> CheckResult:
     """Load and check the whole site; raises ConfigError only for site.toml problems.
 
     `last_layout` adds what the last build measured of unchanged canvases (VPC602); a
-    build leaves it out, since it measures afresh."""
+    build leaves it out, since it measures afresh. `jobs` is how many processes load
+    documents (0: all cores)."""
     if config is None:
         config, problems = load_config(root)
         if config is None:
@@ -130,13 +133,13 @@ def check_site(
     if not (root / config.content_dir).is_dir():
         raise ConfigError([missing_content_dir(root, config.content_dir)])
     with paused_gc():
-        return _check_content(root, config, drafts, cache, last_layout)
+        return _check_content(root, config, drafts, cache, last_layout, jobs or cpu_count())
 
 
 def _check_content(
-    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool
+    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int
 ) -> CheckResult:
-    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache)
+    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers)
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
     site = assemble(loaded.documents)
@@ -240,7 +243,7 @@ def _build(
     from .output import staged_output
     from .render.site import SiteRenderer
 
-    checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False)
+    checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
     strict = options.strict or config.check.strict
     if checked.failed(strict):
         return BuildResult(checked, checked.diagnostics, False, target, 0)

@@ -7,14 +7,16 @@ caller that keeps a `DocumentCache` (the dev server) re-does only the files that
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
 from .model import Document
 from .schema import default_type, parse_document
 from .source import read_source
+from .workers import can_fork
 
 
 def load_document(display: str, relative: str, data: bytes, digest: str = "") -> tuple[Document | None, list[Diagnostic]]:
@@ -27,20 +29,57 @@ def load_document(display: str, relative: str, data: bytes, digest: str = "") ->
     return document, problems + found
 
 
+#: (display path, path under content/, bytes, content hash) of one file to load.
+Pending = tuple[str, str, bytes, str]
+Loaded = tuple[Document | None, list[Diagnostic]]
+
+#: Below this many files to load, forking workers costs more than it saves.
+PARALLEL_LOAD_THRESHOLD = 64
+
+_pending: list[Pending] = []
+
+
+def _load_slice(bounds: tuple[int, int]) -> list[Loaded]:
+    """Files `start` to `end` of `_pending` (a forked worker's share)."""
+    return [load_document(*item) for item in _pending[bounds[0] : bounds[1]]]
+
+
+def load_documents(items: list[Pending], workers: int = 1) -> list[Loaded]:
+    """Load files in order, across `workers` forked processes when there are enough.
+    Each file is parsed and validated on its own, so this is the one stage before
+    rendering that parallelises; documents come back pickled, their positions packed."""
+    if workers <= 1 or len(items) < PARALLEL_LOAD_THRESHOLD or not can_fork():
+        return [load_document(*item) for item in items]
+    global _pending
+    _pending = items
+    chunk = max(8, len(items) // (workers * 8))
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            slices = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+            return [loaded for part in pool.imap(_load_slice, slices) for loaded in part]
+    finally:
+        _pending = []
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 @dataclass
 class DocumentCache:
     """Results of `load_document` by (path, content hash); stale entries are dropped on use."""
 
     entries: dict[str, tuple[str, Document | None, list[Diagnostic]]] = field(default_factory=dict)
 
-    def load(self, display: str, relative: str, data: bytes) -> tuple[Document | None, list[Diagnostic]]:
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        cached = self.entries.get(display)
-        if cached is not None and cached[0] == digest:
-            return cached[1], cached[2]
-        document, found = load_document(display, relative, data, digest)
-        self.entries[display] = (digest, document, found)
-        return document, found
+    def load(self, display: str, relative: str, data: bytes) -> Loaded:
+        return self.load_many([(display, relative, data, digest_of(data))])[0]
+
+    def load_many(self, items: list[Pending], workers: int = 1) -> list[Loaded]:
+        """Every file's document, loading only those whose content hash is not cached."""
+        missing = [item for item in items if (cached := self.entries.get(item[0])) is None or cached[0] != item[3]]
+        for (display, _, _, digest), (document, found) in zip(missing, load_documents(missing, workers)):
+            self.entries[display] = (digest, document, found)
+        return [self.entries[display][1:] for display, _, _, _ in items]
 
 
 def content_files(content_dir: Path) -> list[Path]:
@@ -80,7 +119,9 @@ class LoadedContent:
     failed: frozenset[tuple[str, str]] = frozenset()
 
 
-def load_content(root: Path, content_dir: str, *, drafts: bool = False, cache: DocumentCache | None = None) -> LoadedContent:
+def load_content(
+    root: Path, content_dir: str, *, drafts: bool = False, cache: DocumentCache | None = None, workers: int = 1
+) -> LoadedContent:
     cache = cache if cache is not None else DocumentCache()
     base = root / content_dir
     documents: list[Document] = []
@@ -88,16 +129,17 @@ def load_content(root: Path, content_dir: str, *, drafts: bool = False, cache: D
     left_out: set[str] = set()
     failed: set[tuple[str, str]] = set()
     site_root = root.resolve()
+    pending: list[Pending] = []
     for path in content_files(base):
-        relative = path.relative_to(base).as_posix()
-        display = display_path(path, root)
         if path.is_symlink() and not inside(Path(os.path.realpath(path)), site_root):
             found.append(outside_link(path, root))
             continue
-        document, problems = cache.load(display, relative, path.read_bytes())
+        data = path.read_bytes()
+        pending.append((display_path(path, root), path.relative_to(base).as_posix(), data, digest_of(data)))
+    for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
         if document is None:
-            failed.add((default_type(relative), path.stem))
+            failed.add((default_type(relative), PurePosixPath(relative).stem))
             continue
         if document.model.draft and not drafts:
             left_out.add(document.model.id)

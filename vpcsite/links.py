@@ -33,7 +33,7 @@ def check_site_ids(documents: Iterable[Document]) -> list[Diagnostic]:
             continue
         key = (document.model.type, document.model.id)
         if key in first:
-            line, column = document.position(("id",)) if "id" in document.positions.values else document.position(("title",), key=True)
+            line, column = document.position(("id",)) if document.positions.written(("id",)) else document.position(("title",), key=True)
             found.append(
                 diagnostic(
                     "VPC108",

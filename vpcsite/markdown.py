@@ -70,6 +70,10 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
 #: to copy next to the page.
 LocalLinks = Callable[[str], str | None]
 
+#: The line and column at which a text starts in its file (the column matters only for
+#: an inline text, which is one front matter value).
+Place = Callable[[], tuple[int, int]]
+
 
 #: Text that Markdown renders as itself (but for quotes): one line starting with a letter
 #: or an opening quote, no character that could start markup, no space at the end (a
@@ -106,14 +110,16 @@ class MarkdownRenderer:
 
     def render(self, text: str, path: str, first_line: int, local: LocalLinks | None = None) -> Rendered:
         """A whole Markdown document (a body, a note); `first_line` is its line in the file."""
-        return self._render(text, path, first_line, None, local)
+        return self.render_at(text, path, lambda: (first_line, 1), False, local)
 
     def render_inline(self, text: str, path: str, line: int, column: int, local: LocalLinks | None = None) -> Rendered:
         """One line of Markdown (an evidence entry): no paragraphs, same link policy."""
-        return self._render(text, path, line, column, local)
+        return self.render_at(text, path, lambda: (line, column), True, local)
 
-    def _render(self, text: str, path: str, line: int, column: int | None, local: LocalLinks | None) -> Rendered:
-        inline = column is not None
+    def render_at(self, text: str, path: str, place: Place, inline: bool, local: LocalLinks | None = None) -> Rendered:
+        """`place` gives the text's line and column in the file; it is asked only when
+        a link or image needs pinning, since finding a front matter value's place
+        unpacks its document's positions."""
         plain = plain_html(text, inline)
         if plain is not None:
             return Rendered(plain)
@@ -123,7 +129,7 @@ class MarkdownRenderer:
             return Rendered(cached)
         env: dict[str, object] = {}
         tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
-        found, assets, linked, images = self._police(tokens, text, path, line, column, local)
+        found, assets, linked, images = self._police(tokens, text, path, place, inline, local)
         html = self._md.renderer.render(tokens, self._md.options, env)
         if not (found or assets or linked or images):
             self._memo[key] = html
@@ -134,8 +140,8 @@ class MarkdownRenderer:
         tokens: Sequence[Token],
         text: str,
         path: str,
-        first_line: int,
-        inline_column: int | None,
+        place: Place,
+        inline: bool,
         local: LocalLinks | None,
     ) -> tuple[list[Diagnostic], list[tuple[str, int, int]], bool, list[tuple[str, int, int]]]:
         """Apply the link policy to every link and image, pinning each to its line.
@@ -145,8 +151,9 @@ class MarkdownRenderer:
         images: list[tuple[str, int, int]] = []
         linked = False
         lines = text.split("\n")
+        origin: tuple[int, int] | None = None
         for block in tokens:
-            row = block.map[0] if block.map and inline_column is None else 0
+            row = block.map[0] if block.map and not inline else 0
             for token in [block, *(block.children or [])]:
                 if token.type in ("softbreak", "hardbreak"):
                     row += 1
@@ -158,7 +165,8 @@ class MarkdownRenderer:
                 scheme = link_scheme(url)
                 target = local_target(url)
                 needle = f"{scheme}:" if scheme else (target or url)
-                line, column = _place(lines, row, needle, first_line, inline_column)
+                origin = origin or place()
+                line, column = _place(lines, row, needle, origin[0], origin[1] if inline else None)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
                     what = "link" if attr == "href" else "image"
                     if token.type == "link_open":

@@ -203,7 +203,8 @@ class Document:
     path: str
     body: str
     body_line: int
-    #: Positions of front matter values by key path, e.g. ("relievers", 0, "relieves", 1).
+    #: Positions of front matter values by key path, e.g. ("relievers", 0, "relieves", 1)
+    #: (a `source.Positions`).
     positions: Any = field(repr=False, compare=False)
     #: Content hash of the source bytes: the key for per-document caches.
     digest: str = ""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
 from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, slug
-from .source import FrontMatter, SourceFile
+from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {
     "jobs": "job",
@@ -85,7 +85,7 @@ def parse_document(
             if not (error["type"] == "vpc_id" and error.get("input") == "")
         ]
         return None, found + duplicate_items(source, kind)
-    document = Document(model, source.path, source.body, source.body_line, fm, digest, relative)  # type: ignore[arg-type]
+    document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
 
 

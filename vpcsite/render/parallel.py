@@ -10,11 +10,11 @@ workers, first, so they are written while the other worker renders pages.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..output import write_file
+from ..workers import can_fork, cpu_count
 from .html import render_page
 
 if TYPE_CHECKING:
@@ -27,13 +27,6 @@ PARALLEL_THRESHOLD = 64
 Task = Callable[[Path], None]
 
 _shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]] | None = None
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _render_one(env: Any, info: Any, job: "PageJob", staging: Path) -> None:
@@ -68,7 +61,7 @@ def render_all(
     merged into `renderer`."""
     workers = workers or cpu_count()
     total = len(jobs)
-    if workers <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or total < PARALLEL_THRESHOLD or not can_fork():
         for done, job in enumerate(jobs, start=1):
             _render_one(env, info, job, staging)
             if progress:

@@ -624,7 +624,7 @@ def write_pdfs(
     from ..output import write_file
     from ..theme import find_theme, static_folders, theme_chain
     from .html import PageInfo, SiteInfo, canvas_url, fit_chart, make_environment, render_page
-    from .parallel import cpu_count
+    from ..workers import cpu_count
     from .site import static_files
 
     config = renderer.config

@@ -1,0 +1,100 @@
+"""The content folder → documents: loading in parallel, the per-file cache, packed positions."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import vpcsite.content as content
+from vpcsite.build import check_site
+from vpcsite.content import DocumentCache, load_content
+from vpcsite.source import Positions, parse_toml, parse_yaml
+
+from .conftest import FIXTURES, SEGMENT, VALUE_MAP, write_site
+
+BROKEN = FIXTURES / "broken"
+
+
+def _fingerprint(loaded):
+    documents = [(d.path, d.relative, d.digest, d.body, d.body_line, d.model.model_dump()) for d in loaded.documents]
+    return documents, loaded.diagnostics, loaded.drafts, loaded.failed
+
+
+@pytest.fixture
+def parallel_always(monkeypatch):
+    """Fork workers even for a handful of files."""
+    monkeypatch.setattr(content, "PARALLEL_LOAD_THRESHOLD", 1)
+
+
+def test_parallel_load_gives_the_serial_documents_and_diagnostics(parallel_always):
+    serial = load_content(BROKEN, "content", workers=1)
+    parallel = load_content(BROKEN, "content", workers=2)
+    assert len(serial.diagnostics) >= 8 and len(serial.failed) == 4  # the fixture is broken on purpose
+    assert _fingerprint(parallel) == _fingerprint(serial)
+
+
+def test_parallel_check_reports_what_a_serial_check_reports(parallel_always, tmp_path):
+    site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    for number in range(6):
+        broken = VALUE_MAP.replace("relieves: [lack-of-time]", f"relieves: [no-such-pain-{number}]")
+        write_site(site, {f"content/value-maps/copy-{number}.md": broken.replace("title: FitNow", f"title: Copy {number}")})
+    serial = check_site(site, jobs=1)
+    parallel = check_site(site, jobs=2)
+    assert [d.code for d in serial.diagnostics].count("VPC201") >= 6
+    assert parallel.diagnostics == serial.diagnostics
+    assert parallel.fits == serial.fits
+
+
+def test_cache_loads_only_files_whose_content_changed(tmp_path, monkeypatch):
+    site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    loaded: list[str] = []
+    real = content.load_document
+
+    def counting(display, *rest):
+        loaded.append(display)
+        return real(display, *rest)
+
+    monkeypatch.setattr(content, "load_document", counting)
+    cache = DocumentCache()
+    first = load_content(site, "content", cache=cache)
+    assert len(loaded) == 2
+    again = load_content(site, "content", cache=cache)
+    assert len(loaded) == 2 and again.documents == first.documents
+    edited = site / "content" / "value-maps" / "fitnow.md"
+    edited.write_text(edited.read_text().replace("title: FitNow app", "title: FitNow mobile"))
+    third = load_content(site, "content", cache=cache)
+    assert loaded[2:] == ["content/value-maps/fitnow.md"]
+    assert third.documents[1].model.title == "FitNow mobile"
+
+
+YAML = """title: Busy professional
+jobs:
+  - id: track-workouts
+    text: Track workouts
+  - Stay motivated
+pains: [lack-of-time, "complex apps"]
+"""
+
+TOML = """title = "Busy professional"
+[[jobs]]
+id = "track-workouts"
+text = "Track workouts"
+"""
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "paths"),
+    [
+        (parse_yaml, YAML, [("title",), ("jobs", 0, "text"), ("jobs", 1), ("pains", 1), ("pains", 7), ("gains",), ("jobs", 0, "note")]),
+        (parse_toml, TOML, [("title",), ("jobs", 0), ("jobs", 0, "id"), ("jobs", 0, "status"), ("gains",)]),
+    ],
+)
+def test_packed_positions_answer_as_the_front_matter_does_even_after_pickling(parse, text, paths):
+    front_matter = parse(text, first_line=2)
+    packed = pickle.loads(pickle.dumps(Positions.of(front_matter)))
+    for path in paths:
+        assert packed.position(path) == front_matter.position(path), path
+        assert packed.position(path, key=True) == front_matter.position(path, key=True), path
+        assert packed.written(path) == (path in front_matter.positions), path
+    assert packed.written(("title",)) and not packed.written(("gains",))
