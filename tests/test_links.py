@@ -110,3 +110,28 @@ def test_references_to_a_segment_with_errors_are_not_reported_twice(make_site):
     broken = SEGMENT.replace("severity: extreme", "severity: extremely")
     result = site(make_site, segment=broken)
     assert codes(result) == ["VPC105"]
+
+
+def test_checking_unpacks_the_positions_only_of_documents_that_report_something(make_site, monkeypatch):
+    """Positions are packed per document (see source.Positions); a check that looked up
+    a place for every item would unpack every document and keep it all in memory."""
+    import marshal
+
+    import vpcsite.source
+
+    unpacked: list[int] = []
+
+    class Counting:
+        dumps = staticmethod(marshal.dumps)
+
+        @staticmethod
+        def loads(data: bytes):
+            unpacked.append(len(data))
+            return marshal.loads(data)
+
+    monkeypatch.setattr(vpcsite.source, "marshal", Counting)
+    assert site(make_site).diagnostics == []
+    assert unpacked == []
+    orphan = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: []")
+    assert sorted(codes(site(make_site, orphan))) == ["VPC301", "VPC304"]
+    assert len(unpacked) == 1  # both warnings from one unpacking of fitnow.md

@@ -218,18 +218,19 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     found = []
     delivering = {product for section in ("relievers", "creators") for item in getattr(value_map, section) for product in item.by}
     for section, index, item in items_of(value_map):
-        line, column = document.position((section, index))
+        # Positions are looked up only for what is reported: finding one unpacks them.
         if section == "relievers" and not item.relieves:  # type: ignore[attr-defined]
+            line, column = document.position((section, index))
             found.append(diagnostic("VPC301", document.path, line, column, f"reliever '{item.id}' relieves no pain", "list the pains it relieves: 'relieves: [pain-id]'"))
         elif section == "creators" and not item.creates:  # type: ignore[attr-defined]
+            line, column = document.position((section, index))
             found.append(diagnostic("VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"))
         elif section == "products" and not item.jobs and item.id not in delivering:  # type: ignore[attr-defined]
             found.append(
                 diagnostic(
                     "VPC303",
                     document.path,
-                    line,
-                    column,
+                    *document.position((section, index)),
                     f"product '{item.id}' serves no job and delivers no reliever or creator",
                     "list the jobs it helps with ('jobs: [job-id]') or name it in a reliever's or creator's 'by'",
                 )
@@ -240,15 +241,13 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
 def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> list[Diagnostic]:
     hit = addressed(value_map)
     found = []
-    line, column = document.position(("segment",))
     for pain in segment.pains:
         if pain.severity >= 4 and pain.id not in hit.pains:
             found.append(
                 diagnostic(
                     "VPC304",
                     document.path,
-                    line,
-                    column,
+                    *document.position(("segment",)),
                     f"pain '{pain.id}' (severity {pain.severity}) of segment '{segment.id}' is relieved by no reliever of '{value_map.id}'",
                     f"add a reliever with 'relieves: [{pain.id}]'",
                 )
@@ -259,8 +258,7 @@ def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> l
                 diagnostic(
                     "VPC305",
                     document.path,
-                    line,
-                    column,
+                    *document.position(("segment",)),
                     f"gain '{gain.id}' (relevance {gain.relevance}) of segment '{segment.id}' is created by no creator of '{value_map.id}'",
                     f"add a creator with 'creates: [{gain.id}]'",
                 )

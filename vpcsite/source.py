@@ -67,21 +67,28 @@ class Positions:
     forked render workers would otherwise copy as they touch it) and cross a process
     boundary as one object, which is what lets documents load in parallel."""
 
-    __slots__ = ("_packed", "_unpacked")
+    __slots__ = ("_packed",)
+
+    #: The last positions unpacked: lookups come in runs per document (its warnings,
+    #: its links), and keeping one document's tables keeps memory flat however many
+    #: documents report something.
+    _recent: tuple["Positions", FrontMatter] | None = None
 
     def __init__(self, packed: bytes) -> None:
         self._packed = packed
-        self._unpacked: FrontMatter | None = None
 
     @classmethod
     def of(cls, front_matter: FrontMatter) -> "Positions":
         return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start)))
 
     def _tables(self) -> FrontMatter:
-        if self._unpacked is None:
-            positions, key_positions, start = marshal.loads(self._packed)
-            self._unpacked = FrontMatter({}, positions, key_positions, {}, start)
-        return self._unpacked
+        recent = Positions._recent
+        if recent is not None and recent[0] is self:
+            return recent[1]
+        positions, key_positions, start = marshal.loads(self._packed)
+        tables = FrontMatter({}, positions, key_positions, {}, start)
+        Positions._recent = (self, tables)
+        return tables
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """As `FrontMatter.position`."""
