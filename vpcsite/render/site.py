@@ -227,10 +227,13 @@ class SiteRenderer:
                 self._body(document, url),
             )
             self.canvases[map_id] = view
+        targeting: dict[str, list[CanvasView]] = {}
+        for view in self.canvases.values():
+            targeting.setdefault(view.segment_id, []).append(view)
         for segment_id, document in sorted(site.segments.items()):
             url = segment_url(segment_id)
-            targeting = tuple(c for c in self.canvases.values() if c.segment_id == segment_id)
-            self.segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), targeting)
+            mine = tuple(targeting.get(segment_id, ()))
+            self.segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
         for document in site.pages:
             url = page_url(document.relative)
             body = self._body(document, url)
