@@ -14,6 +14,10 @@ BUILTIN_TEMPLATES = PACKAGE / "templates"
 BUILTIN_THEMES = PACKAGE / "themes"
 
 
+#: What a theme links when its theme.toml names no stylesheets.
+DEFAULT_STYLESHEETS = ("static/style.css",)
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -22,7 +26,7 @@ class Theme:
     #: A theme may build on another (the print theme reuses default's templates).
     extends: str | None = None
     #: Site-root-relative URLs every page links (from theme.toml).
-    stylesheets: tuple[str, ...] = ("static/style.css",)
+    stylesheets: tuple[str, ...] = DEFAULT_STYLESHEETS
     scripts: tuple[str, ...] = ()
 
     @property
@@ -56,7 +60,7 @@ def find_theme(name: str, site_root: Path) -> Theme:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ThemeError(f"{manifest}: {exc}") from None
             extends = data.get("extends")
-            stylesheets = data.get("stylesheets", ["static/style.css"])
+            stylesheets = data.get("stylesheets", list(DEFAULT_STYLESHEETS))
             scripts = data.get("scripts", [])
             if not _strings(stylesheets) or not _strings(scripts):
                 raise ThemeError(f"{manifest}: stylesheets and scripts must be lists of paths")

@@ -17,7 +17,7 @@ import orjson
 
 from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
-from ..markdown import MarkdownRenderer, Rendered
+from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document, ValueMap
 from ..theme import Theme, static_folders
 from .data import site_data
@@ -111,22 +111,21 @@ class SiteRenderer:
         links = self._page_links(document, page)
 
         def render(text: str, kind: str, where: tuple) -> LazyHtml:
-            def run() -> str:
-                result = self.markdown.render_at(text, document.path, lambda: document.position(where), kind == "inline", links)
-                self._collect(document, page, result)
-                return result.html
-
-            return LazyHtml(run, bool(text.strip()))
+            return self._lazy_markdown(document, page, text, lambda: document.position(where), kind == "inline", links)
 
         return render
 
     def _body(self, document: Document, page: str) -> LazyHtml:
+        place = (document.body_line, 1)
+        return self._lazy_markdown(document, page, document.body, lambda: place, False, self._page_links(document, page))
+
+    def _lazy_markdown(self, document: Document, page: str, text: str, place: Place, inline: bool, links: LocalLinks) -> LazyHtml:
         def run() -> str:
-            result = self.markdown.render(document.body, document.path, document.body_line, self._page_links(document, page))
+            result = self.markdown.render_at(text, document.path, place, inline, links)
             self._collect(document, page, result)
             return result.html
 
-        return LazyHtml(run, bool(document.body.strip()))
+        return LazyHtml(run, bool(text.strip()))
 
     def drain(self) -> tuple[list[Diagnostic], dict[str, "Asset"]]:
         """What rendering found since the last drain (a worker sends it to the parent)."""
