@@ -7,7 +7,6 @@ caller that keeps a `DocumentCache` (the dev server) re-does only the files that
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,7 +15,7 @@ from .diagnostics import Diagnostic, diagnostic, display_path
 from .model import Document
 from .schema import default_type, parse_document
 from .source import read_source
-from .workers import can_fork
+from .workers import can_fork, fork_pool
 
 
 def load_document(display: str, relative: str, data: bytes, digest: str = "") -> tuple[Document | None, list[Diagnostic]]:
@@ -54,7 +53,7 @@ def load_documents(items: list[Pending], workers: int = 1) -> list[Loaded]:
     _pending = items
     chunk = max(8, len(items) // (workers * 8))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fork_pool(workers) as pool:
             slices = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
             return [loaded for part in pool.imap(_load_slice, slices) for loaded in part]
     finally:

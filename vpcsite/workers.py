@@ -1,4 +1,4 @@
-"""How many worker processes a stage may use, and whether it can have them.
+"""How many worker processes a stage may use, and the pools they run in.
 
 Stages that fan out (loading documents, rendering pages, laying out PDFs) fork: a
 forked worker starts with everything its parent already prepared, so nothing is
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+from multiprocessing.pool import Pool
 
 
 def cpu_count() -> int:
@@ -20,3 +22,30 @@ def cpu_count() -> int:
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's process group. The parent alone
+    # answers it (it stops the pool and says "interrupted"); a worker that took it too
+    # would print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def fork_pool(workers: int) -> Pool:
+    """A pool of forked workers that leave Ctrl-C to their parent.
+
+    Ctrl-C is held back while the workers are forked: one that lands during a fork runs
+    its handler inside CPython's after-fork hooks, which swallow the KeyboardInterrupt
+    ("Exception ignored in ..."), and the build would carry on as if never interrupted."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pool = None
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+    finally:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C is raised here
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+            raise
+    return pool

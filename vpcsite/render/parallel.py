@@ -9,12 +9,11 @@ workers, first, so they are written while the other worker renders pages.
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..output import write_file
-from ..workers import can_fork, cpu_count
+from ..workers import can_fork, cpu_count, fork_pool
 from .html import render_page
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ def render_all(
     slices = [(-1, index) for index in range(len(tasks))]
     slices += [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fork_pool(workers) as pool:
             done = 0
             for count, found in pool.imap_unordered(_render_slice, slices):
                 renderer.absorb(found)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .. import __version__
 from ..content import inside
 from ..diagnostics import Diagnostic, diagnostic
+from ..workers import cpu_count, fork_pool
 
 if TYPE_CHECKING:
     from .site import SiteRenderer
@@ -415,8 +416,7 @@ def render_canvases(
     try:
         pending = list(jobs)
         while pending:
-            context = multiprocessing.get_context("fork")
-            pool = context.Pool(max(1, min(workers, len(pending))))
+            pool = fork_pool(max(1, min(workers, len(pending))))
             try:
                 handles = [(job, pool.apply_async(_work, (job,))) for job in pending]
                 pending = []
@@ -624,7 +624,6 @@ def write_pdfs(
     from ..output import write_file
     from ..theme import find_theme, static_folders, theme_chain
     from .html import PageInfo, SiteInfo, canvas_url, fit_chart, make_environment, render_page
-    from ..workers import cpu_count
     from .site import static_files
 
     config = renderer.config
