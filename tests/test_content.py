@@ -98,3 +98,13 @@ def test_packed_positions_answer_as_the_front_matter_does_even_after_pickling(pa
         assert packed.position(path, key=True) == front_matter.position(path, key=True), path
         assert packed.written(path) == (path in front_matter.positions), path
     assert packed.written(("title",)) and not packed.written(("gains",))
+
+
+def test_a_link_to_a_missing_file_is_an_error_at_the_link_not_a_crash(tmp_path):
+    site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    (site / "content" / "value-maps" / "old-plan.md").symlink_to("old-plan-v1.md")
+    result = check_site(site)
+    (found,) = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert (found.code, found.path, found.line, found.column) == ("VPC010", "content/value-maps/old-plan.md", 1, 1)
+    assert found.message == "symbolic link to old-plan-v1.md, which does not exist"
+    assert "fitnow" in result.site.value_maps

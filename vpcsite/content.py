@@ -107,6 +107,18 @@ def outside_link(link: Path, root: Path) -> Diagnostic:
     )
 
 
+def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
+    """A file that is listed but cannot be opened: most often a link whose target was
+    moved or deleted."""
+    if path.is_symlink() and not path.exists():
+        message = f"symbolic link to {os.readlink(path)}, which does not exist"
+        hint = "point the link at an existing file, or delete it"
+    else:
+        message = f"file cannot be read: {error.strerror or error}"
+        hint = "check that the file exists and that you may read it"
+    return diagnostic("VPC010", display_path(path, root), 1, 1, message, hint)
+
+
 @dataclass(frozen=True)
 class LoadedContent:
     documents: list[Document]
@@ -133,7 +145,12 @@ def load_content(
         if path.is_symlink() and not inside(Path(os.path.realpath(path)), site_root):
             found.append(outside_link(path, root))
             continue
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            found.append(unreadable(path, root, exc))
+            failed.add((default_type(path.relative_to(base).as_posix()), path.stem))
+            continue
         pending.append((display_path(path, root), path.relative_to(base).as_posix(), data, digest_of(data)))
     for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
