@@ -108,3 +108,17 @@ def test_a_link_to_a_missing_file_is_an_error_at_the_link_not_a_crash(tmp_path):
     assert (found.code, found.path, found.line, found.column) == ("VPC010", "content/value-maps/old-plan.md", 1, 1)
     assert found.message == "symbolic link to old-plan-v1.md, which does not exist"
     assert "fitnow" in result.site.value_maps
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_naming_it_readably(tmp_path):
+    import os
+
+    site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    folder = os.fsencode(site / "content" / "value-maps")
+    os.rename(os.path.join(folder, b"fitnow.md"), os.path.join(folder, b"fit\xe9.md"))  # saved in Latin-1
+    result = check_site(site)
+    (found,) = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert (found.code, found.line, found.column) == ("VPC011", 1, 1)
+    assert found.path.endswith("content/value-maps/fit\\xe9.md")
+    assert found.message == "file name is not valid UTF-8: fit\\xe9.md"
+    found.path.encode("utf-8")  # printable as it is

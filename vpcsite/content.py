@@ -119,6 +119,27 @@ def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
     return diagnostic("VPC010", display_path(path, root), 1, 1, message, hint)
 
 
+def _utf8_name(relative: Path) -> bool:
+    try:
+        str(relative).encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system could not decode (surrogates)
+        return False
+    return True
+
+
+def undecodable_name(path: Path, root: Path) -> Diagnostic:
+    """Ids and URLs are made from file names, so a name must be text."""
+    shown = os.fsencode(display_path(path, root)).decode("utf-8", "backslashreplace")
+    return diagnostic(
+        "VPC011",
+        shown,
+        1,
+        1,
+        f"file name is not valid UTF-8: {shown.rsplit('/', 1)[-1]}",
+        "rename the file (ids and page URLs are made from file names); it was saved by a system using another encoding",
+    )
+
+
 @dataclass(frozen=True)
 class LoadedContent:
     documents: list[Document]
@@ -142,6 +163,9 @@ def load_content(
     site_root = root.resolve()
     pending: list[Pending] = []
     for path in content_files(base):
+        if not _utf8_name(path.relative_to(base)):
+            found.append(undecodable_name(path, root))
+            continue
         if path.is_symlink() and not inside(Path(os.path.realpath(path)), site_root):
             found.append(outside_link(path, root))
             continue

@@ -33,6 +33,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC008": (Severity.ERROR, "YAML anchor, alias or tag not allowed"),
     "VPC009": (Severity.ERROR, "front matter too large or too deeply nested"),
     "VPC010": (Severity.ERROR, "file cannot be read"),
+    "VPC011": (Severity.ERROR, "file name is not valid UTF-8"),
     # The schema of one document
     "VPC101": (Severity.ERROR, "missing required key"),
     "VPC102": (Severity.ERROR, "unknown key"),
