@@ -122,3 +122,13 @@ def test_a_file_name_that_is_not_utf8_is_an_error_naming_it_readably(tmp_path):
     assert found.path.endswith("content/value-maps/fit\\xe9.md")
     assert found.message == "file name is not valid UTF-8: fit\\xe9.md"
     found.path.encode("utf-8")  # printable as it is
+
+
+def test_a_pipe_named_like_a_content_file_is_reported_not_read(tmp_path):
+    import os
+
+    site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    os.mkfifo(site / "content" / "value-maps" / "pipe.md")  # opening it for reading would block
+    (found,) = [d for d in check_site(site).diagnostics if d.severity.value == "error"]
+    assert found.code == "VPC010" and found.path.endswith("content/value-maps/pipe.md")
+    assert "not a regular file" in found.message

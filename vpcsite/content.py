@@ -107,12 +107,25 @@ def outside_link(link: Path, root: Path) -> Diagnostic:
     )
 
 
+class _NotRegular(OSError):
+    """A pipe, socket or device named *.md: reading it could block or never end."""
+
+
+def _read_regular(path: Path) -> bytes:
+    if path.exists() and not path.is_file():
+        raise _NotRegular("not a regular file")
+    return path.read_bytes()
+
+
 def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
     """A file that is listed but cannot be opened: most often a link whose target was
     moved or deleted."""
     if path.is_symlink() and not path.exists():
         message = f"symbolic link to {os.readlink(path)}, which does not exist"
         hint = "point the link at an existing file, or delete it"
+    elif isinstance(error, _NotRegular):
+        message = "not a regular file (a pipe, socket or device), so it is not read"
+        hint = "content files must be ordinary files; move this one out of the content folder"
     else:
         message = f"file cannot be read: {error.strerror or error}"
         hint = "check that the file exists and that you may read it"
@@ -170,7 +183,7 @@ def load_content(
             found.append(outside_link(path, root))
             continue
         try:
-            data = path.read_bytes()
+            data = _read_regular(path)
         except OSError as exc:
             found.append(unreadable(path, root, exc))
             failed.add((default_type(path.relative_to(base).as_posix()), path.stem))
