@@ -138,11 +138,12 @@ def weasyprint_floor(root: Path) -> tuple[float, int]:
     from weasyprint import CSS, HTML
 
     from vpcsite.build import check_site
-    from vpcsite.render.html import PageInfo, SiteInfo, canvas_url, make_environment, render_page
+    from vpcsite.render.html import PageInfo, SiteInfo, make_environment, render_page
     from vpcsite.render.pdf import ORIGIN, make_fetcher_class, page_css
     from vpcsite.render.site import SiteRenderer
     from vpcsite.render.site import static_files
     from vpcsite.theme import find_theme, static_folders
+    from vpcsite.urls import canvas_url
 
     checked = check_site(root)
     renderer = SiteRenderer(root, checked.config, find_theme("default", root), checked, pdf=True)

@@ -135,3 +135,25 @@ def test_checking_unpacks_the_positions_only_of_documents_that_report_something(
     orphan = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: []")
     assert sorted(codes(site(make_site, orphan))) == ["VPC301", "VPC304"]
     assert len(unpacked) == 1  # both warnings from one unpacking of fitnow.md
+
+
+def test_a_page_may_not_land_on_a_generated_page_or_on_another_page(make_site):
+    page = "---\ntitle: {}\n---\nText\n"
+    result = site(
+        make_site,
+        extra={
+            "content/fit.md": page.format("Fitness"),
+            "content/canvases/fitnow.md": page.format("Not a canvas"),
+            "content/about.md": page.format("About"),
+            "content/about/index.md": page.format("About again"),
+            "content/guides/method.md": page.format("Method"),
+            "content/index.md": page.format("Home"),
+        },
+    )
+    found = {(d.path.rsplit("content/", 1)[-1], d.code, d.message) for d in result.diagnostics}
+    assert found == {
+        ("fit.md", "VPC110", "page would be written to fit/index.html, inside fit/, which vpcsite fills itself"),
+        ("canvases/fitnow.md", "VPC110", "page would be written to canvases/fitnow/index.html, inside canvases/, which vpcsite fills itself"),
+        ("about/index.md", "VPC110", f"page would be written to about/index.html, as is {result.site.pages[0].path}"),
+    }
+    assert result.site.pages[0].relative == "about.md"

@@ -19,7 +19,7 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import DocumentCache, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit, fit
-from .links import canvas_warnings, check_links, check_site_ids
+from .links import canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .workers import cpu_count
 
@@ -143,6 +143,7 @@ def _check_content(
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
     site = assemble(loaded.documents)
+    found.extend(check_page_urls(site.pages))
     value_maps = [document for document in loaded.documents if document.model.type == "value-map"]
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target

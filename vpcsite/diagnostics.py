@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC107": (Severity.ERROR, "duplicate id in a document"),
     "VPC108": (Severity.ERROR, "duplicate segment or value-map id in the site"),
     "VPC109": (Severity.ERROR, "invalid id"),
+    "VPC110": (Severity.ERROR, "page would overwrite another page"),
     # Links between documents and items
     "VPC201": (Severity.ERROR, "reliever relieves an unknown pain"),
     "VPC202": (Severity.ERROR, "creator creates an unknown gain"),

@@ -10,6 +10,7 @@ from .diagnostics import Diagnostic, diagnostic
 from .fit import addressed, fit, percent
 from .model import Document, Segment, Site, ValueMap, items_of
 from .schema import did_you_mean
+from .urls import GENERATED_FOLDERS, page_url
 
 # Which section a reference must point into, its code when it does not resolve.
 _REFERENCES = {
@@ -22,6 +23,41 @@ _SINGULAR = {"jobs": "job", "pains": "pain", "gains": "gain"}
 #: How each reference reads in a message: "reliever 'r' relieves 'p'", "product 'a' serves job 'j'".
 _VERB = {"relieves": "relieves", "creates": "creates", "jobs": "serves job"}
 _OWNER = {"relievers": "reliever", "creators": "creator", "products": "product"}
+
+
+def check_page_urls(pages: Iterable[Document]) -> list[Diagnostic]:
+    """A page goes where its file name says (DESIGN §8); it may not land on a page that
+    vpcsite writes itself, or on another page, since one of the two would be lost."""
+    found: list[Diagnostic] = []
+    first: dict[str, Document] = {}
+    for document in pages:
+        url = page_url(document.relative)
+        top = url.split("/", 1)[0]
+        if top in GENERATED_FOLDERS and url != "index.html":
+            found.append(
+                diagnostic(
+                    "VPC110",
+                    document.path,
+                    1,
+                    1,
+                    f"page would be written to {url}, inside {top}/, which vpcsite fills itself",
+                    "rename or move the file; pages may not use the folders " + ", ".join(f"{f}/" for f in GENERATED_FOLDERS),
+                )
+            )
+        elif url in first:
+            found.append(
+                diagnostic(
+                    "VPC110",
+                    document.path,
+                    1,
+                    1,
+                    f"page would be written to {url}, as is {first[url].path}",
+                    "rename one of them: 'about.md' and 'about/index.md' are the same page",
+                )
+            )
+        else:
+            first[url] = document
+    return found
 
 
 def check_site_ids(documents: Iterable[Document]) -> list[Diagnostic]:

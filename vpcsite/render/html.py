@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..fit import percent
 from ..theme import Theme, template_folders
+from ..urls import canvas_url, pdf_url, segment_url
 from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
 
@@ -157,28 +158,6 @@ def fit_chart(canvases: list[CanvasView], target: tuple[float, float]) -> FitCha
     )
     row_height = 28
     return FitChart(rows, round(target[0] * 100, 1), round(target[1] * 100, 1), 720, row_height, 220, row_height * len(rows) + 40)
-
-
-def canvas_url(canvas_id: str) -> str:
-    return f"canvases/{canvas_id}/index.html"
-
-
-def segment_url(segment_id: str) -> str:
-    return f"segments/{segment_id}/index.html"
-
-
-def pdf_url(canvas_id: str) -> str:
-    return f"pdf/{canvas_id}.pdf"
-
-
-def page_url(relative_md: str) -> str:
-    """content/about.md → about/index.html; content/guides/index.md → guides/index.html."""
-    stem = relative_md.removesuffix(".md")
-    if stem == "index":
-        return "index.html"
-    if stem.endswith("/index"):
-        return stem.removesuffix("index") + "index.html"
-    return f"{stem}/index.html"
 
 
 def make_environment(site_root: Path, theme: Theme) -> Environment:

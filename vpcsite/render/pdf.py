@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .. import __version__
 from ..content import inside
 from ..diagnostics import Diagnostic, diagnostic
+from ..urls import canvas_url
 from ..workers import cpu_count, fork_pool
 
 if TYPE_CHECKING:
@@ -392,8 +393,6 @@ def _work(job: PdfJob) -> PdfOutcome:
 
 def _base(canvas_id: str) -> str:
     """The URL a canvas's HTML was rendered for, so its relative links resolve."""
-    from .html import canvas_url  # templates (jinja2) only once a PDF is rendered
-
     return ORIGIN + canvas_url(canvas_id)
 
 
@@ -623,7 +622,7 @@ def write_pdfs(
     """Write pdf/<canvas>.pdf for every canvas and pdf/handout.pdf into `staging`."""
     from ..output import write_file
     from ..theme import find_theme, static_folders, theme_chain
-    from .html import PageInfo, SiteInfo, canvas_url, fit_chart, make_environment, render_page
+    from .html import PageInfo, SiteInfo, fit_chart, make_environment, render_page
     from .site import static_files
 
     config = renderer.config

@@ -22,16 +22,8 @@ from ..model import Document, ValueMap
 from ..theme import Theme, static_folders
 from .data import site_data
 from .pdf import ORIGIN
-from .html import (
-    NavLink,
-    PageInfo,
-    SiteInfo,
-    canvas_url,
-    fit_chart,
-    make_environment,
-    page_url,
-    segment_url,
-)
+from ..urls import canvas_url, page_url, segment_url
+from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:

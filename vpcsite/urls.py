@@ -1,0 +1,30 @@
+"""Where each page of the built site goes (DESIGN §8): the one spelling of every output
+URL, used by the renderer to write pages and link them, and by the checks that keep a
+content page from landing on a page vpcsite writes itself."""
+
+from __future__ import annotations
+
+#: Top-level folders of the output that vpcsite fills: a content page may not live there.
+GENERATED_FOLDERS = ("canvases", "segments", "fit", "pdf", "data", "static")
+
+
+def canvas_url(canvas_id: str) -> str:
+    return f"canvases/{canvas_id}/index.html"
+
+
+def segment_url(segment_id: str) -> str:
+    return f"segments/{segment_id}/index.html"
+
+
+def pdf_url(canvas_id: str) -> str:
+    return f"pdf/{canvas_id}.pdf"
+
+
+def page_url(relative_md: str) -> str:
+    """content/about.md → about/index.html; content/guides/index.md → guides/index.html."""
+    stem = relative_md.removesuffix(".md")
+    if stem == "index":
+        return "index.html"
+    if stem.endswith("/index"):
+        return stem.removesuffix("index") + "index.html"
+    return f"{stem}/index.html"
