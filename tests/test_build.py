@@ -406,3 +406,20 @@ def test_a_build_leaves_no_cycle_of_views_behind(tmp_path):
         gc.garbage.clear()
     # A site of 70 canvases makes thousands of item views.
     assert stranded == 0
+
+
+def test_a_linked_file_never_replaces_a_page_the_site_writes(tmp_path):
+    site = example_copy(tmp_path)
+    (site / "content" / "data").mkdir()
+    (site / "content" / "data" / "site.json").write_text('{"stale": true}\n')
+    (site / "content" / "fit").mkdir()
+    (site / "content" / "fit" / "index.html").write_text("<p>not the fit summary</p>\n")
+    home = site / "content" / "index.md"
+    home.write_text(home.read_text() + "\nSee [old export](data/site.json) and [fit](fit/index.html).\n")
+    result = build(site)
+    assert result.exit_code == 0
+    line = len(home.read_text().splitlines())
+    assert f"content/index.md:{line}:18: warning VPC505 'data/site.json' would be copied to data/site.json" in result.stderr
+    assert f"content/index.md:{line}:44: warning VPC505 'fit/index.html' would be copied to fit/index.html" in result.stderr
+    assert json.loads((site / "public" / "data" / "site.json").read_text())["version"] == 1
+    assert "not the fit summary" not in (site / "public" / "fit" / "index.html").read_text()

@@ -65,6 +65,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC502": (Severity.WARNING, "linked local file does not exist"),
     "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
+    "VPC505": (Severity.WARNING, "linked file would replace a page of the site"),
     # PDF handouts (reported by build)
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),

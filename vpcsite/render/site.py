@@ -190,6 +190,18 @@ class SiteRenderer:
                 diagnostic("VPC503", document.path, line, column, f"'{target}' would be copied outside the site and is not copied", None)
             )
             return
+        if url in self.written_urls or url.split("/", 1)[0] in ("data", "pdf", "static"):
+            self._found.append(
+                diagnostic(
+                    "VPC505",
+                    document.path,
+                    line,
+                    column,
+                    f"'{target}' would be copied to {url}, which the site writes itself, and is not copied",
+                    "rename the linked file, or keep it in a folder of its own",
+                )
+            )
+            return
         self.assets.setdefault(url, Asset(real, url))
 
     def _prepare(self) -> None:
@@ -201,6 +213,9 @@ class SiteRenderer:
             **{d.relative: segment_url(i) for i, d in site.segments.items()},
             **{d.relative: page_url(d.relative) for d in site.pages},
         }
+        #: Every file the site writes outside data/, pdf/ and static/: a linked file
+        #: copied next to its page may not take one's place.
+        self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml"}
         for map_id, document in sorted(site.value_maps.items()):
             value_map = document.model
             assert isinstance(value_map, ValueMap)
