@@ -132,3 +132,15 @@ def test_a_pipe_named_like_a_content_file_is_reported_not_read(tmp_path):
     (found,) = [d for d in check_site(site).diagnostics if d.severity.value == "error"]
     assert found.code == "VPC010" and found.path.endswith("content/value-maps/pipe.md")
     assert "not a regular file" in found.message
+
+
+def test_shares_of_the_load_are_consecutive_and_about_equal_in_bytes():
+    sizes = [100, 300, 50, 50, 500, 10, 10, 180, 400, 200]
+    items = [(f"f{n}.md", f"f{n}.md", b"x" * size, "") for n, size in enumerate(sizes)]
+    for count in (1, 2, 3):
+        bounds = content._shares(items, count)
+        assert len(bounds) == count
+        assert [i for start, end in bounds for i in range(start, end)] == list(range(len(items)))
+        loads = [sum(sizes[start:end]) for start, end in bounds]
+        assert max(loads) - min(loads) <= max(sizes)  # no share is more than a file off
+    assert content._shares(items[:1], 3) == [(0, 1)]

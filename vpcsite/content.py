@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
@@ -44,20 +46,42 @@ def _load_slice(bounds: tuple[int, int]) -> list[Loaded]:
 
 
 def load_documents(items: list[Pending], workers: int = 1) -> list[Loaded]:
-    """Load files in order, across `workers` forked processes when there are enough.
+    """Load files in order, across `workers` processes when there are enough.
+
     Each file is parsed and validated on its own, so this is the one stage before
-    rendering that parallelises; documents come back pickled, their positions packed."""
+    rendering that parallelises. The parent loads the first share itself while forked
+    workers load the others (as many processes as cores, none idle), and each worker
+    sends its documents back in one piece, their positions packed."""
     if workers <= 1 or len(items) < PARALLEL_LOAD_THRESHOLD or not can_fork():
         return [load_document(*item) for item in items]
+    bounds = _shares(items, workers)
     global _pending
     _pending = items
-    chunk = max(8, len(items) // (workers * 8))
     try:
-        with fork_pool(workers) as pool:
-            slices = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-            return [loaded for part in pool.imap(_load_slice, slices) for loaded in part]
+        with fork_pool(workers - 1) as pool:
+            theirs = pool.map_async(_load_slice, bounds[1:], chunksize=1)
+            mine = _load_slice(bounds[0])
+            return mine + [loaded for part in theirs.get() for loaded in part]
     finally:
         _pending = []
+
+
+def _shares(items: list[Pending], count: int) -> list[tuple[int, int]]:
+    """Up to `count` runs of consecutive files with about the same number of bytes each
+    (the time a file takes follows its size): each cut falls at the file boundary
+    nearest to its share of the bytes."""
+    prefix = list(accumulate((len(item[2]) for item in items), initial=0))
+    total = prefix[-1]
+    cuts = [0]
+    for k in range(1, count):
+        at = bisect_left(prefix, total * k / count, lo=cuts[-1] + 1)
+        if at > cuts[-1] + 1 and total * k / count - prefix[at - 1] < prefix[min(at, len(items))] - total * k / count:
+            at -= 1  # the boundary before is nearer
+        if at >= len(items):
+            break
+        cuts.append(at)
+    cuts.append(len(items))
+    return list(zip(cuts, cuts[1:]))
 
 
 def digest_of(data: bytes) -> str:
