@@ -359,3 +359,16 @@ def test_schema_refuses_an_unknown_key():
 def test_schema_refuses_an_unknown_item_key():
     with pytest.raises(jsonschema.ValidationError, match="severty"):
         check("segment", {"title": "A", "pains": [{"text": "P", "severty": 5}]})
+
+
+def test_a_segment_or_value_map_id_too_long_for_a_file_name_is_refused():
+    """Such an id names canvases/<id>/ and pdf/<id>.pdf; a file system allows 255 bytes."""
+    d = rejected("id: " + "a" * 201 + "\ntitle: A\n")
+    assert where(d) == ("VPC109", 2, 5)
+    assert d.message == "id: '" + "a" * 40 + "…' is too long for an id (201 bytes long; at most 200)"
+    d = rejected("title: A\nsegment: busy\n", "value-maps/" + "é" * 101 + ".md")  # 202 bytes in UTF-8
+    assert where(d) == ("VPC109", 1, 1)
+    assert "is too long for an id (202 bytes long; at most 200)" in d.message and "rename the file" in d.hint
+    assert valid("id: " + "a" * 200 + "\ntitle: A\n").id == "a" * 200
+    long_text = "Track " + "every workout " * 20  # item ids are not file names: no limit
+    assert valid(f"title: A\njobs:\n  - {long_text}\n").jobs[0].id.startswith("track-every-workout")

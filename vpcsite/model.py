@@ -64,7 +64,24 @@ def _check_id(value: Any) -> Any:
     return value
 
 
+#: A segment's or value map's id names a folder and a file of the built site
+#: (canvases/<id>/, pdf/<id>.pdf); file systems allow 255 bytes to a name.
+MAX_DOCUMENT_ID_BYTES = 200
+
+
+def _check_document_id(value: Any) -> Any:
+    value = _check_id(value)
+    if isinstance(value, str) and len(value.encode("utf-8")) > MAX_DOCUMENT_ID_BYTES:
+        raise PydanticCustomError(
+            "vpc_id_length",
+            "id is longer than {limit} bytes",
+            {"value": value, "limit": MAX_DOCUMENT_ID_BYTES, "length": len(value.encode("utf-8"))},
+        )
+    return value
+
+
 Id = Annotated[str, BeforeValidator(_check_id)]
+DocumentId = Annotated[str, BeforeValidator(_check_document_id)]
 Importance = Annotated[int, _scale("importance"), Field(ge=1, le=5)]
 Severity = Annotated[int, _scale("severity"), Field(ge=1, le=5)]
 Relevance = Annotated[int, _scale("relevance"), Field(ge=1, le=5)]
@@ -136,7 +153,7 @@ class Creator(Item):
 class _Document(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    id: Id
+    id: DocumentId
     title: str
     summary: str = ""
     draft: bool = False

@@ -180,6 +180,12 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
                 (1, 1),
             )
         return make("VPC109", f"{label}: '{value}' is not a valid id", "ids start with a letter or digit and use letters, digits, '-' and '_'")
+    if kind == "vpc_id_length":
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        size = f"{ctx.get('length')} bytes long; at most {ctx.get('limit')}"
+        if loc == ("id",) and id_from_file:
+            return make("VPC109", f"file name '{shown}' is too long for an id ({size})", "rename the file to something shorter, or add a short 'id:'", (1, 1))
+        return make("VPC109", f"{label}: '{shown}' is too long for an id ({size})", "ids name a folder and a PDF of the built site: shorten it")
     if kind == "scale_word":
         words = ctx.get("expected", "")
         if str(value).strip().isdigit():
