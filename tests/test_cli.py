@@ -205,3 +205,11 @@ def test_module_entry_point_runs():
 
     out = subprocess.run([sys.executable, "-m", "vpcsite", "--version"], capture_output=True, text=True, check=True)
     assert "vpcsite" in out.stdout
+
+
+def test_base_url_option_is_checked_like_the_key(make_site):
+    root = make_site({"content/index.md": "---\ntitle: Home\n---\n"})
+    result = run("-s", str(root), "build", "--no-pdf", "--base-url", "javascript:alert(1)")
+    assert result.exit_code == 2
+    assert "Invalid value for '--base-url': must be an http:// or https:// address" in result.stderr
+    assert not (root / "public").exists()

@@ -74,3 +74,49 @@ def test_toml_syntax_error_has_line(tmp_path):
 def test_error_codes_cannot_be_ignored(tmp_path):
     _, found = load(tmp_path, '[check]\nignore = ["VPC201"]\n')
     assert found[0].code == "VPC403" and "only warnings can be ignored" in found[0].message
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('base_url = "javascript:alert(1)"', "'base_url': must be an http:// or https:// address"),
+        ('base_url = "example.org/vpc/"', "'base_url': must be an http:// or https:// address"),
+        ('base_url = "https://example.org/a b/"', "'base_url': must not contain spaces or control characters"),
+        ('theme = "../../etc"', "'theme': must be the name of a theme folder"),
+        ('theme = ".hidden"', "'theme': must be the name of a theme folder"),
+        ('content_dir = "/etc"', "'content_dir': must be a folder inside the site"),
+        ('content_dir = "../elsewhere/content"', "'content_dir': must be a folder inside the site"),
+        ('content_dir = "."', "'content_dir': must be a folder inside the site"),
+    ],
+)
+def test_values_that_would_reach_outside_the_site_or_into_links_are_refused(tmp_path, line, message):
+    config, found = load(tmp_path, f'title = "T"\n{line}\n')
+    assert config is None
+    [d] = found
+    assert (d.code, d.line) == ("VPC403", 2)
+    assert d.message.startswith(message) and d.hint
+
+
+def test_good_values_of_those_keys_pass(tmp_path):
+    config, found = load(tmp_path, 'base_url = "http://localhost:8000/x%20y/"\ntheme = "my-theme_2"\ncontent_dir = "docs/canvases"\n')
+    assert found == [] and config.content_dir == "docs/canvases"
+
+
+def test_a_content_folder_linked_from_outside_the_site_is_a_configuration_error(tmp_path):
+    from vpcsite.build import ConfigError, check_site
+
+    from .conftest import SEGMENT, write_site
+
+    elsewhere = write_site(tmp_path / "elsewhere", {"segments/busy-professional.md": SEGMENT})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.toml").write_text('title = "T"\ncontent_dir = "content"\n')
+    (site / "content").symlink_to(elsewhere)
+    with pytest.raises(ConfigError) as refused:
+        check_site(site)
+    [d] = refused.value.diagnostics
+    assert (d.code, d.line) == ("VPC403", 2) and d.path.endswith("site.toml")
+    assert f"is a symbolic link to {elsewhere}, outside the site" in d.message

@@ -7,6 +7,7 @@ exactly the same findings.
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from .theme import Theme
 
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import DocumentCache, load_content
+from .content import DocumentCache, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit, fit
 from .links import canvas_warnings, check_links, check_page_urls, check_site_ids
@@ -76,6 +77,19 @@ def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
     )
 
 
+def content_dir_outside(root: Path, content_dir: str, real: str) -> Diagnostic:
+    """The content folder is a link out of the site: what it publishes would not be the
+    site's own (the same rule as for linked files inside it, VPC504)."""
+    return diagnostic(
+        "VPC403",
+        display_path(root / CONFIG_FILE, root),
+        _config_line(root, "content_dir"),
+        1,
+        f"content folder '{content_dir}' is a symbolic link to {real}, outside the site",
+        "move or copy the content into the site",
+    )
+
+
 def _config_line(root: Path, key: str) -> int:
     """The line of a top-level key in site.toml (1 when it is not there)."""
     config_file = root / CONFIG_FILE
@@ -132,6 +146,9 @@ def check_site(
             raise ConfigError(sort_diagnostics(problems))
     if not (root / config.content_dir).is_dir():
         raise ConfigError([missing_content_dir(root, config.content_dir)])
+    content = os.path.realpath(root / config.content_dir)
+    if not inside(Path(content), Path(os.path.realpath(root))):
+        raise ConfigError([content_dir_outside(root, config.content_dir, content)])
     with paused_gc():
         return _check_content(root, config, drafts, cache, last_layout, jobs or cpu_count())
 

@@ -113,13 +113,22 @@ def check(obj: Context, strict: bool, drafts: bool, fmt: str) -> None:
     _guard(run)
 
 
+def _base_url(value: str | None) -> str | None:
+    from .config import base_url_problem
+
+    problem = base_url_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 @main.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder (default: output_dir of site.toml).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF handouts.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written.")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
-@click.option("--base-url", default=None, help="Override base_url of site.toml.")
+@click.option("--base-url", default=None, callback=lambda ctx, param, value: _base_url(value), help="Override base_url of site.toml.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder vpcsite did not create.")
 @click.pass_obj
 def build(obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts: bool, jobs: int, base_url: str | None, force: bool) -> None:

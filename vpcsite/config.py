@@ -6,8 +6,9 @@ because nothing about the content can be trusted until the configuration is righ
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -67,6 +68,18 @@ class CheckConfig(_Section):
         return value
 
 
+def base_url_problem(value: str) -> str | None:
+    """Why a base URL cannot be one (it goes into canonical links and the sitemap)."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an http:// or https:// address, such as https://example.org/canvases/"
+    if any(character.isspace() or ord(character) < 32 for character in value):
+        return "must not contain spaces or control characters (write a space as %20)"
+    return None
+
+
 class SiteConfig(_Section):
     title: str = "Value propositions"
     base_url: str = ""
@@ -77,6 +90,30 @@ class SiteConfig(_Section):
     pdf: PdfConfig = PdfConfig()
     markdown: MarkdownConfig = MarkdownConfig()
     check: CheckConfig = CheckConfig()
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        problem = base_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("theme")
+    @classmethod
+    def _folder_name(cls, value: str) -> str:
+        if not value or value.startswith(".") or "/" in value or "\\" in value:
+            raise ValueError("must be the name of a theme folder, such as 'default'")
+        return value
+
+    @field_validator("content_dir")
+    @classmethod
+    def _inside_the_site(cls, value: str) -> str:
+        # Content is what the site publishes: a folder elsewhere (or /etc) is not its own.
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value or path.is_absolute() or ".." in path.parts or PureWindowsPath(value).drive or path == PurePosixPath("."):
+            raise ValueError("must be a folder inside the site, such as 'content'")
+        return value
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -146,5 +183,8 @@ def _config_hint(loc: tuple[Any, ...]) -> str | None:
         ("pdf", "page_size"): "page_size is one of: A4, A3, Letter, Legal",
         ("pdf", "orientation"): "orientation is landscape or portrait",
         ("check", "ignore"): "list codes such as \"VPC301\" (see docs/content-format.md)",
+        ("base_url",): "the address the site is published at, or \"\" for none",
+        ("theme",): "a theme is a folder under themes/ with a theme.toml; built in: default, print",
+        ("content_dir",): "a path relative to site.toml, without '..'",
     }
     return hints.get(tuple(part for part in loc if not isinstance(part, int))[:2])
