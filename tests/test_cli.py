@@ -213,3 +213,13 @@ def test_base_url_option_is_checked_like_the_key(make_site):
     assert result.exit_code == 2
     assert "Invalid value for '--base-url': must be an http:// or https:// address" in result.stderr
     assert not (root / "public").exists()
+
+
+def test_check_gives_the_same_findings_with_one_process_or_several(in_broken, monkeypatch):
+    import vpcsite.content
+
+    monkeypatch.setattr(vpcsite.content, "PARALLEL_LOAD_THRESHOLD", 1)
+    one = run("check", "--format", "json", "--jobs", "1")
+    two = run("check", "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout

@@ -95,15 +95,16 @@ def main(ctx: click.Context, source: Path, verbose: int, quiet: bool) -> None:
     show_default=True,
     help="text for people, json for tools, github for workflow annotations.",
 )
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Processes that load files (0: all cores).")
 @click.pass_obj
-def check(obj: Context, strict: bool, drafts: bool, fmt: str) -> None:
+def check(obj: Context, strict: bool, drafts: bool, fmt: str, jobs: int) -> None:
     """Validate every canvas: links, ids, ranks and the fit warnings."""
 
     def run() -> int:
         from .build import ConfigError, check_site
 
         try:
-            result = check_site(obj.root, drafts=drafts)
+            result = check_site(obj.root, drafts=drafts, jobs=jobs)
         except ConfigError as exc:
             _print_diagnostics(exc.diagnostics, fmt, err=fmt == "text", quiet=obj.verbosity < 0)
             return EXIT_USAGE
