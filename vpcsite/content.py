@@ -74,8 +74,9 @@ def _shares(items: list[Pending], count: int) -> list[tuple[int, int]]:
     total = prefix[-1]
     cuts = [0]
     for k in range(1, count):
-        at = bisect_left(prefix, total * k / count, lo=cuts[-1] + 1)
-        if at > cuts[-1] + 1 and total * k / count - prefix[at - 1] < prefix[min(at, len(items))] - total * k / count:
+        target = total * k / count
+        at = bisect_left(prefix, target, lo=cuts[-1] + 1)  # the first boundary at or past it
+        if at > cuts[-1] + 1 and target - prefix[at - 1] < prefix[at] - target:
             at -= 1  # the boundary before is nearer
         if at >= len(items):
             break
@@ -90,7 +91,8 @@ def digest_of(data: bytes) -> str:
 
 @dataclass
 class DocumentCache:
-    """Results of `load_document` by (path, content hash); stale entries are dropped on use."""
+    """Results of `load_document` by path, each with the content hash it was loaded from:
+    an entry is loaded again when its file's content changes."""
 
     entries: dict[str, tuple[str, Document | None, list[Diagnostic]]] = field(default_factory=dict)
 
