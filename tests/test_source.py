@@ -621,3 +621,17 @@ def test_any_yaml_front_matter_gives_diagnostics_with_valid_places(front_matter,
 def test_any_toml_front_matter_gives_diagnostics_with_valid_places(front_matter, relative):
     data = f"+++\n{front_matter}\n+++\nbody\n".encode("utf-8", "surrogatepass")
     _check_result(data, load_document(PATH, relative, data), must_have_model=True)
+
+
+def test_a_unicode_line_break_in_yaml_front_matter_is_refused_where_it_stands():
+    """libyaml reads U+2028, U+2029 and U+0085 as line breaks (YAML 1.1); an editor shows
+    none, so the value would be cut in two and later line numbers would be off."""
+    for character, name in (("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"), ("\x85", "U+0085 NEXT LINE")):
+        source, found = read_source("a.md", f"---\ntitle: Busy\njobs:\n  - Track a{character}workouts\n---\nBody\n".encode())
+        assert source is None
+        assert [(d.code, d.line, d.column) for d in found] == [("VPC004", 4, 12)]
+        assert name in found[0].message and "replace it with a space" in found[0].hint
+    source, found = read_source("a.md", "---\ntitle: Busy\n---\nA body may hold \u2028 as it likes.\n".encode())
+    assert found == [] and "\u2028" in source.body
+    source, found = read_source("a.md", '+++\ntitle = "Busy \u2028 TOML"\n+++\n'.encode())
+    assert found == [] and source.front_matter.values["title"] == "Busy \u2028 TOML"

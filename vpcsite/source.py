@@ -195,6 +195,7 @@ def read_source(path: str, data: bytes) -> tuple[SourceFile | None, list[Diagnos
                 "move long text into the Markdown body",
             )
         if syntax == "yaml":
+            _refuse_unicode_line_breaks(header, first_line=2)
             front_matter = parse_yaml(header, first_line=2)
         else:
             front_matter = parse_toml(header, first_line=2)
@@ -330,6 +331,27 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
             return parse_yaml(text, first_line, careful=True)
         raise  # pragma: no cover - the careful composer refuses aliases before this
     return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1))
+
+
+_UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
+_BREAK_NAMES = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR", "\x85": "U+0085 NEXT LINE"}
+
+
+def _refuse_unicode_line_breaks(text: str, first_line: int) -> None:
+    """YAML 1.1, which libyaml reads, breaks lines at these characters too, while editors
+    show none: a value would be cut in two and every later line number would be off."""
+    found = _UNICODE_BREAKS.search(text)
+    if found is None:
+        return
+    before = text[: found.start()]
+    line = first_line + before.count("\n")
+    column = found.start() - (before.rfind("\n") + 1) + 1
+    raise _Refused(
+        "VPC004",
+        f"YAML syntax error: {_BREAK_NAMES[found.group()]} in front matter, which YAML reads as a line break",
+        (line, column),
+        "replace it with a space, or with a real line break (often pasted in from a web page)",
+    )
 
 
 def _yaml_hint(problem: str, character: str) -> str | None:
