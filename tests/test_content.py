@@ -144,3 +144,13 @@ def test_shares_of_the_load_are_consecutive_and_about_equal_in_bytes():
         loads = [sum(sizes[start:end]) for start, end in bounds]
         assert max(loads) - min(loads) <= max(sizes)  # no share is more than a file off
     assert content._shares(items[:1], 3) == [(0, 1)]
+
+
+def test_loading_forks_no_more_workers_than_the_files_are_worth(monkeypatch):
+    forked: list[int] = []
+    real = content.fork_pool
+    monkeypatch.setattr(content, "fork_pool", lambda workers: (forked.append(workers), real(workers))[1])
+    items = [(f"f{n}.md", f"segments/f{n}.md", b"---\ntitle: A\n---\n", "") for n in range(70)]
+    assert len(content.load_documents(items, 200)) == 70  # --jobs 200 on a small site
+    assert len(content.load_documents(items[:40], 2)) == 40  # below the threshold: no fork
+    assert forked == [1]  # two shares of 35 files: the parent's and one worker's

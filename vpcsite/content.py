@@ -34,7 +34,8 @@ def load_document(display: str, relative: str, data: bytes, digest: str = "") ->
 Pending = tuple[str, str, bytes, str]
 Loaded = tuple[Document | None, list[Diagnostic]]
 
-#: Below this many files to load, forking workers costs more than it saves.
+#: Below this many files to load, forking workers costs more than it saves; and no
+#: process gets fewer than half as many.
 PARALLEL_LOAD_THRESHOLD = 64
 
 _pending: list[Pending] = []
@@ -54,11 +55,11 @@ def load_documents(items: list[Pending], workers: int = 1) -> list[Loaded]:
     sends its documents back in one piece, their positions packed."""
     if workers <= 1 or len(items) < PARALLEL_LOAD_THRESHOLD or not can_fork():
         return [load_document(*item) for item in items]
-    bounds = _shares(items, workers)
+    bounds = _shares(items, max(1, min(workers, 2 * len(items) // PARALLEL_LOAD_THRESHOLD)))
     global _pending
     _pending = items
     try:
-        with fork_pool(workers - 1) as pool:
+        with fork_pool(len(bounds) - 1) as pool:  # a worker per share beyond the parent's
             theirs = pool.map_async(_load_slice, bounds[1:], chunksize=1)
             mine = _load_slice(bounds[0])
             return mine + [loaded for part in theirs.get() for loaded in part]
