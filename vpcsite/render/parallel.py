@@ -74,7 +74,7 @@ def render_all(
     slices = [(-1, index) for index in range(len(tasks))]
     slices += [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     try:
-        with fork_pool(workers) as pool:
+        with fork_pool(min(workers, len(slices))) as pool:
             done = 0
             for count, found in pool.imap_unordered(_render_slice, slices):
                 renderer.absorb(found)
