@@ -66,6 +66,9 @@ def test_cache_loads_only_files_whose_content_changed(tmp_path, monkeypatch):
     third = load_content(site, "content", cache=cache)
     assert loaded[2:] == ["content/value-maps/fitnow.md"]
     assert third.documents[1].model.title == "FitNow mobile"
+    edited.unlink()
+    load_content(site, "content", cache=cache)
+    assert list(cache.entries) == ["content/segments/busy-professional.md"]  # a deleted file's entry goes
 
 
 YAML = """title: Busy professional

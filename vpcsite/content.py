@@ -97,14 +97,15 @@ class DocumentCache:
 
     entries: dict[str, tuple[str, Document | None, list[Diagnostic]]] = field(default_factory=dict)
 
-    def load(self, display: str, relative: str, data: bytes) -> Loaded:
-        return self.load_many([(display, relative, data, digest_of(data))])[0]
-
     def load_many(self, items: list[Pending], workers: int = 1) -> list[Loaded]:
-        """Every file's document, loading only those whose content hash is not cached."""
+        """Every file's document, loading only those whose content hash is not cached.
+        `items` is the whole content folder: entries of files no longer in it are dropped."""
         missing = [item for item in items if (cached := self.entries.get(item[0])) is None or cached[0] != item[3]]
         for (display, _, _, digest), (document, found) in zip(missing, load_documents(missing, workers)):
             self.entries[display] = (digest, document, found)
+        if len(self.entries) > len(items):
+            listed = {display for display, _, _, _ in items}
+            self.entries = {display: entry for display, entry in self.entries.items() if display in listed}
         return [self.entries[display][1:] for display, _, _, _ in items]
 
 
