@@ -83,3 +83,12 @@ def test_a_texts_place_is_asked_only_when_a_link_needs_pinning():
     assert [(d.line, d.column) for d in result.diagnostics] == [(7, 9 + 11), (7, 9 + 43)]  # the column of each scheme
     block = renderer.render_at("Intro\n\nthen [x](javascript:y)", "a.md", place, False)
     assert [(d.line, d.column) for d in block.diagnostics] == [(9, 10)]
+
+
+def test_underscores_never_take_the_fast_path():
+    """Found by the link property test: `\\w` in the fast paths' patterns admits `_`, and
+    markdown-it reads "a _b_" as emphasis."""
+    for text, inline in (("a _b_", False), ("a _b_", True), ("[a _a_](https://x.org/a)", True), ("snake_case id", True)):
+        assert plain_html(text, inline) is None
+        assert_fast_path_agrees(text, inline)
+    assert "<em>b</em>" in full("a _b_", True)

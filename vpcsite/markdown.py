@@ -90,6 +90,8 @@ _WEB_LINK = re.compile(r"\[([^\W_][\w ,.;:?'/!\-’“”‘–—…]*(?<! ))\]
 def plain_html(text: str, inline: bool) -> str | None:
     """What markdown-it makes of plain text, or of one plain web link in a line, without
     parsing it; None for anything else."""
+    if "_" in text:
+        return None  # `\w` in the patterns lets it through, and "a _b_" is emphasis
     if _PLAIN.fullmatch(text):
         html = text.replace('"', "&quot;")
         return html if inline else f"<p>{html}</p>\n"
