@@ -39,7 +39,7 @@ def test_quoted_evidence_takes_the_fast_path():
 def test_text_with_markup_or_a_trailing_space_is_parsed():
     for text in ("Depends on the *partner* shipping", "a <b>", "Tom & Jerry", "[notes](x.md)", "ends with a space "):
         assert plain_html(text, False) is None
-    rendered = MarkdownRenderer().render("ends with a space ", "x.md", 1)
+    rendered = MarkdownRenderer().render_at("ends with a space ", "x.md", lambda: (1, 1), False)
     assert rendered.html == "<p>ends with a space</p>\n"
 
 
@@ -63,7 +63,7 @@ def test_an_evidence_link_takes_the_fast_path_and_keeps_the_link_policy():
     # Anything but a plain web link is parsed, so the link policy sees it.
     for other in ("[notes](javascript:alert(1))", "[notes](../x.md)", "[notes](https://example.com/a%20b)", "[*notes*](https://example.com)"):
         assert plain_html(other, True) is None
-    dropped = MarkdownRenderer().render_inline("[notes](javascript:alert(1))", "x.md", 3, 5)
+    dropped = MarkdownRenderer().render_at("[notes](javascript:alert(1))", "x.md", lambda: (3, 5), True)
     assert [d.code for d in dropped.diagnostics] == ["VPC501"]
 
 

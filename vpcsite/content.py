@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -140,7 +141,7 @@ class _NotRegular(OSError):
 
 
 def _read_regular(path: Path) -> bytes:
-    if path.exists() and not path.is_file():
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a dangling link raises here
         raise _NotRegular("not a regular file")
     return path.read_bytes()
 

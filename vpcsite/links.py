@@ -33,7 +33,7 @@ def check_page_urls(pages: Iterable[Document]) -> list[Diagnostic]:
     for document in pages:
         url = page_url(document.relative)
         top = url.split("/", 1)[0]
-        if top in GENERATED_FOLDERS and url != "index.html":
+        if top in GENERATED_FOLDERS:
             found.append(
                 diagnostic(
                     "VPC110",

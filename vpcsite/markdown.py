@@ -110,18 +110,12 @@ class MarkdownRenderer:
         #: notes and evidence appear on every canvas that targets it.
         self._memo: dict[tuple[bool, str], str] = {}
 
-    def render(self, text: str, path: str, first_line: int, local: LocalLinks | None = None) -> Rendered:
-        """A whole Markdown document (a body, a note); `first_line` is its line in the file."""
-        return self.render_at(text, path, lambda: (first_line, 1), False, local)
-
-    def render_inline(self, text: str, path: str, line: int, column: int, local: LocalLinks | None = None) -> Rendered:
-        """One line of Markdown (an evidence entry): no paragraphs, same link policy."""
-        return self.render_at(text, path, lambda: (line, column), True, local)
-
     def render_at(self, text: str, path: str, place: Place, inline: bool, local: LocalLinks | None = None) -> Rendered:
-        """`place` gives the text's line and column in the file; it is asked only when
-        a link or image needs pinning, since finding a front matter value's place
-        unpacks its document's positions."""
+        """A whole Markdown document (a body, a note), or with `inline` one line of it
+        (an evidence entry: no paragraphs, same link policy). `place` gives the text's
+        line and column in the file; it is asked only when a link or image needs
+        pinning, since finding a front matter value's place unpacks its document's
+        positions."""
         plain = plain_html(text, inline)
         if plain is not None:
             return Rendered(plain)

@@ -4,8 +4,11 @@ content page from landing on a page vpcsite writes itself."""
 
 from __future__ import annotations
 
+#: Top-level folders of the output that hold files vpcsite writes whole (site.json,
+#: PDFs, the themes' and the site's static files): nothing from content/ goes there.
+FILE_FOLDERS = ("pdf", "data", "static")
 #: Top-level folders of the output that vpcsite fills: a content page may not live there.
-GENERATED_FOLDERS = ("canvases", "segments", "fit", "pdf", "data", "static")
+GENERATED_FOLDERS = ("canvases", "segments", "fit", *FILE_FOLDERS)
 
 
 def canvas_url(canvas_id: str) -> str:

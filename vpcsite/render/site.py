@@ -22,7 +22,7 @@ from ..model import Document, ValueMap
 from ..theme import Theme, static_folders
 from .data import site_data
 from .pdf import ORIGIN
-from ..urls import canvas_url, page_url, segment_url
+from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
@@ -190,7 +190,7 @@ class SiteRenderer:
                 diagnostic("VPC503", document.path, line, column, f"'{target}' would be copied outside the site and is not copied", None)
             )
             return
-        if url in self.written_urls or url.split("/", 1)[0] in ("data", "pdf", "static"):
+        if url in self.written_urls or url.split("/", 1)[0] in FILE_FOLDERS:
             self._found.append(
                 diagnostic(
                     "VPC505",
