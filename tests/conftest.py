@@ -32,6 +32,21 @@ def copy_example(site: Path) -> Path:
     return site
 
 
+#: The build record: stats and timings of one build, not part of what it publishes.
+RECORD_PATHS = (".cache/build.json", ".cache/documents/")
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by path, the build record left out: two builds of the
+    same input must give exactly these bytes."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not relative.startswith(RECORD_PATHS):
+            found[relative] = path.read_bytes()
+    return found
+
+
 def write_site(root: Path, files: dict[str, str]) -> Path:
     """Write `files` (path → text, dedented) under root and return root."""
     for relative, text in files.items():

@@ -32,7 +32,7 @@ def rendered(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
         for p in sorted(folder.rglob("*"))
-        if p.suffix in SUFFIXES and not p.relative_to(folder).as_posix().startswith("static/")
+        if p.suffix in SUFFIXES and not p.relative_to(folder).as_posix().startswith(("static/", ".cache/"))
     }
 
 

@@ -284,8 +284,10 @@ def test_build_command_says_how_many_canvas_pdfs_were_laid_out(tmp_path):
     site = small_site(tmp_path / "s")
     first = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
     assert first.exit_code == 0 and "1 canvas PDFs laid out, 0 unchanged" in first.stderr
-    again = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
+    again = CliRunner().invoke(main, ["--source", str(site), "build", "--force-all"], catch_exceptions=False)
     assert "0 canvas PDFs laid out, 1 unchanged" in again.stderr
+    unchanged = CliRunner().invoke(main, ["--source", str(site), "build"], catch_exceptions=False)
+    assert unchanged.exit_code == 0 and "nothing changed" in unchanged.stderr
 
 
 def test_a_new_image_in_one_canvas_leaves_the_other_canvases_cached(tmp_path):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
+    from .record import BuildRecord
     from .theme import Theme
 
 from .config import CONFIG_FILE, SiteConfig, load_config
@@ -178,6 +180,21 @@ def _check_content(
 # --- build ------------------------------------------------------------------------
 
 
+class Stages:
+    """How long each stage of a build took (`-v` prints them)."""
+
+    def __init__(self) -> None:
+        self.timings: list[tuple[str, float]] = []
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - start))
+
+
 class _NotWritten(Exception):
     def __init__(self, found: list[Diagnostic]):
         super().__init__("not written")
@@ -193,11 +210,13 @@ class BuildOptions:
     jobs: int = 0  # 0: all cores
     base_url: str | None = None
     force: bool = False
+    #: Ignore the last build's record: read, check and render everything.
+    force_all: bool = False
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    checked: CheckResult
+    checked: CheckResult | None
     diagnostics: list[Diagnostic]
     written: bool
     output: Path
@@ -205,6 +224,14 @@ class BuildResult:
     #: Canvas PDFs laid out in this build, and those taken unchanged from the last one.
     pdf_rendered: list[str] = field(default_factory=list)
     pdf_reused: list[str] = field(default_factory=list)
+    #: Outputs rendered, taken over from the last build, and gone since it.
+    rendered: int = 0
+    reused: int = 0
+    deleted: int = 0
+    #: Nothing changed since the last build: nothing was read, checked or written.
+    unchanged: bool = False
+    #: (stage, seconds) in order.
+    timings: list[tuple[str, float]] = field(default_factory=list)
 
 
 def build_site(
@@ -214,7 +241,7 @@ def build_site(
     cache: DocumentCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
-    """Check, then render everything into a staging folder and swap it in on success.
+    """Check, then render what changed into a staging folder and swap it in on success.
 
     Raises ConfigError (site.toml, theme) and OutputRefused (unsafe output folder) before
     anything is written; content errors return a result with `written = False`.
@@ -258,16 +285,45 @@ def _build(
     cache: DocumentCache | None,
     progress: Callable[[str, int, int], None] | None,
 ) -> BuildResult:
-    from .output import staged_output
-    from .render.site import SiteRenderer
+    from .output import MARKER, staged_output
+    from .record import (
+        BuildRecord,
+        Previous,
+        asset_paths,
+        build_setting,
+        fingerprint_files,
+        input_paths,
+        load_documents,
+        load_record,
+        now_ns,
+        save_documents,
+        save_record,
+    )
 
-    checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
+    stages = Stages()
+    pdf = options.pdf and config.pdf.enabled
+    setting = build_setting(root, config, options.drafts, pdf, options.strict)
+    with stages("scan"):
+        record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
+        scanned = now_ns()
+        paths = input_paths(root, config, theme, pdf) + asset_paths(root, config, record.pages if record else {})
+        inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
+        intact = record is not None and record.intact(target)
+    if record is not None and intact and record.inputs == inputs:
+        return _replayed(record, target, stages.timings)
+    with stages("check"):
+        if cache is None:
+            cache = load_documents(target) if record is not None else DocumentCache()
+        checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
     strict = options.strict or config.check.strict
     if checked.failed(strict):
-        return BuildResult(checked, checked.diagnostics, False, target, 0)
-    pdf = options.pdf and config.pdf.enabled
-    renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
+        return BuildResult(checked, checked.diagnostics, False, target, 0, timings=stages.timings)
+    from .render.site import SiteRenderer
+
+    with stages("prepare"):
+        renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
     ignored = set(config.check.ignore)
+    previous = Previous(target, record) if record is not None and intact else None
 
     def findings() -> list[Diagnostic]:
         return sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
@@ -276,21 +332,55 @@ def _build(
     reused: list[str] = []
     try:
         with staged_output(target) as staging:
-            pages = renderer.write(staging, jobs=options.jobs, progress=progress)
+            with stages("pages"):
+                pages = renderer.write(staging, jobs=options.jobs, progress=progress, previous=previous)
             if pdf:
-                from .output import MARKER
                 from .render.pdf import write_pdfs
 
-                previous = target if (target / MARKER).is_file() else None
-                report = write_pdfs(renderer, staging, previous, workers=options.jobs, progress=progress)
+                with stages("pdf"):
+                    report = write_pdfs(renderer, staging, target if (target / MARKER).is_file() else None, workers=options.jobs, progress=progress)
                 renderer.absorb((report.diagnostics, {}))
                 rendered, reused = report.rendered, report.reused
             found = findings()
             if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
+            with stages("record"):
+                save_documents(cache, staging, target if record is not None else None)
+                fresh = BuildRecord(setting, scanned, inputs, {url: (key, 0, 0, 0) for url, key in renderer.output_keys.items()})
+                linked = [path for path in asset_paths(root, config, renderer.page_records) if path not in inputs]
+                fresh.inputs = {**inputs, **fingerprint_files(linked, {}, scanned)}
+                fresh.pages = renderer.page_records
+                fresh.diagnostics = [d.as_dict() for d in found]
+                fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}
+                save_record(staging, fresh)
+                gone = len(set(record.outputs) - set(fresh.outputs)) if previous is not None and record is not None else 0
     except _NotWritten as refused:
-        return BuildResult(checked, refused.found, False, target, 0)
+        return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
     finally:
         renderer.release()
-    return BuildResult(checked, found, True, target, pages, rendered, reused)
+    return BuildResult(
+        checked, found, True, target, pages, rendered, reused,
+        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=gone, timings=stages.timings,
+    )
+
+
+def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]]) -> BuildResult:
+    """Nothing changed since the last build: its output stands, and its findings are
+    this build's findings, exactly."""
+    from .diagnostics import diagnostic_from
+
+    found = [diagnostic_from(d) for d in record.diagnostics]
+    summary = record.summary
+    return BuildResult(
+        None,
+        found,
+        True,
+        target,
+        int(summary.get("pages", 0)),
+        [],
+        sorted({*summary.get("pdf_rendered", ()), *summary.get("pdf_reused", ())}),
+        reused=len(record.outputs),
+        unchanged=True,
+        timings=timings,
+    )

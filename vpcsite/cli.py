@@ -131,15 +131,18 @@ def _base_url(value: str | None) -> str | None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
 @click.option("--base-url", default=None, callback=lambda ctx, param, value: _base_url(value), help="Override base_url of site.toml.")
 @click.option("--force", is_flag=True, help="Replace a non-empty output folder vpcsite did not create.")
+@click.option("--force-all", is_flag=True, help="Ignore the last build's record: read, check and render everything.")
 @click.pass_obj
-def build(obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts: bool, jobs: int, base_url: str | None, force: bool) -> None:
-    """Check the site, then write the HTML site (and PDF handouts) atomically."""
+def build(
+    obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts: bool, jobs: int, base_url: str | None, force: bool, force_all: bool
+) -> None:
+    """Check the site, then write what changed (HTML pages, PDF handouts) atomically."""
 
     def run() -> int:
         from .build import BuildOptions, ConfigError, build_site
         from .output import OutputRefused
 
-        options = BuildOptions(output, not no_pdf, strict, drafts, jobs, base_url, force)
+        options = BuildOptions(output, not no_pdf, strict, drafts, jobs, base_url, force, force_all)
         bar = _progress_bar() if obj.verbosity >= 0 else None
         try:
             result = build_site(obj.root, options, progress=bar)
@@ -154,10 +157,15 @@ def build(obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts:
                 bar.close()
         if result.diagnostics:
             _print_diagnostics(result.diagnostics, "text", err=True, quiet=True)
+        if obj.verbosity > 0:
+            _print_timings(result)
         if not result.written:
             click.echo(f"{summary_line(result.diagnostics)}; nothing written, {result.output} left as it was", err=True)
             return EXIT_CONTENT
         if obj.verbosity >= 0:
+            if result.unchanged:
+                click.echo(f"nothing changed; {result.output} is up to date ({summary_line(result.diagnostics)})", err=True)
+                return EXIT_OK
             pdfs = ""
             if result.pdf_rendered or result.pdf_reused:
                 pdfs = f", {len(result.pdf_rendered)} canvas PDFs laid out, {len(result.pdf_reused)} unchanged"
@@ -165,6 +173,13 @@ def build(obj: Context, output: Path | None, no_pdf: bool, strict: bool, drafts:
         return EXIT_OK
 
     _guard(run)
+
+
+def _print_timings(result: Any) -> None:
+    """-v: the time of each stage, and what became of the outputs."""
+    for stage, seconds in result.timings:
+        click.echo(f"  {stage:<8} {seconds * 1000:8.0f} ms", err=True)
+    click.echo(f"  outputs: {result.rendered} rendered, {result.reused} reused, {result.deleted} deleted", err=True)
 
 
 class _ProgressBar:

@@ -114,6 +114,19 @@ def diagnostic(
     return Diagnostic(code, CODES[code][0], path, line, column, message, hint)
 
 
+def diagnostic_from(data: dict) -> Diagnostic:
+    """A diagnostic from its `as_dict` form (as the build record keeps it)."""
+    return Diagnostic(
+        str(data["code"]),
+        Severity(data["severity"]),
+        str(data["path"]),
+        int(data["line"]),
+        int(data["column"]),
+        str(data["message"]),
+        None if data.get("hint") is None else str(data["hint"]),
+    )
+
+
 def display_path(path: Path, root: Path) -> str:
     """How a file is named in diagnostics: relative to the working folder when it lies
     inside it (so editors and CI annotations find it), else relative to the site root."""

@@ -207,6 +207,18 @@ def items_of(document: Segment | ValueMap | Page) -> list[tuple[str, int, Item]]
     ]
 
 
+#: What an item's outline leaves out: the long texts only its own page shows.
+_DETAILS = frozenset({"note", "evidence"})
+
+
+def outline_of(model: Segment | ValueMap | Page) -> dict[str, Any]:
+    """The document as lists and summaries show it: every key but notes and evidence."""
+    data = model.model_dump(mode="json")
+    for section in SECTIONS[model.type]:
+        data[section] = [{k: v for k, v in item.items() if k not in _DETAILS} for item in data[section]]
+    return data
+
+
 def ranked(items: list[Any], key: Callable[[Any], int] = lambda item: item.weight) -> list[Any]:
     """Highest weight first; file order breaks ties (sorted is stable)."""
     return sorted(items, key=lambda item: -key(item))
@@ -227,6 +239,9 @@ class Document:
     digest: str = ""
     #: Path under the content folder ("value-maps/fitnow.md"): decides output places.
     relative: str = ""
+    #: Hash of what lists and summaries show of the document (all but notes, evidence
+    #: and body): pages listing it depend on this, not on every byte of the file.
+    outline: str = ""
 
     def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.positions.position(path, key=key)

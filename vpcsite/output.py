@@ -153,4 +153,7 @@ def staged_output(target: Path, *, wait: bool = False) -> Iterator[Path]:
 def write_file(base: Path, relative: str, data: bytes) -> None:
     path = safe_join(base, relative)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A staging file may be a hard link to the previous output's: replace it, never
+    # write through it (that would change the site still being served).
+    path.unlink(missing_ok=True)
     path.write_bytes(data)

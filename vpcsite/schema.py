@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
-from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, slug
+from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
 from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {
@@ -85,7 +87,8 @@ def parse_document(
             if not (error["type"] == "vpc_id" and error.get("input") == "")
         ]
         return None, found + duplicate_items(source, kind)
-    document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative)  # type: ignore[arg-type]
+    outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
+    document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
 
 

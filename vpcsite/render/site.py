@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -15,15 +15,17 @@ from urllib.parse import urljoin
 
 import orjson
 
-from ..content import inside, outside_link
-from ..diagnostics import Diagnostic, diagnostic
+from ..content import digest_of, inside, outside_link
+from ..diagnostics import Diagnostic, diagnostic, diagnostic_from
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document, ValueMap
 from ..theme import Theme, static_folders
 from .data import site_data
 from .pdf import ORIGIN
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
+from ..record import Previous, digest
 from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
+from .keys import TemplateKeys
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
@@ -35,12 +37,57 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class PageJob:
-    """One page to write: where, with which template, from which prepared values."""
+    """One page to write: where, with which template, from which prepared values, and
+    the hashes of the documents it shows (see keys.py)."""
 
     url: str
     template: str
     info: PageInfo
     values: dict
+    shows: tuple[str, ...] = ()
+
+
+@dataclass
+class PageFindings:
+    """What rendering one page's Markdown found. The build record keeps it, so a page
+    taken over from the last build still reports, copies and embeds the same."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Local files its Markdown links to: (document's path under content/, target, line, column).
+    assets: list[tuple[str, str, int, int]] = field(default_factory=list)
+    #: Images it shows: (absolute URL, file, line, column).
+    images: list[tuple[str, str, int, int]] = field(default_factory=list)
+    #: Links between files it resolved: path from the site root → URL (None: no page).
+    links: dict[str, str | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.diagnostics or self.assets or self.images or self.links)
+
+    def extend(self, other: "PageFindings") -> None:
+        self.diagnostics.extend(other.diagnostics)
+        self.assets.extend(other.assets)
+        self.images.extend(other.images)
+        self.links.update(other.links)
+
+    def to_data(self) -> dict:
+        return {
+            "diagnostics": [d.as_dict() for d in self.diagnostics],
+            "assets": [list(a) for a in dict.fromkeys(self.assets)],
+            "images": [list(i) for i in dict.fromkeys(self.images)],
+            "links": self.links,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> "PageFindings":
+        return cls(
+            [diagnostic_from(d) for d in data["diagnostics"]],
+            [tuple(a) for a in data["assets"]],  # type: ignore[misc]
+            [tuple(i) for i in data["images"]],  # type: ignore[misc]
+            dict(data["links"]),
+        )
+
+
+EMPTY_FINDINGS: dict = {"diagnostics": [], "assets": [], "images": [], "links": {}}
 
 
 @dataclass(frozen=True)
@@ -63,14 +110,22 @@ class SiteRenderer:
         self.markdown = MarkdownRenderer(config.markdown.unsafe_html)
         self._found: list[Diagnostic] = []
         self.assets: dict[str, Asset] = {}
+        #: What rendering each page's Markdown found, by page URL.
+        self.findings: dict[str, PageFindings] = {}
         #: Per page, every image URL it shows and where it was written (the PDF stage
         #: reports each one it may not embed, whether or not the layout reaches it).
         self.image_origins: dict[str, dict[str, tuple[str, int, int]]] = {}
+        #: The key of every output written or taken over (the build record keeps them).
+        self.output_keys: dict[str, str] = {}
+        #: Page URLs rendered and taken over in the last `write`.
+        self.rendered: list[str] = []
+        self.reused: list[str] = []
         self.canvases: dict[str, CanvasView] = {}
         self.segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
         self.home_title = config.title
+        self.home_document: Document | None = None
         self.static = self._static()
         self._prepare()
 
@@ -119,48 +174,76 @@ class SiteRenderer:
 
         return LazyHtml(run, bool(text.strip()))
 
-    def drain(self) -> tuple[list[Diagnostic], dict[str, "Asset"]]:
+    def drain(self) -> tuple[list[Diagnostic], dict[str, PageFindings]]:
         """What rendering found since the last drain (a worker sends it to the parent)."""
-        found, assets = self._found, self.assets
-        self._found, self.assets = [], {}
-        return found, assets
+        found, findings = self._found, self.findings
+        self._found, self.findings = [], {}
+        return found, findings
 
-    def absorb(self, drained: tuple[list[Diagnostic], dict[str, "Asset"]]) -> None:
-        found, assets = drained
+    def absorb(self, drained: tuple[list[Diagnostic], dict[str, PageFindings]]) -> None:
+        found, findings = drained
         self._found.extend(found)
-        for url, asset in assets.items():
-            self.assets.setdefault(url, asset)
+        for page, more in findings.items():
+            self._findings(page).extend(more)
+
+    def _findings(self, page: str) -> PageFindings:
+        found = self.findings.get(page)
+        if found is None:
+            found = self.findings[page] = PageFindings()
+        return found
 
     def _page_links(self, document: Document, page: str) -> Callable[[str], str | None]:
         """Links between content files ("../segments/x.md") become links between pages,
         and links into the site's static/ folder point at its copy in the output."""
         source_dir = posixpath.join(self.config.content_dir, posixpath.dirname(document.relative))
         page_dir = posixpath.dirname(page) or "."
-        content_prefix = self.config.content_dir.rstrip("/") + "/"
 
         def resolve(target: str) -> str | None:
             from_root = posixpath.normpath(posixpath.join(source_dir, target))
-            if from_root.startswith(content_prefix):
-                url = self.urls.get(from_root[len(content_prefix) :])
-            elif from_root.startswith("static/") and (self.root / from_root).is_file():
-                url = from_root
-            else:
-                url = None
+            url = self._site_url(from_root)
+            self._findings(page).links[from_root] = url
             return None if url is None else posixpath.relpath(url, page_dir)
 
         return resolve
 
+    def _site_url(self, from_root: str) -> str | None:
+        """The output URL of a file named from the site root, if the site has one."""
+        content_prefix = self.config.content_dir.rstrip("/") + "/"
+        if from_root.startswith(content_prefix):
+            return self.urls.get(from_root[len(content_prefix) :])
+        if from_root.startswith("static/") and (self.root / from_root).is_file():
+            return from_root
+        return None
+
     def _collect(self, document: Document, page: str, result: Rendered) -> None:
         if not (result.diagnostics or result.images or result.assets):
             return  # most texts: nothing to report, show or copy
-        self._found.extend(result.diagnostics)
-        shown = self.image_origins.setdefault(page, {})
+        findings = self._findings(page)
+        findings.diagnostics.extend(result.diagnostics)
         for src, line, column in result.images:
-            shown.setdefault(urljoin(ORIGIN + page, src), (document.path, line, column))
-        source_dir = (self.content_dir / document.relative).parent
-        page_dir = posixpath.dirname(page)
+            findings.images.append((urljoin(ORIGIN + page, src), document.path, line, column))
         for target, line, column in result.assets:
-            self._asset(document, source_dir, page_dir, target, line, column)
+            findings.assets.append((document.relative, target, line, column))
+
+    def _settle(self) -> None:
+        """Report, show and copy what every page's Markdown found, rendered now or taken
+        over from the last build, page by page in order (the first page to link a file
+        decides where it comes from)."""
+        by_relative = {d.relative: d for d in self._documents()}
+        for page, findings in sorted(self.findings.items()):
+            self._found.extend(findings.diagnostics)
+            shown = self.image_origins.setdefault(page, {})
+            for url, path, line, column in findings.images:
+                shown.setdefault(url, (path, line, column))
+            page_dir = posixpath.dirname(page)
+            for relative, target, line, column in dict.fromkeys(findings.assets):
+                document = by_relative.get(relative)
+                if document is not None:
+                    self._asset(document, (self.content_dir / relative).parent, page_dir, target, line, column)
+
+    def _documents(self) -> list[Document]:
+        site = self.checked.site
+        return [*site.segments.values(), *site.value_maps.values(), *site.pages]
 
     def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
         """Copy a linked local file next to the page, or say why it is not copied."""
@@ -245,6 +328,7 @@ class SiteRenderer:
             body = self._body(document, url)
             if url == "index.html":
                 self.home = body
+                self.home_document = document
                 self.home_title = document.model.title
             else:
                 self.pages.append((document, url, body))
@@ -275,33 +359,49 @@ class SiteRenderer:
         pretty = url.removesuffix("index.html")
         return base.rstrip("/") + "/" + pretty
 
-    def page_jobs(self) -> list[PageJob]:
+    def page_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
+        """Every page, with what it shows (see keys.py): pages listing canvases show
+        their outlines when their templates are all built in, else whole documents."""
         canvases = list(self.canvases.values())
         segments = list(self.segments.values())
+        site = self.checked.site
+
+        def listed(template: str) -> tuple[str, ...]:
+            whole = templates is None or not templates[template].builtin
+            shown = [*(site.value_maps[c.id] for c in canvases), *(site.segments[s.id] for s in segments)]
+            return tuple(d.digest if whole else d.outline for d in shown)
+
+        home = self.home_document.digest if self.home_document else ""
         jobs = [
             PageJob(
                 "index.html",
                 "index.html",
                 PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
                 {"canvases": canvases, "segments": segments, "intro": self.home},
+                (home, *listed("index.html")),
             ),
             PageJob(
                 "fit/index.html",
                 "fit.html",
                 PageInfo("Fit summary", "fit/index.html", "fit", canonical=self._canonical("fit/index.html")),
                 {"canvases": canvases, "segments": segments, "chart": fit_chart(canvases, self.config.fit.target)},
+                listed("fit.html"),
             ),
             PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), {}),
         ]
         for view in canvases:
             url = canvas_url(view.id)
-            jobs.append(PageJob(url, "canvas.html", PageInfo(view.title, url, "canvas", view.summary, self._canonical(url)), {"canvas": view}))
+            shows = (site.value_maps[view.id].digest, site.segments[view.segment_id].digest)
+            jobs.append(PageJob(url, "canvas.html", PageInfo(view.title, url, "canvas", view.summary, self._canonical(url)), {"canvas": view}, shows))
+        segment_whole = templates is None or not templates["segment.html"].builtin
         for view in segments:
             url = segment_url(view.id)
-            jobs.append(PageJob(url, "segment.html", PageInfo(view.title, url, "segment", view.summary, self._canonical(url)), {"segment": view}))
+            mine = [site.value_maps[c.id] for c in view.canvases]
+            shows = (site.segments[view.id].digest, *(d.digest if segment_whole else d.outline for d in mine))
+            jobs.append(PageJob(url, "segment.html", PageInfo(view.title, url, "segment", view.summary, self._canonical(url)), {"segment": view}, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "page.html", info, {"content": body}))
+            jobs.append(PageJob(url, "page.html", info, {"content": body}, (document.digest,)))
         return jobs
 
     def _write_data(self, staging: Path) -> None:
@@ -313,21 +413,61 @@ class SiteRenderer:
         data = site_data(self.config, self.checked, self.canvases)
         write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
-    def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None) -> int:
-        from ..output import write_file
+    def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None, previous: Previous | None = None) -> int:
+        """Write every output into `staging`: render the pages whose key changed since
+        the `previous` build, and link the others from its output."""
         from .parallel import render_all
 
-        page_jobs = self.page_jobs()
         env = make_environment(self.root, self.theme)
+        templates = TemplateKeys(env)
+        page_jobs = self.page_jobs(templates)
         info = self.site_info()
-        render_all(self, env, info, page_jobs, staging, workers=jobs, progress=progress, tasks=(self._write_data,))
+        setting = digest(repr(info), self.config.model_dump_json())
+        fresh: list[PageJob] = []
+        for job in page_jobs:
+            key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+            self.output_keys[job.url] = key
+            kept = PageFindings.from_data(previous.record.pages.get(job.url, EMPTY_FINDINGS)) if previous else None
+            if previous and kept is not None and previous.record.key_of(job.url) == key and self._links_hold(kept):
+                previous.link(job.url, staging)
+                self.findings[job.url] = kept
+                self.reused.append(job.url)
+            else:
+                fresh.append(job)
+        tasks: tuple[Callable[[Path], None], ...] = ()
+        data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(self._documents(), key=lambda d: d.relative)))
+        self.output_keys["data/site.json"] = data_key
+        if previous and previous.record.key_of("data/site.json") == data_key:
+            previous.link("data/site.json", staging)
+        else:
+            tasks = (self._write_data,)
+        render_all(self, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks)
+        self.rendered = [job.url for job in fresh]
+        #: What the build record keeps of each page (before the PDF stage renders more).
+        self.page_records = {url: found.to_data() for url, found in sorted(self.findings.items()) if found}
+        self._settle()
         for source, relative in self.static:
-            write_file(staging, f"static/{relative}", source.read_bytes())
+            self._put(staging, f"static/{relative}", source.read_bytes(), previous)
         for url, asset in sorted(self.assets.items()):
-            write_file(staging, url, asset.source.read_bytes())
+            self._put(staging, url, asset.source.read_bytes(), previous)
         if self.config.base_url:
-            write_file(staging, "sitemap.xml", sitemap(self.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"))
+            self._put(staging, "sitemap.xml", sitemap(self.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"), previous)
         return len(page_jobs)
+
+    def _links_hold(self, kept: PageFindings) -> bool:
+        """Whether every link the page resolved still leads where it led."""
+        return all(self._site_url(path) == url for path, url in kept.links.items())
+
+    def _put(self, staging: Path, url: str, data: bytes, previous: Previous | None) -> None:
+        """A file compared by its bytes: taken over from the last build when they are equal."""
+        from ..output import write_file
+
+        key = digest_of(data)
+        self.output_keys[url] = key
+        if previous and previous.record.key_of(url) == key:
+            previous.link(url, staging)
+        else:
+            write_file(staging, url, data)
 
 
 def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
