@@ -32,13 +32,14 @@ def copy_example(site: Path) -> Path:
     return site
 
 
-#: The build record: stats and timings of one build, not part of what it publishes.
-RECORD_PATHS = (".cache/build.json", ".cache/documents/")
+#: The build's caches and record (stats, what each page found, PDFs by key): what a
+#: build keeps for the next one, not part of what it publishes.
+RECORD_PATHS = (".cache/",)
 
 
 def site_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a built site by path, the build record left out: two builds of the
-    same input must give exactly these bytes."""
+    """Every file of a built site by path, its caches left out: two builds of the same
+    input must give exactly these bytes."""
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()

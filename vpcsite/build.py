@@ -285,7 +285,7 @@ def _build(
     cache: DocumentCache | None,
     progress: Callable[[str, int, int], None] | None,
 ) -> BuildResult:
-    from .output import MARKER, staged_output
+    from .output import MARKER, linking, prune, staged_output
     from .record import (
         BuildRecord,
         Previous,
@@ -306,34 +306,37 @@ def _build(
     with stages("scan"):
         record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
         scanned = now_ns()
-        paths = input_paths(root, config, theme, pdf) + asset_paths(root, config, record.pages if record else {})
+        # Absolute paths: the record holds the same names from whatever folder it runs.
+        site = root.resolve()
+        paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
         inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
         intact = record is not None and record.intact(target)
     if record is not None and intact and record.inputs == inputs:
         return _replayed(record, target, stages.timings)
-    with stages("check"):
-        if cache is None:
-            cache = load_documents(target) if record is not None else DocumentCache()
-        checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
-    strict = options.strict or config.check.strict
-    if checked.failed(strict):
-        return BuildResult(checked, checked.diagnostics, False, target, 0, timings=stages.timings)
-    from .render.site import SiteRenderer
-
-    with stages("prepare"):
-        renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
-    ignored = set(config.check.ignore)
     previous = Previous(target, record) if record is not None and intact else None
-
-    def findings() -> list[Diagnostic]:
-        return sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
-
-    rendered: list[str] = []
-    reused: list[str] = []
+    ahead = sorted(record.outputs) if previous is not None and record is not None else []
+    strict = options.strict or config.check.strict
+    ignored = set(config.check.ignore)
+    renderer = None
     try:
-        with staged_output(target) as staging:
+        with staged_output(target) as staging, linking(target, staging, ahead) as linked:
+            with stages("check"):
+                if cache is None:
+                    cache = load_documents(target) if record is not None else DocumentCache()
+                checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
+            if checked.failed(strict):
+                raise _NotWritten(checked.diagnostics)
+            from .render.site import SiteRenderer
+
+            with stages("prepare"):
+                renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
+            with stages("link"):
+                linked()
             with stages("pages"):
                 pages = renderer.write(staging, jobs=options.jobs, progress=progress, previous=previous)
+            rendered: list[str] = []
+            reused: list[str] = []
+            made = set(renderer.output_keys)
             if pdf:
                 from .render.pdf import write_pdfs
 
@@ -341,27 +344,30 @@ def _build(
                     report = write_pdfs(renderer, staging, target if (target / MARKER).is_file() else None, workers=options.jobs, progress=progress)
                 renderer.absorb((report.diagnostics, {}))
                 rendered, reused = report.rendered, report.reused
-            found = findings()
+                made.update(report.written)
+            gone = [path for path in ahead if path not in made]
+            prune(staging, gone)
+            found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
             if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
             with stages("record"):
                 save_documents(cache, staging, target if record is not None else None)
                 fresh = BuildRecord(setting, scanned, inputs, {url: (key, 0, 0, 0) for url, key in renderer.output_keys.items()})
-                linked = [path for path in asset_paths(root, config, renderer.page_records) if path not in inputs]
-                fresh.inputs = {**inputs, **fingerprint_files(linked, {}, scanned)}
+                linked_files = [path for path in asset_paths(site, config, renderer.page_records) if path not in inputs]
+                fresh.inputs = {**inputs, **fingerprint_files(linked_files, {}, scanned)}
                 fresh.pages = renderer.page_records
                 fresh.diagnostics = [d.as_dict() for d in found]
                 fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}
                 save_record(staging, fresh)
-                gone = len(set(record.outputs) - set(fresh.outputs)) if previous is not None and record is not None else 0
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
     finally:
-        renderer.release()
+        if renderer is not None:
+            renderer.release()
     return BuildResult(
         checked, found, True, target, pages, rendered, reused,
-        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=gone, timings=stages.timings,
+        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings,
     )
 
 
@@ -380,7 +386,7 @@ def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, floa
         int(summary.get("pages", 0)),
         [],
         sorted({*summary.get("pdf_rendered", ()), *summary.get("pdf_reused", ())}),
-        reused=len(record.outputs),
+        reused=int(summary.get("pages", 0)),
         unchanged=True,
         timings=timings,
     )

@@ -136,7 +136,7 @@ def input_paths(root: Path, config: Any, theme: Any, pdf: bool) -> list[str]:
     for folder in dict.fromkeys(folders):
         paths += files_under(folder)
     paths += [str(path) for path in content_files(root / config.content_dir)]
-    return list(dict.fromkeys(paths))
+    return list(dict.fromkeys(os.path.abspath(path) for path in paths))
 
 
 def asset_paths(root: Path, config: Any, pages: dict[str, Any]) -> list[str]:
@@ -218,7 +218,10 @@ class Previous:
         mtime change, and nothing is copied."""
         path = staging / output
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.link(self.folder / output, path)
+        try:
+            os.link(self.folder / output, path)
+        except FileExistsError:
+            pass  # linked ahead of time (see output.linking)
 
 
 def load_record(target: Path, setting: str) -> BuildRecord | None:

@@ -1,0 +1,351 @@
+"""Incremental builds (DESIGN §12): a build redoes only what changed since the last one,
+and what it leaves is exactly what a cold build of the same content gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vpcsite.build import BuildOptions, build_site
+from vpcsite.record import RECORD_FILE
+
+from .conftest import gen_site, site_files, write_site
+
+INDEX = """
+---
+title: Home
+---
+Start with [the first canvas](value-maps/{first}.md) or read [about](about.md).
+"""
+ABOUT = """
+---
+title: About
+---
+Why we keep canvases in git. ![The plan](plan.png) is still to be drawn.
+"""
+
+
+def small_site(root: Path, canvases: int = 4, seed: int = 3) -> Path:
+    """A generated site plus what the generator leaves out: a home page linking to a
+    canvas, another page, an image beside a value map that its notes show, a static file."""
+    gen_site().generate(canvases, root, seed=seed)
+    (root / ".gen_site-files").unlink(missing_ok=True)
+    maps = sorted((root / "content" / "value-maps").glob("*.md"))
+    write_site(root, {"content/index.md": INDEX.format(first=maps[0].stem), "content/about.md": ABOUT, "static/logo.txt": "logo\n"})
+    (root / "content" / "value-maps" / "diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    with maps[0].open("a", encoding="utf-8") as body:
+        body.write("\n![Diagram](diagram.png)\n")
+    return root
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def build(root: Path, **options) -> object:
+    return build_site(root, BuildOptions(pdf=options.pop("pdf", False), jobs=1, **options))
+
+
+def cold(root: Path, pdf: bool = False):
+    """A build from nothing into a folder of its own."""
+    shutil.rmtree(root / "cold", ignore_errors=True)
+    return build(root, output=Path("cold"), force_all=True, pdf=pdf)
+
+
+def same_as_cold(root: Path, pdf: bool = False) -> None:
+    incremental = build(root, pdf=pdf)
+    reference = cold(root, pdf=pdf)
+    assert incremental.written == reference.written
+    assert incremental.diagnostics == reference.diagnostics
+    if reference.written:
+        assert site_files(root / "public") == site_files(root / "cold")
+
+
+# --- nothing changed ------------------------------------------------------------------
+
+
+def test_a_build_with_nothing_changed_writes_nothing_and_repeats_the_diagnostics(tmp_path):
+    site = small_site(tmp_path / "s")
+    first = build(site)
+    assert first.written and first.diagnostics
+    before = stats(site / "public")
+    folder = (site / "public").stat().st_ino
+    again = build(site)
+    assert again.unchanged and again.written
+    assert again.diagnostics == first.diagnostics
+    assert stats(site / "public") == before
+    assert (site / "public").stat().st_ino == folder
+    assert not any(p.name.startswith(".vpcsite-") for p in site.iterdir())
+
+
+def test_the_command_exits_as_the_last_build_did_and_prints_the_same_findings(tmp_path):
+    site = small_site(tmp_path / "s")
+    command = [sys.executable, "-m", "vpcsite", "-s", str(site), "build", "--no-pdf"]
+    first = subprocess.run(command, capture_output=True, text=True)
+    second = subprocess.run(command, capture_output=True, text=True)
+    assert first.returncode == second.returncode == 0
+    assert "nothing changed" in second.stderr
+    findings = [line for line in first.stderr.splitlines() if ": warning " in line or line.startswith("  hint")]
+    assert findings and findings == [line for line in second.stderr.splitlines() if ": warning " in line or line.startswith("  hint")]
+
+
+def test_a_file_saved_again_unchanged_is_compared_by_content(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    segment = next((site / "content" / "segments").glob("*.md"))
+    segment.write_bytes(segment.read_bytes())  # a new mtime, the same bytes
+    again = build(site)
+    assert again.rendered == 0
+
+
+def test_a_no_change_build_does_not_import_the_renderers(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    probe = (
+        "import sys; from pathlib import Path; from vpcsite.build import build_site, BuildOptions;"
+        f"r = build_site(Path({str(site)!r}), BuildOptions(pdf=False)); assert r.unchanged;"
+        "print(sorted(m for m in ('jinja2', 'weasyprint', 'markdown_it', 'vpcsite.render.site') if m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
+
+
+# --- what an edit re-renders --------------------------------------------------------------
+
+
+def test_a_note_edit_re_renders_its_canvas_page_and_site_json_only(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    before = stats(site / "public")
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    value_map.write_text(value_map.read_text(encoding="utf-8") + "\nA new note.\n", encoding="utf-8")
+    result = build(site)
+    assert result.rendered == 1
+    after = stats(site / "public")
+    changed = sorted(path for path in after if after[path] != before.get(path) and not path.startswith("."))
+    assert changed == [f"canvases/{value_map.stem}/index.html", "data/site.json"]
+
+
+def test_an_item_edit_in_a_segment_re_renders_its_canvases_and_the_lists(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    segment = sorted((site / "content" / "segments").glob("*.md"))[0]
+    targeting = [p.stem for p in (site / "content" / "value-maps").glob("*.md") if f"segment: {segment.stem}\n" in p.read_text()]
+    text = segment.read_text(encoding="utf-8")
+    segment.write_text(re.sub(r"(\n    text: )", r"\1Renamed ", text, count=1), encoding="utf-8")
+    result = build(site)
+    # its canvases, its own page, the index and the fit summary
+    assert result.rendered == len(targeting) + 3
+    same_as_cold(site)
+
+
+def test_deleting_and_renaming_a_value_map_leaves_nothing_stale(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    maps = sorted((site / "content" / "value-maps").glob("*.md"))
+    maps[1].unlink()
+    maps[2].rename(maps[2].with_name("renamed.md"))
+    result = build(site)
+    assert result.deleted >= 2
+    assert not (site / "public" / "canvases" / maps[1].stem).exists()
+    assert not (site / "public" / "canvases" / maps[2].stem).exists()
+    assert (site / "public" / "canvases" / "renamed" / "index.html").is_file()
+    same_as_cold(site)
+
+
+def test_a_link_that_now_leads_nowhere_re_renders_the_page_that_shows_it(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    first = sorted((site / "content" / "value-maps").glob("*.md"))[0]
+    first.rename(first.with_name("moved.md"))
+    build(site)
+    home = (site / "public" / "index.html").read_text(encoding="utf-8")
+    assert f"canvases/{first.stem}/" not in home
+    same_as_cold(site)
+
+
+# --- a record that cannot be trusted ----------------------------------------------------
+
+
+def test_a_corrupt_record_leads_to_a_full_rebuild(tmp_path):
+    site = small_site(tmp_path / "s")
+    first = build(site)
+    (site / "public" / RECORD_FILE).write_bytes(b"{not json")
+    again = build(site)
+    assert not again.unchanged and again.rendered == first.rendered
+    same_as_cold(site)
+
+
+def test_a_record_of_another_vpcsite_leads_to_a_full_rebuild(tmp_path):
+    site = small_site(tmp_path / "s")
+    first = build(site)
+    record = site / "public" / RECORD_FILE
+    data = json.loads(record.read_bytes())
+    data["code"] = "another version"
+    record.write_text(json.dumps(data))
+    again = build(site)
+    assert not again.unchanged and again.rendered == first.rendered
+
+
+def test_an_output_file_edited_by_hand_is_noticed_and_rebuilt(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    page = site / "public" / "fit" / "index.html"
+    page.write_text("edited by hand")
+    (site / "public" / "stray.html").write_text("left by hand")
+    again = build(site)
+    assert not again.unchanged
+    assert not (site / "public" / "stray.html").exists()
+    same_as_cold(site)
+
+
+def test_a_damaged_document_cache_only_costs_time(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    for shard in (site / "public" / ".cache" / "documents").iterdir():
+        shard.write_bytes(b"garbage")
+    segment = sorted((site / "content" / "segments").glob("*.md"))[0]
+    segment.write_text(segment.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    same_as_cold(site)
+
+
+def test_force_all_renders_everything(tmp_path):
+    site = small_site(tmp_path / "s")
+    first = build(site)
+    again = build(site, force_all=True)
+    assert not again.unchanged and again.rendered == first.rendered and again.reused == 0
+
+
+# --- any sequence of edits ------------------------------------------------------------------
+
+
+def _maps(root: Path) -> list[Path]:
+    return sorted((root / "content" / "value-maps").rglob("*.md"))
+
+
+def _segments(root: Path) -> list[Path]:
+    return sorted((root / "content" / "segments").rglob("*.md"))
+
+
+def _replace_token(root: Path, old: str, new: str) -> None:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])")
+    for path in [*_maps(root), *_segments(root)]:
+        path.write_text(pattern.sub(new, path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def edit(root: Path, kind: str, pick: int) -> None:
+    """One edit a user makes between two builds."""
+    maps, segments = _maps(root), _segments(root)
+    if kind == "item text" and maps:
+        path = maps[pick % len(maps)]
+        path.write_text(re.sub(r"(\n    text: )", rf"\1Step {pick} ", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    elif kind == "note" and maps:
+        path = maps[pick % len(maps)]
+        path.write_text(path.read_text(encoding="utf-8") + f"\nNote {pick}.\n", encoding="utf-8")
+    elif kind in ("rename id", "rename id and fix references") and segments:
+        path = segments[pick % len(segments)]
+        ids = re.findall(r"\n  - id: ([\w-]+)", path.read_text(encoding="utf-8"))
+        old = ids[pick % len(ids)]
+        if kind == "rename id":
+            path.write_text(path.read_text(encoding="utf-8").replace(f"id: {old}\n", f"id: {old}-x{pick}\n"), encoding="utf-8")
+        else:
+            _replace_token(root, old, f"{old}-x{pick}")
+    elif kind == "add value map" and maps:
+        source = maps[pick % len(maps)]
+        shutil.copy(source, source.with_name(f"copy-{pick}.md"))
+    elif kind == "delete value map" and len(maps) > 1:
+        maps[pick % len(maps)].unlink()
+    elif kind == "move segment" and segments:
+        path = segments[pick % len(segments)]
+        target = root / "content" / "segments" / f"moved{pick}" / path.name
+        target.parent.mkdir(exist_ok=True)
+        path.rename(target)
+    elif kind == "break a file" and maps:
+        path = maps[pick % len(maps)]
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nbroken: [\n", 1), encoding="utf-8")
+    elif kind == "fix broken files":
+        for path in _maps(root):
+            path.write_text(path.read_text(encoding="utf-8").replace("---\nbroken: [\n", "---\n", 1), encoding="utf-8")
+    elif kind == "edit a template":
+        write_site(root, {"templates/page.html": f'{{% extends "base.html" %}}{{% block main %}}<article>{pick}{{{{ content }}}}</article>{{% endblock %}}\n'})
+    elif kind == "change site.toml":
+        config = root / "site.toml"
+        config.write_text(re.sub(r'(?m)^title = ".*"$', f'title = "Canvases {pick}"', config.read_text(encoding="utf-8")), encoding="utf-8")
+    elif kind == "add a static file":
+        write_site(root, {f"static/file-{pick}.txt": f"{pick}\n"})
+    elif kind == "delete the linked image":
+        (root / "content" / "value-maps" / "diagram.png").unlink(missing_ok=True)
+
+
+EDITS = [
+    "item text",
+    "note",
+    "rename id",
+    "rename id and fix references",
+    "add value map",
+    "delete value map",
+    "move segment",
+    "break a file",
+    "fix broken files",
+    "edit a template",
+    "change site.toml",
+    "add a static file",
+    "delete the linked image",
+]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+def test_any_sequence_of_edits_builds_exactly_what_a_cold_build_gives(tmp_path_factory, steps):
+    site = small_site(tmp_path_factory.mktemp("edits") / "s")
+    assert build(site).written
+    for kind, pick in steps:
+        edit(site, kind, pick)
+        same_as_cold(site)
+
+
+def test_edits_with_pdfs_build_exactly_what_a_cold_build_gives(tmp_path):
+    site = small_site(tmp_path / "s", canvases=2)
+    assert build(site, pdf=True).written
+    for kind, pick in [("note", 0), ("item text", 1), ("change site.toml", 2)]:
+        edit(site, kind, pick)
+        same_as_cold(site, pdf=True)
+
+
+# --- killed builds ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.4, 0.8, 1.3])
+def test_a_build_killed_at_any_moment_leaves_the_old_site_and_the_next_build_is_right(tmp_path, delay):
+    site = tmp_path / "s"
+    gen_site().generate(120, site, seed=7)
+    command = [sys.executable, "-m", "vpcsite", "-q", "-s", str(site), "build", "--no-pdf", "--jobs", "2"]
+    assert subprocess.run(command, capture_output=True).returncode in (0, 1)
+    before = site_files(site / "public")
+    for path in _maps(site)[::3]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    if running.poll() is None:
+        os.killpg(running.pid, signal.SIGKILL)
+    running.wait()
+    left = site_files(site / "public")
+    subprocess.run([*command, "--output", "cold", "--force-all"], capture_output=True, check=False)
+    expected = site_files(site / "cold")
+    # killed before its swap, the old site stands; after it, the new one, whole
+    assert left == before or left == expected
+    assert subprocess.run(command, capture_output=True).returncode in (0, 1)
+    assert site_files(site / "public") == expected
+    # the killed build's staging folder is gone too (the next build removed it)
+    assert [p.name for p in site.iterdir() if p.name.startswith(".vpcsite-staging-")] == []
