@@ -127,7 +127,8 @@ def html_floor(root: Path, out: Path) -> int:
 def html_build(root: Path, jobs: int) -> int:
     from vpcsite.build import BuildOptions, build_site
 
-    result = build_site(root, BuildOptions(pdf=False, jobs=jobs, output=Path("public")))
+    # --force-all: a whole build every run, not the last run's record replayed.
+    result = build_site(root, BuildOptions(pdf=False, jobs=jobs, output=Path("public"), force_all=True))
     assert result.written, result.diagnostics[:3]
     return result.pages
 

@@ -124,6 +124,19 @@ def test_a_no_change_build_does_not_import_the_renderers(tmp_path):
 # --- what an edit re-renders --------------------------------------------------------------
 
 
+def test_the_text_of_a_linked_item_re_renders_its_canvas_page_only(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    text = value_map.read_text(encoding="utf-8")
+    linked = re.search(r"  - id: ([\w-]+)\n    text: (.+)\n    relieves: \[\w", text)
+    assert linked, "the generated value map has a reliever that relieves something"
+    value_map.write_text(text.replace(f"text: {linked.group(2)}\n", f"text: {linked.group(2)} now\n", 1), encoding="utf-8")
+    result = build(site)
+    assert result.rendered == 1
+    same_as_cold(site)
+
+
 def test_a_note_edit_re_renders_its_canvas_page_and_site_json_only(tmp_path):
     site = small_site(tmp_path / "s")
     build(site)
@@ -250,6 +263,14 @@ def edit(root: Path, kind: str, pick: int) -> None:
     if kind == "item text" and maps:
         path = maps[pick % len(maps)]
         path.write_text(re.sub(r"(\n    text: )", rf"\1Step {pick} ", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    elif kind == "segment item text" and segments:
+        path = segments[pick % len(segments)]
+        texts = re.findall(r"\n    text: (.+)", path.read_text(encoding="utf-8"))
+        old = texts[pick % len(texts)]
+        path.write_text(path.read_text(encoding="utf-8").replace(f"text: {old}\n", f"text: {old} {pick}\n", 1), encoding="utf-8")
+    elif kind == "severity" and segments:
+        path = segments[pick % len(segments)]
+        path.write_text(re.sub(r"severity: \w+", f"severity: {pick % 5 + 1}", path.read_text(encoding="utf-8"), count=pick % 3 + 1), encoding="utf-8")
     elif kind == "note" and maps:
         path = maps[pick % len(maps)]
         path.write_text(path.read_text(encoding="utf-8") + f"\nNote {pick}.\n", encoding="utf-8")
@@ -290,6 +311,8 @@ def edit(root: Path, kind: str, pick: int) -> None:
 
 EDITS = [
     "item text",
+    "segment item text",
+    "severity",
     "note",
     "rename id",
     "rename id and fix references",

@@ -75,3 +75,23 @@ def test_band_edges_belong_to_the_band(value, expected):
 def test_percent_rounds_to_whole_numbers():
     assert percent(15 / 18) == "83 %"
     assert percent(0.0) == "0 %"
+
+
+def test_gaps_are_severe_unaddressed_items_most_important_first_and_orphans_in_canvas_order():
+    from vpcsite.fit import gaps
+
+    customer = segment(
+        jobs=[{"text": "A"}],
+        pains=[{"text": "P4", "severity": 4}, {"text": "P5", "severity": 5}, {"text": "P3", "severity": 3}, {"text": "Q5", "severity": 5}],
+        gains=[{"text": "G4", "relevance": 4}, {"text": "H2", "relevance": 2}],
+    )
+    offer = value_map(
+        products=[{"text": "Kit", "jobs": ["unknown"]}, {"text": "App", "jobs": ["a"]}, {"text": "Box"}],
+        relievers=[{"text": "R", "relieves": ["q5"], "by": ["box"]}, {"text": "S", "relieves": ["nothing-here"]}],
+        creators=[{"text": "C"}],
+    )
+    found = gaps(customer, offer)
+    assert found.pains == ("p5", "p4")  # q5 is relieved; p3 is not severe
+    assert found.gains == ("g4",)
+    # Kit names no job of the segment; Box serves no job but delivers R
+    assert found.orphans == (("products", "kit"), ("relievers", "s"), ("creators", "c"))

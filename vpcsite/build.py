@@ -357,6 +357,7 @@ def _build(
                 linked_files = [path for path in asset_paths(site, config, renderer.page_records) if path not in inputs]
                 fresh.inputs = {**inputs, **fingerprint_files(linked_files, {}, scanned)}
                 fresh.pages = renderer.page_records
+                fresh.cards = {map_id: renderer.cards[map_id] for map_id in sorted(renderer.cards) if map_id in checked.site.value_maps}
                 fresh.diagnostics = [d.as_dict() for d in found]
                 fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}
                 save_record(staging, fresh)

@@ -90,6 +90,43 @@ def fit(segment: Segment, value_map: ValueMap, target: tuple[float, float]) -> F
     return Fit(jobs, pains, gains, overall, verified, band(overall.value, target))
 
 
+#: Pains and gains of this weight or more that nothing addresses are gaps (and warnings).
+SEVERE = 4
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What a canvas leaves open: the segment's pains and gains of weight ≥ 4 that
+    nothing addresses (most important first, file order breaking ties), and the value
+    map's orphans, items that address nothing (in canvas order, as (section, id))."""
+
+    pains: tuple[str, ...]
+    gains: tuple[str, ...]
+    orphans: tuple[tuple[str, str], ...]
+
+
+def gaps(segment: Segment, value_map: ValueMap) -> Gaps:
+    """A product is linked when it helps with a job of the segment or delivers a
+    reliever or creator; a reliever or creator when it addresses a pain or gain of it."""
+    hit = addressed(value_map)
+    ids = {
+        "jobs": {job.id for job in segment.jobs},
+        "pains": {pain.id for pain in segment.pains},
+        "gains": {gain.id for gain in segment.gains},
+    }
+    delivered = {product for item in (*value_map.relievers, *value_map.creators) for product in item.by}
+    orphans: list[tuple[str, str]] = []
+    for section, key, into in (("products", "jobs", "jobs"), ("relievers", "relieves", "pains"), ("creators", "creates", "gains")):
+        for item in getattr(value_map, section):
+            reaches = any(target in ids[into] for target in getattr(item, key))
+            if not reaches and not (section == "products" and item.id in delivered):
+                orphans.append((section, item.id))
+    ranked_open = lambda items, hits: tuple(  # noqa: E731
+        item.id for item in sorted(items, key=lambda item: -item.weight) if item.id not in hits and item.weight >= SEVERE
+    )
+    return Gaps(ranked_open(segment.pains, hit.pains), ranked_open(segment.gains, hit.gains), tuple(orphans))
+
+
 def percent(value: float | None) -> str:
     """How a score reads everywhere: whole percent, or an em dash for no score."""
     return "—" if value is None else f"{round(value * 100)} %"

@@ -29,7 +29,7 @@ RECORD_FILE = f"{CACHE_FOLDER}/build.json"
 DOCUMENTS_FOLDER = f"{CACHE_FOLDER}/documents"
 DOCUMENT_SHARDS = 16
 #: Bumped when the record's layout changes; any other value is a record to ignore.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 #: A file changed within this long before a scan may change again within the same
 #: timestamp tick, unseen by a stat: such files are compared by content as well.
 RACY_NS = 2_000_000_000
@@ -182,6 +182,8 @@ class BuildRecord:
     outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
     #: Page URL → what rendering it found (render.site.PageFindings as plain data).
     pages: dict[str, Any] = field(default_factory=dict)
+    #: Canvas id → (hash of its sources, hash of what lists show of it).
+    cards: dict[str, Any] = field(default_factory=dict)
     #: The run's diagnostics as dicts, and what it reported.
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -239,6 +241,7 @@ def load_record(target: Path, setting: str) -> BuildRecord | None:
             {path: (tuple(fp) if fp is not None else None) for path, fp in data["inputs"].items()},  # type: ignore[misc]
             {path: tuple(entry) for path, entry in data["outputs"].items()},  # type: ignore[misc]
             dict(data["pages"]),
+            dict(data["cards"]),
             list(data["diagnostics"]),
             dict(data["summary"]),
         )
@@ -260,6 +263,7 @@ def save_record(staging: Path, record: BuildRecord) -> None:
         "inputs": record.inputs,
         "outputs": record.outputs,
         "pages": record.pages,
+        "cards": record.cards,
         "diagnostics": record.diagnostics,
         "summary": record.summary,
     }

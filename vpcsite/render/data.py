@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..fit import Fit, Score
+from ..fit import Fit, Score, gaps
 
 if TYPE_CHECKING:
     from ..build import CheckResult
     from ..config import SiteConfig
-    from .views import CanvasView
 
 SITE_JSON_VERSION = 1
 
@@ -33,7 +32,7 @@ def fit_data(result: Fit) -> dict[str, Any]:
     }
 
 
-def site_data(config: "SiteConfig", checked: "CheckResult", canvases: dict[str, "CanvasView"]) -> dict[str, Any]:
+def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
     site = checked.site
 
     def source(document: Any) -> str:
@@ -45,13 +44,11 @@ def site_data(config: "SiteConfig", checked: "CheckResult", canvases: dict[str, 
         entry = {"path": source(document), **document.model.model_dump(mode="json")}
         result = checked.fits.get(map_id)
         entry["fit"] = fit_data(result) if result else None
-        view = canvases.get(map_id)
-        if view is not None:
-            entry["unaddressed"] = {
-                "pains": [v.id for v in view.unaddressed_pains],
-                "gains": [v.id for v in view.unaddressed_gains],
-            }
-            entry["orphans"] = [{"section": v.section, "id": v.id} for v in view.orphans]
+        segment = site.segments.get(document.model.segment)
+        if segment is not None:
+            open_ = gaps(segment.model, document.model)
+            entry["unaddressed"] = {"pains": list(open_.pains), "gains": list(open_.gains)}
+            entry["orphans"] = [{"section": section, "id": item_id} for section, item_id in open_.orphans]
         value_maps.append(entry)
     return {
         "version": SITE_JSON_VERSION,

@@ -29,7 +29,7 @@ _shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]
 
 
 def _render_one(env: Any, info: Any, job: "PageJob", staging: Path) -> None:
-    html = render_page(env, job.template, info, job.info, **job.values)
+    html = render_page(env, job.template, info, job.info, **job.values())
     write_file(staging, job.url, html.encode("utf-8"))
 
 

@@ -26,7 +26,7 @@ from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from ..record import Previous, digest
 from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
 from .keys import TemplateKeys
-from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
+from .views import CanvasView, LazyHtml, SegmentView, canvas_view, card_values, segment_view
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -43,7 +43,8 @@ class PageJob:
     url: str
     template: str
     info: PageInfo
-    values: dict
+    #: The template's values, prepared when the page is rendered.
+    values: Callable[[], dict]
     shows: tuple[str, ...] = ()
 
 
@@ -117,11 +118,14 @@ class SiteRenderer:
         self.image_origins: dict[str, dict[str, tuple[str, int, int]]] = {}
         #: The key of every output written or taken over (the build record keeps them).
         self.output_keys: dict[str, str] = {}
+        #: Per canvas: the hash of its sources (value map, segment, target band) and the
+        #: hash of what lists show of it.
+        self.cards: dict[str, tuple[str, str]] = {}
         #: Page URLs rendered and taken over in the last `write`.
         self.rendered: list[str] = []
         self.reused: list[str] = []
-        self.canvases: dict[str, CanvasView] = {}
-        self.segments: dict[str, SegmentView] = {}
+        self._canvases: dict[str, CanvasView] = {}
+        self._segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
         self.home_title = config.title
@@ -134,8 +138,8 @@ class SiteRenderer:
         back to this renderer, a cycle only the cycle collector frees, and builds pause
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
-        self.canvases = {}
-        self.segments = {}
+        self._canvases = {}
+        self._segments = {}
         self.pages = []
         self.home = LazyHtml(str, False)
 
@@ -289,7 +293,6 @@ class SiteRenderer:
 
     def _prepare(self) -> None:
         site = self.checked.site
-        target = self.config.fit.target
         #: Output URL of every content file, for links between pages.
         self.urls = {
             **{d.relative: canvas_url(i) for i, d in site.value_maps.items()},
@@ -299,30 +302,13 @@ class SiteRenderer:
         #: Every file the site writes outside data/, pdf/ and static/: a linked file
         #: copied next to its page may not take one's place.
         self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml"}
-        for map_id, document in sorted(site.value_maps.items()):
-            value_map = document.model
-            assert isinstance(value_map, ValueMap)
-            segment_document = site.segments.get(value_map.segment)
-            if segment_document is None:
-                continue
-            url = canvas_url(map_id)
-            view = canvas_view(
-                document,
-                segment_document,
-                self.checked.fits.get(map_id),
-                target,
-                self._markdown_for(document, url),
-                self._markdown_for(segment_document, url),
-                self._body(document, url),
-            )
-            self.canvases[map_id] = view
-        targeting: dict[str, list[CanvasView]] = {}
-        for view in self.canvases.values():
-            targeting.setdefault(view.segment_id, []).append(view)
-        for segment_id, document in sorted(site.segments.items()):
-            url = segment_url(segment_id)
-            mine = tuple(targeting.get(segment_id, ()))
-            self.segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
+        #: The canvases (value maps whose segment exists) and segments, in page order;
+        #: their views are prepared when a page first needs them (see `canvas`).
+        self.canvas_ids = [i for i, d in sorted(site.value_maps.items()) if d.model.segment in site.segments]  # type: ignore[union-attr]
+        self.segment_ids = sorted(site.segments)
+        self.targeting: dict[str, list[str]] = {}
+        for map_id in self.canvas_ids:
+            self.targeting.setdefault(site.value_maps[map_id].model.segment, []).append(map_id)  # type: ignore[union-attr]
         for document in site.pages:
             url = page_url(document.relative)
             body = self._body(document, url)
@@ -333,6 +319,58 @@ class SiteRenderer:
             else:
                 self.pages.append((document, url, body))
         self.pages.sort(key=lambda entry: entry[1])
+
+    def canvas(self, map_id: str) -> CanvasView:
+        """A canvas's view, prepared on first use: a build that re-renders one canvas
+        prepares that one (in whichever process renders it), not a thousand."""
+        view = self._canvases.get(map_id)
+        if view is None:
+            site = self.checked.site
+            document = site.value_maps[map_id]
+            segment_document = site.segments[document.model.segment]  # type: ignore[union-attr]
+            url = canvas_url(map_id)
+            view = self._canvases[map_id] = canvas_view(
+                document,
+                segment_document,
+                self.checked.fits.get(map_id),
+                self.config.fit.target,
+                self._markdown_for(document, url),
+                self._markdown_for(segment_document, url),
+                self._body(document, url),
+            )
+        return view
+
+    def segment(self, segment_id: str) -> SegmentView:
+        view = self._segments.get(segment_id)
+        if view is None:
+            document = self.checked.site.segments[segment_id]
+            url = segment_url(segment_id)
+            mine = tuple(self.canvas(map_id) for map_id in self.targeting.get(segment_id, ()))
+            view = self._segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
+        return view
+
+    def card(self, map_id: str) -> str:
+        """The hash of what lists show of a canvas (views.card_values), kept by the
+        build record for each value map and segment, so it is worked out again only
+        for canvases that changed."""
+        site = self.checked.site
+        document = site.value_maps[map_id]
+        segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+        source = digest(document.digest, segment.digest, repr(self.config.fit.target))
+        known = self.cards.get(map_id)
+        if known is None or known[0] != source:
+            values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]
+            known = self.cards[map_id] = (source, digest(repr(values)))
+        return known[1]
+
+    @property
+    def canvases(self) -> dict[str, CanvasView]:
+        """Every canvas's view, in page order."""
+        return {map_id: self.canvas(map_id) for map_id in self.canvas_ids}
+
+    @property
+    def segments(self) -> dict[str, SegmentView]:
+        return {segment_id: self.segment(segment_id) for segment_id in self.segment_ids}
 
     def diagnostics(self) -> list[Diagnostic]:
         """Findings so far; complete once `write` has rendered every page."""
@@ -361,15 +399,23 @@ class SiteRenderer:
 
     def page_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
         """Every page, with what it shows (see keys.py): pages listing canvases show
-        their outlines when their templates are all built in, else whole documents."""
-        canvases = list(self.canvases.values())
-        segments = list(self.segments.values())
+        their outlines when their templates are all built in, else whole documents.
+        Views are asked for only when a page is rendered."""
         site = self.checked.site
 
         def listed(template: str) -> tuple[str, ...]:
-            whole = templates is None or not templates[template].builtin
-            shown = [*(site.value_maps[c.id] for c in canvases), *(site.segments[s.id] for s in segments)]
-            return tuple(d.digest if whole else d.outline for d in shown)
+            if templates is None or not templates[template].builtin:
+                shown = [*(site.value_maps[i] for i in self.canvas_ids), *(site.segments[i] for i in self.segment_ids)]
+                return tuple(d.digest for d in shown)
+            return (*(self.card(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids))
+
+        def lists() -> dict:
+            canvases = list(self.canvases.values())
+            return {"canvases": canvases, "segments": list(self.segments.values())}
+
+        def fit_values() -> dict:
+            shown = lists()
+            return {**shown, "chart": fit_chart(shown["canvases"], self.config.fit.target)}
 
         home = self.home_document.digest if self.home_document else ""
         jobs = [
@@ -377,31 +423,36 @@ class SiteRenderer:
                 "index.html",
                 "index.html",
                 PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
-                {"canvases": canvases, "segments": segments, "intro": self.home},
+                lambda: {**lists(), "intro": self.home},
                 (home, *listed("index.html")),
             ),
             PageJob(
                 "fit/index.html",
                 "fit.html",
                 PageInfo("Fit summary", "fit/index.html", "fit", canonical=self._canonical("fit/index.html")),
-                {"canvases": canvases, "segments": segments, "chart": fit_chart(canvases, self.config.fit.target)},
+                fit_values,
                 listed("fit.html"),
             ),
-            PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), {}),
+            PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), dict),
         ]
-        for view in canvases:
-            url = canvas_url(view.id)
-            shows = (site.value_maps[view.id].digest, site.segments[view.segment_id].digest)
-            jobs.append(PageJob(url, "canvas.html", PageInfo(view.title, url, "canvas", view.summary, self._canonical(url)), {"canvas": view}, shows))
+        for map_id in self.canvas_ids:
+            document = site.value_maps[map_id]
+            model = document.model
+            url = canvas_url(map_id)
+            shows = (document.digest, site.segments[model.segment].digest)  # type: ignore[union-attr]
+            info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
+            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id)}, shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
-        for view in segments:
-            url = segment_url(view.id)
-            mine = [site.value_maps[c.id] for c in view.canvases]
-            shows = (site.segments[view.id].digest, *(d.digest if segment_whole else d.outline for d in mine))
-            jobs.append(PageJob(url, "segment.html", PageInfo(view.title, url, "segment", view.summary, self._canonical(url)), {"segment": view}, shows))
+        for segment_id in self.segment_ids:
+            document = site.segments[segment_id]
+            url = segment_url(segment_id)
+            mine = [site.value_maps[map_id] for map_id in self.targeting.get(segment_id, ())]
+            shows = (document.digest, *(d.digest if segment_whole else self.card(d.model.id) for d in mine))
+            info = PageInfo(document.model.title, url, "segment", document.model.summary, self._canonical(url))
+            jobs.append(PageJob(url, "segment.html", info, lambda segment_id=segment_id: {"segment": self.segment(segment_id)}, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "page.html", info, {"content": body}, (document.digest,)))
+            jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
         return jobs
 
     def _write_data(self, staging: Path) -> None:
@@ -410,7 +461,7 @@ class SiteRenderer:
         # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False) plus a
         # newline, ten times faster: the standard library's encoder drops to pure Python
         # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
-        data = site_data(self.config, self.checked, self.canvases)
+        data = site_data(self.config, self.checked)
         write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
     def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None, previous: Previous | None = None) -> int:
@@ -420,6 +471,8 @@ class SiteRenderer:
 
         env = make_environment(self.root, self.theme)
         templates = TemplateKeys(env)
+        if previous is not None:
+            self.cards = {map_id: tuple(entry) for map_id, entry in previous.record.cards.items()}  # type: ignore[misc]
         page_jobs = self.page_jobs(templates)
         info = self.site_info()
         setting = digest(repr(info), self.config.model_dump_json())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
-from ..fit import Fit, Score, percent
+from ..fit import Fit, Score, gaps, percent
 from ..model import Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
 
 class LazyHtml:
@@ -409,9 +409,12 @@ def canvas_view(
                 )
             )
     customer = _customer_views(segment, segment_markdown, addressed_by, ranking)
-    unaddressed_pains = tuple(v for v in customer["pains"] if not v.linked and (v.weight or 0) >= 4)
-    unaddressed_gains = tuple(v for v in customer["gains"] if not v.linked and (v.weight or 0) >= 4)
-    orphans = tuple(v for section in offer.values() for v in section if not v.linked)
+    # The same gaps data/site.json lists, worked out from the model alone.
+    open_ = gaps(segment, value_map)
+    by_id = {(v.section, v.id): v for section in (customer["pains"], customer["gains"], *offer.values()) for v in section}
+    unaddressed_pains = tuple(by_id["pains", item_id] for item_id in open_.pains)
+    unaddressed_gains = tuple(by_id["gains", item_id] for item_id in open_.gains)
+    orphans = tuple(by_id[place] for place in open_.orphans)
     return CanvasView(
         id=value_map.id,
         title=value_map.title,
@@ -431,6 +434,27 @@ def canvas_view(
         orphans=orphans,
         source_path=document.relative,
     )
+
+
+def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tuple:
+    """All that a canvas's card, its row of the fit table and its gaps show where
+    canvases are listed (index, fit summary, segment pages): the built-in templates of
+    those pages depend on this, not on the whole canvas, so an edited note or the text
+    of a linked item re-renders the canvas's own page only."""
+    open_ = gaps(segment, value_map)
+    customer: dict[tuple[str, str], tuple[int, Item]] = {}
+    for section in ("pains", "gains"):
+        for rank, item in enumerate(ranked(list(getattr(segment, section))), start=1):
+            customer[section, item.id] = (rank, item)
+    offer = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section), start=1)}
+    shown: list[tuple] = []
+    for section, item_id in [*(("pains", i) for i in open_.pains), *(("gains", i) for i in open_.gains)]:
+        rank, item = customer[section, item_id]
+        shown.append((section, item_id, rank, item.text, item.weight))  # type: ignore[attr-defined]
+    for section, item_id in open_.orphans:
+        number, item = offer[section, item_id]
+        shown.append((section, item_id, number, item.text, None))
+    return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
 
 
 def _ref_order(ref: str) -> tuple[str, int]:
