@@ -372,3 +372,25 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_and_the_next_build_is_
     assert site_files(site / "public") == expected
     # the killed build's staging folder is gone too (the next build removed it)
     assert [p.name for p in site.iterdir() if p.name.startswith(".vpcsite-staging-")] == []
+
+
+def test_a_template_of_the_site_own_listing_canvases_sees_everything_and_is_kept_current(tmp_path):
+    site = small_site(tmp_path / "s")
+    write_site(
+        site,
+        {
+            "templates/index.html": (
+                '{% extends "base.html" %}{% block main %}{% for canvas in canvases %}'
+                "<p>{{ canvas.title }}: {{ canvas.products|length }} products, first {{ canvas.products[0].text }}</p>"
+                "{% endfor %}{% endblock %}\n"
+            )
+        },
+    )
+    assert build(site).written
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    first_product = re.search(r"products:\n  - id: [\w-]+\n    text: (.+)\n", value_map.read_text(encoding="utf-8")).group(1)
+    assert f"first {first_product}</p>" in (site / "public" / "index.html").read_text(encoding="utf-8")
+    value_map.write_text(value_map.read_text(encoding="utf-8").replace(f"text: {first_product}\n", "text: Renamed product\n", 1), encoding="utf-8")
+    build(site)
+    assert "first Renamed product</p>" in (site / "public" / "index.html").read_text(encoding="utf-8")
+    same_as_cold(site)

@@ -51,6 +51,13 @@ def test_check_json_output_of_broken_site_matches_golden(in_broken):
     assert all(d["code"] in CODES for d in found)
 
 
+def test_check_json_counts_errors_and_warnings(in_broken):
+    data = json.loads(run("check", "--format", "json").stdout)
+    severities = [d["severity"] for d in data["diagnostics"]]
+    assert (data["errors"], data["warnings"]) == (severities.count("error"), severities.count("warning"))
+    assert data["errors"] > 0 and data["warnings"] > 0
+
+
 def test_findings_are_sorted_by_file_then_line(in_broken):
     found = json.loads(run("check", "--format", "json").stdout)["diagnostics"]
     keys = [(d["path"], d["line"], d["column"]) for d in found]
@@ -113,10 +120,23 @@ def test_configuration_error_exits_2_naming_key_and_line(make_site, monkeypatch)
 
 
 def test_missing_content_folder_is_a_configuration_error(tmp_path, monkeypatch):
+    (tmp_path / "site.toml").write_text('title = "x"\n')
     monkeypatch.chdir(tmp_path)
     result = run("check")
     assert result.exit_code == 2
     assert "content folder 'content' does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_outside_a_site_says_there_is_none_and_how_to_start_one(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(command)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: no vpcsite site here (no site.toml or content/ folder)",
+        "  hint: run 'vpcsite init' to start one, or name your site's folder with -s DIR",
+    ]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_source_option_names_the_site_root_and_paths_stay_relative_to_cwd(monkeypatch):
@@ -124,6 +144,48 @@ def test_source_option_names_the_site_root_and_paths_stay_relative_to_cwd(monkey
     result = run("--source", "tests/fixtures/broken", "check", "--format", "json")
     paths = {d["path"] for d in json.loads(result.stdout)["diagnostics"]}
     assert all(p.startswith("tests/fixtures/broken/content/") for p in paths)
+
+
+def test_source_option_after_the_command_name(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("check", "-s", "tests/fixtures/broken", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["errors"] > 0
+
+
+def test_quiet_after_the_command_name_leaves_the_summary_out(in_broken):
+    assert "errors," in run("check").stderr
+    assert run("check", "-q").stderr == ""
+
+
+def test_verbose_after_the_command_name_shows_the_time_of_each_stage(make_site):
+    root = make_site({"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    result = run("build", "--no-pdf", "-v", "-s", str(root))
+    assert result.exit_code == 0, result.output
+    assert " ms" in result.stderr and "outputs:" in result.stderr
+
+
+def test_quiet_before_the_command_wins_over_verbose_after_it(make_site):
+    root = make_site({"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    result = run("-q", "-s", str(root), "build", "--no-pdf", "-v")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [" ".join(path) for path, _ in _commands(main)])
+def test_every_command_takes_source_quiet_and_verbose_after_its_name(path):
+    command = main
+    for name in path.split():
+        command = command.commands[name]
+    options = {opt for param in command.params for opt in param.opts}
+    assert {"-s", "--source", "-q", "--quiet", "-v", "--verbose"} <= options
 
 
 def test_no_colour_when_not_a_terminal_or_no_color_set(in_broken):

@@ -372,3 +372,11 @@ def test_a_segment_or_value_map_id_too_long_for_a_file_name_is_refused():
     assert valid("id: " + "a" * 200 + "\ntitle: A\n").id == "a" * 200
     long_text = "Track " + "every workout " * 20  # item ids are not file names: no limit
     assert valid(f"title: A\njobs:\n  - {long_text}\n").jobs[0].id.startswith("track-every-workout")
+
+
+def test_an_empty_document_id_is_an_error_at_its_place():
+    from vpcsite.content import load_document
+
+    document, found = load_document("content/segments/busy.md", "segments/busy.md", b'+++\ntitle = "Busy"\nid = ""\n+++\n')
+    assert document is None
+    assert [(d.code, d.line, d.column) for d in found] == [("VPC109", 3, 6)]

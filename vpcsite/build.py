@@ -136,6 +136,7 @@ def check_site(
     cache: DocumentCache | None = None,
     last_layout: bool = True,
     jobs: int = 0,
+    digests: dict[str, str] | None = None,
 ) -> CheckResult:
     """Load and check the whole site; raises ConfigError only for site.toml problems.
 
@@ -152,13 +153,13 @@ def check_site(
     if not inside(Path(content), Path(os.path.realpath(root))):
         raise ConfigError([content_dir_outside(root, config.content_dir, content)])
     with paused_gc():
-        return _check_content(root, config, drafts, cache, last_layout, jobs or cpu_count())
+        return _check_content(root, config, drafts, cache, last_layout, jobs or cpu_count(), digests)
 
 
 def _check_content(
-    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int
+    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
-    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers)
+    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
     site = assemble(loaded.documents)
@@ -230,6 +231,9 @@ class BuildResult:
     deleted: int = 0
     #: Nothing changed since the last build: nothing was read, checked or written.
     unchanged: bool = False
+    #: Outputs whose key differs from the last build's (all of them without one), and
+    #: outputs gone since: what a browser showing the last build must reload.
+    changed: list[str] = field(default_factory=list)
     #: (stage, seconds) in order.
     timings: list[tuple[str, float]] = field(default_factory=list)
 
@@ -240,11 +244,14 @@ def build_site(
     *,
     cache: DocumentCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    private: Path | None = None,
 ) -> BuildResult:
     """Check, then render what changed into a staging folder and swap it in on success.
 
     Raises ConfigError (site.toml, theme) and OutputRefused (unsafe output folder) before
     anything is written; content errors return a result with `written = False`.
+    `private` is an output folder vpcsite made for itself outside the site (the dev
+    server's), used instead of the configured one and its guards.
     """
     from .output import guard_output
     from .theme import ThemeError, find_theme
@@ -271,7 +278,7 @@ def build_site(
         raise ConfigError([found]) from None
     output = root / (options.output if options.output is not None else Path(config.output_dir))
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
-    target = guard_output(output, root, protected, force=options.force)
+    target = private if private is not None else guard_output(output, root, protected, force=options.force)
     with paused_gc():
         return _build(root, config, theme, target, options, cache, progress)
 
@@ -298,6 +305,7 @@ def _build(
         now_ns,
         save_documents,
         save_record,
+        template_stamp,
     )
 
     stages = Stages()
@@ -323,7 +331,8 @@ def _build(
             with stages("check"):
                 if cache is None:
                     cache = load_documents(target) if record is not None else DocumentCache()
-                checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs)
+                known = {path: fp[3] for path, fp in inputs.items() if fp is not None}
+                checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs, digests=known)
             if checked.failed(strict):
                 raise _NotWritten(checked.diagnostics)
             from .render.site import SiteRenderer
@@ -333,7 +342,8 @@ def _build(
             with stages("link"):
                 linked()
             with stages("pages"):
-                pages = renderer.write(staging, jobs=options.jobs, progress=progress, previous=previous)
+                stamp = template_stamp(site, theme, inputs)
+                pages = renderer.write(staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp)
             rendered: list[str] = []
             reused: list[str] = []
             made = set(renderer.output_keys)
@@ -357,7 +367,8 @@ def _build(
                 linked_files = [path for path in asset_paths(site, config, renderer.page_records) if path not in inputs]
                 fresh.inputs = {**inputs, **fingerprint_files(linked_files, {}, scanned)}
                 fresh.pages = renderer.page_records
-                fresh.cards = {map_id: renderer.cards[map_id] for map_id in sorted(renderer.cards) if map_id in checked.site.value_maps}
+                fresh.templates = renderer.template_keys.record()
+                fresh.cards = {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps}
                 fresh.diagnostics = [d.as_dict() for d in found]
                 fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}
                 save_record(staging, fresh)
@@ -369,6 +380,7 @@ def _build(
     return BuildResult(
         checked, found, True, target, pages, rendered, reused,
         rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings,
+        changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.record.key_of(url) != key), *gone}),
     )
 
 

@@ -7,25 +7,95 @@ an internal bug prints one with a request to report it and exits 3.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shlex
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from . import __version__
 from .diagnostics import Diagnostic, format_github, format_json, format_text, summary_line
 
+if TYPE_CHECKING:
+    from .scaffold import ScaffoldError
+
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
+@dataclass
 class Context:
-    def __init__(self, root: Path, verbosity: int):
-        self.root = root
-        self.verbosity = verbosity
+    """The options every command shares, gathered from before and after its name."""
+
+    root: Path = Path(".")
+    verbose: int = 0
+    quiet: bool = False
+
+    @property
+    def verbosity(self) -> int:
+        """-1 with -q (which wins), else how many -v."""
+        return -1 if self.quiet else self.verbose
+
+
+def _set_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Context).root = value
+
+
+def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    ctx.ensure_object(Context).verbose += value
+
+
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Context).quiet = True
+
+
+def site_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-s, -v and -q, accepted before or after a command's name (DESIGN §7): `vpcsite
+    build -q` as well as `vpcsite -q build`. The group and every command carry these same
+    three options; each merges what it reads into the one shared Context."""
+    options = [
+        click.option(
+            "-s",
+            "--source",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            expose_value=False,
+            callback=_set_root,
+            help="Site root: the folder with site.toml and content/ (default: .).",
+        ),
+        click.option("-v", "--verbose", count=True, expose_value=False, callback=_add_verbose, help="Say more."),
+        click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet, help="Say only what went wrong."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def needs_site(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Commands that read a site say so plainly when there is none, rather than pointing
+    at a site.toml or content folder that was never meant to be there."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .scaffold import NO_SITE, is_site
+
+        ctx = click.get_current_context()
+        root = ctx.ensure_object(Context).root
+        if not is_site(root):
+            init = "vpcsite init" if root == Path(".") else f"vpcsite init {shlex.quote(str(root))}"
+            click.echo(f"error: {NO_SITE}", err=True)
+            click.echo(f"  hint: run '{init}' to start one, or name your site's folder with -s DIR", err=True)
+            ctx.exit(EXIT_USAGE)
+        return command(*args, **kwargs)
+
+    return wrapper
 
 
 def _colour(stream: Any) -> bool:
@@ -86,23 +156,16 @@ def entry() -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vpcsite")
-@click.option(
-    "-s",
-    "--source",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Site root: the folder with site.toml and content/.",
-)
-@click.option("-v", "--verbose", count=True, help="Say more.")
-@click.option("-q", "--quiet", is_flag=True, help="Say only what went wrong.")
+@site_options
 @click.pass_context
-def main(ctx: click.Context, source: Path, verbose: int, quiet: bool) -> None:
+def main(ctx: click.Context) -> None:
     """vpcsite: Value Proposition Canvases from Markdown to a checked, scored static site."""
-    ctx.obj = Context(source, -1 if quiet else verbose)
+    ctx.ensure_object(Context)
 
 
 @main.command()
+@site_options
+@needs_site
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
 @click.option(
@@ -142,6 +205,8 @@ def _base_url(value: str | None) -> str | None:
 
 
 @main.command()
+@site_options
+@needs_site
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Output folder (default: output_dir of site.toml).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF handouts.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written.")
@@ -226,6 +291,37 @@ def _progress_bar() -> _ProgressBar:
 
 
 @main.command()
+@site_options
+@needs_site
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
+@click.option("-p", "--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--pdf", is_flag=True, help="Make the PDF handouts too (slower rebuilds).")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, pdf: bool, drafts: bool, jobs: int, open_browser: bool) -> None:
+    """Build into a private folder, serve it, rebuild and reload the browser on every save."""
+
+    def run() -> int:
+        from .serve.run import serve as serve_site
+        from .serve.server import PortInUse
+        from .serve.session import ServeOptions
+
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"warning: serving on {host} makes the site reachable from other machines; use it on networks you trust", err=True)
+        try:
+            return serve_site(obj.root, ServeOptions(host, port, pdf, drafts, jobs, open_browser), lambda line: click.echo(line, err=True))
+        except PortInUse as exc:
+            hint = f"; try --port {exc.free}" if exc.free else "; choose another with --port"
+            click.echo(f"error: port {exc.port} on {exc.host} is already in use (another vpcsite serve?){hint}", err=True)
+            return EXIT_USAGE
+
+    _guard(run)
+
+
+@main.command()
+@site_options
 @click.argument("kind", type=click.Choice(["segment", "value-map", "page", "site"]), default="segment")
 def schema(kind: str) -> None:
     """Print the JSON Schema of front matter (or of site.toml), for editors."""
@@ -238,6 +334,115 @@ def schema(kind: str) -> None:
         return EXIT_OK
 
     _guard(run)
+
+
+def _print_refusal(exc: ScaffoldError) -> int:
+    """A scaffold refusal: what is wrong and what to type instead; usage error."""
+    click.echo(f"error: {exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"  hint: {exc.hint}", err=True)
+    return EXIT_USAGE
+
+
+@main.command()
+@site_options
+@click.argument("folder", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Add the starter files to a non-empty folder (existing files are kept).")
+@click.pass_obj
+def init(obj: Context, folder: Path | None, force: bool) -> None:
+    """Write a small working site into DIR (default: the site root, -s): site.toml, a
+    segment, a value map that targets it, a home page and a .gitignore."""
+
+    def run() -> int:
+        from .scaffold import ScaffoldError, init_site
+
+        target = obj.root if folder is None else folder
+        try:
+            done = init_site(target, force=force)
+        except ScaffoldError as exc:
+            return _print_refusal(exc)
+        if done.skipped:
+            click.echo(f"skipped, already in {target} (left as they were):", err=True)
+            for relative in done.skipped:
+                click.echo(f"  {relative}", err=True)
+        if obj.verbosity >= 0:
+            _print_next_steps(target, done.written)
+        return EXIT_OK
+
+    _guard(run)
+
+
+def _print_next_steps(target: Path, written: list[str]) -> None:
+    if written:
+        click.echo(f"wrote a starter site to {target}:")
+        for relative in written:
+            click.echo(f"  {relative}")
+    else:
+        click.echo(f"nothing to write: {target} has every starter file already")
+    click.echo("next:")
+    if os.path.abspath(target) != os.getcwd():
+        click.echo(f"  cd {shlex.quote(str(target))}")
+    click.echo("  vpcsite serve    # (or vpcsite build)")
+    click.echo('  vpcsite new segment my-customers --title "My customers"')
+
+
+@main.group()
+@site_options
+def new() -> None:
+    """Write a new segment or value map from a commented template."""
+
+
+@new.command("segment")
+@site_options
+@needs_site
+@click.argument("segment_id", metavar="ID")
+@click.option("--title", default=None, help="The segment's title (default: the ID in words: busy-parents → Busy parents).")
+@click.pass_obj
+def new_segment(obj: Context, segment_id: str, title: str | None) -> None:
+    """Write content/segments/ID.md: a customer profile to fill in."""
+
+    def run() -> int:
+        from .scaffold import new_segment
+
+        return _report_new(obj, lambda: new_segment(obj.root, segment_id, title), "jobs, pains and gains")
+
+    _guard(run)
+
+
+@new.command("value-map")
+@site_options
+@needs_site
+@click.argument("map_id", metavar="ID")
+@click.option("--segment", required=True, help="The id of the segment the value map targets.")
+@click.option("--title", default=None, help="The value map's title (default: the ID in words).")
+@click.pass_obj
+def new_value_map(obj: Context, map_id: str, segment: str, title: str | None) -> None:
+    """Write content/value-maps/ID.md: an offer for the segment to fill in."""
+
+    def run() -> int:
+        from .scaffold import new_value_map
+
+        return _report_new(obj, lambda: new_value_map(obj.root, map_id, segment, title), "products, relievers and creators")
+
+    _guard(run)
+
+
+def _report_new(obj: Context, write: Callable[[], Path], sections: str) -> int:
+    """Run one `new` command's write and say what came of it."""
+    from .build import ConfigError
+    from .scaffold import ScaffoldError
+
+    try:
+        path = write()
+    except ConfigError as exc:
+        _print_diagnostics(exc.diagnostics, "text", err=True, quiet=obj.verbosity < 0)
+        return EXIT_USAGE
+    except ScaffoldError as exc:
+        return _print_refusal(exc)
+    if obj.verbosity >= 0:
+        click.echo(f"wrote {path}")
+        click.echo(f"next: fill in its {sections} (the comments in the file show how), then run vpcsite check")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -110,6 +110,16 @@ class DocumentCache:
         return [self.entries[display][1:] for display, _, _, _ in items]
 
 
+def _display_prefix(base: Path, root: Path) -> str | None:
+    """How the content folder is named in diagnostics, when every file in it is named
+    by that and its path below it (not when the working folder lies inside it)."""
+    here = os.getcwd()
+    absolute = os.path.abspath(base)
+    if here == absolute or here.startswith(absolute.rstrip(os.sep) + os.sep):
+        return None
+    return display_path(base, root)
+
+
 def content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file under content/, in a stable order; hidden files and folders skipped."""
     found: list[Path] = []
@@ -194,10 +204,21 @@ class LoadedContent:
 
 
 def load_content(
-    root: Path, content_dir: str, *, drafts: bool = False, cache: DocumentCache | None = None, workers: int = 1
+    root: Path,
+    content_dir: str,
+    *,
+    drafts: bool = False,
+    cache: DocumentCache | None = None,
+    workers: int = 1,
+    digests: dict[str, str] | None = None,
 ) -> LoadedContent:
+    """Every document under the content folder. `digests` holds content hashes of files
+    by absolute path, taken by the build's scan a moment ago: a file whose hash is
+    cached is not read again."""
     cache = cache if cache is not None else DocumentCache()
+    digests = digests or {}
     base = root / content_dir
+    shown = _display_prefix(base, root)
     documents: list[Document] = []
     found: list[Diagnostic] = []
     left_out: set[str] = set()
@@ -211,13 +232,20 @@ def load_content(
         if path.is_symlink() and not inside(Path(os.path.realpath(path)), site_root):
             found.append(outside_link(path, root))
             continue
+        relative = path.relative_to(base).as_posix()
+        display = f"{shown}/{relative}" if shown is not None else display_path(path, root)
+        known = digests.get(os.path.abspath(path))
+        cached = cache.entries.get(display)
+        if known is not None and cached is not None and cached[0] == known:
+            pending.append((display, relative, b"", known))  # loaded before, unchanged
+            continue
         try:
             data = _read_regular(path)
         except OSError as exc:
             found.append(unreadable(path, root, exc))
-            failed.add((default_type(path.relative_to(base).as_posix()), path.stem))
+            failed.add((default_type(relative), path.stem))
             continue
-        pending.append((display_path(path, root), path.relative_to(base).as_posix(), data, digest_of(data)))
+        pending.append((display, relative, data, digest_of(data)))
     for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
         if document is None:

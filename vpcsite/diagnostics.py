@@ -70,6 +70,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),
     "VPC603": (Severity.WARNING, "PDF rendering took too long"),
+    # The dev server (shown in the browser's overlay and the terminal)
+    "VPC701": (Severity.ERROR, "template error"),
+    "VPC702": (Severity.ERROR, "internal error while building"),
     # site.toml (configuration errors: exit 2)
     "VPC401": (Severity.ERROR, "site.toml syntax error"),
     "VPC402": (Severity.ERROR, "unknown configuration key"),
@@ -175,8 +178,15 @@ def summary_line(found: Sequence[Diagnostic]) -> str:
 
 
 def format_json(found: Sequence[Diagnostic]) -> str:
+    """One JSON document: the counts first, so a tool need not count the list itself."""
+    errors = sum(d.severity is Severity.ERROR for d in found)
     return json.dumps(
-        {"diagnostics": [d.as_dict() for d in found], "summary": summary_line(found)},
+        {
+            "errors": errors,
+            "warnings": len(found) - errors,
+            "diagnostics": [d.as_dict() for d in found],
+            "summary": summary_line(found),
+        },
         indent=2,
         ensure_ascii=False,
     ) + "\n"

@@ -29,7 +29,7 @@ RECORD_FILE = f"{CACHE_FOLDER}/build.json"
 DOCUMENTS_FOLDER = f"{CACHE_FOLDER}/documents"
 DOCUMENT_SHARDS = 16
 #: Bumped when the record's layout changes; any other value is a record to ignore.
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 #: A file changed within this long before a scan may change again within the same
 #: timestamp tick, unseen by a stat: such files are compared by content as well.
 RACY_NS = 2_000_000_000
@@ -139,6 +139,14 @@ def input_paths(root: Path, config: Any, theme: Any, pdf: bool) -> list[str]:
     return list(dict.fromkeys(os.path.abspath(path) for path in paths))
 
 
+def template_stamp(root: Path, theme: Any, inputs: dict[str, Fingerprint]) -> str:
+    """The hash of every template file the site's pages may use, from a scan."""
+    from .theme import template_folders
+
+    folders = tuple(os.path.abspath(folder) + os.sep for folder in template_folders(root, theme))
+    return digest(*(f"{path}={fp[3]}" for path, fp in sorted(inputs.items()) if fp is not None and path.startswith(folders)))
+
+
 def asset_paths(root: Path, config: Any, pages: dict[str, Any]) -> list[str]:
     """The local files pages link to, as the build record names them (whether or not
     they exist: one that appears changes the build)."""
@@ -184,6 +192,8 @@ class BuildRecord:
     pages: dict[str, Any] = field(default_factory=dict)
     #: Canvas id → (hash of its sources, hash of what lists show of it).
     cards: dict[str, Any] = field(default_factory=dict)
+    #: The template keys of the build (render.keys.TemplateKeys.record).
+    templates: dict[str, Any] = field(default_factory=dict)
     #: The run's diagnostics as dicts, and what it reported.
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -242,6 +252,7 @@ def load_record(target: Path, setting: str) -> BuildRecord | None:
             {path: tuple(entry) for path, entry in data["outputs"].items()},  # type: ignore[misc]
             dict(data["pages"]),
             dict(data["cards"]),
+            dict(data["templates"]),
             list(data["diagnostics"]),
             dict(data["summary"]),
         )
@@ -264,6 +275,7 @@ def save_record(staging: Path, record: BuildRecord) -> None:
         "outputs": record.outputs,
         "pages": record.pages,
         "cards": record.cards,
+        "templates": record.templates,
         "diagnostics": record.diagnostics,
         "summary": record.summary,
     }

@@ -83,8 +83,9 @@ def parse_document(
         found = [
             _describe(error, source, kind, id_from_file)
             for error in exc.errors(include_url=False)
-            # an empty slug is reported once, by duplicate_items, at the item's text
-            if not (error["type"] == "vpc_id" and error.get("input") == "")
+            # an item's empty slug is reported once, by duplicate_items, at the item's
+            # text (a document's own empty id is reported here)
+            if not (error["type"] == "vpc_id" and error.get("input") == "" and len(error["loc"]) > 1)
         ]
         return None, found + duplicate_items(source, kind)
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]

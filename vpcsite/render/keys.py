@@ -74,11 +74,23 @@ def template_key(env: Environment, name: str) -> TemplateKey:
 
 
 class TemplateKeys:
-    """Template keys of one environment, each worked out once."""
+    """Template keys of one environment, each worked out once. Parsing every template
+    for its references costs a tenth of a second, so keys are taken over from the last
+    build when `stamp` (the hash of every template file, from the build's scan) is the
+    one it recorded."""
 
-    def __init__(self, env: Environment):
+    def __init__(self, env: Environment, stamp: str = "", previous: dict | None = None):
         self.env = env
+        self.stamp = stamp
         self._keys: dict[str, TemplateKey] = {}
+        if stamp and previous and previous.get("stamp") == stamp:
+            self._keys = {name: TemplateKey(str(key), bool(builtin)) for name, (key, builtin) in previous.get("keys", {}).items()}
+
+    def record(self) -> dict:
+        """What the build record keeps for the next build."""
+        if not self.stamp:
+            return {}
+        return {"stamp": self.stamp, "keys": {name: [k.key, k.builtin] for name, k in sorted(self._keys.items())}}
 
     def __getitem__(self, name: str) -> TemplateKey:
         found = self._keys.get(name)

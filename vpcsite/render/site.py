@@ -26,7 +26,7 @@ from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from ..record import Previous, digest
 from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
 from .keys import TemplateKeys
-from .views import CanvasView, LazyHtml, SegmentView, canvas_view, card_values, segment_view
+from .views import CanvasCard, CanvasView, LazyHtml, SegmentView, canvas_card, canvas_view, card_values, segment_view
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -120,11 +120,12 @@ class SiteRenderer:
         self.output_keys: dict[str, str] = {}
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
-        self.cards: dict[str, tuple[str, str]] = {}
+        self.card_keys: dict[str, tuple[str, str]] = {}
         #: Page URLs rendered and taken over in the last `write`.
         self.rendered: list[str] = []
         self.reused: list[str] = []
         self._canvases: dict[str, CanvasView] = {}
+        self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
@@ -139,6 +140,7 @@ class SiteRenderer:
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
         self._canvases = {}
+        self._cards = {}
         self._segments = {}
         self.pages = []
         self.home = LazyHtml(str, False)
@@ -340,16 +342,35 @@ class SiteRenderer:
             )
         return view
 
+    def card(self, map_id: str) -> CanvasCard:
+        """What lists show of a canvas; the whole view only if a template asks more."""
+        card = self._cards.get(map_id)
+        if card is None:
+            site = self.checked.site
+            document = site.value_maps[map_id]
+            segment_document = site.segments[document.model.segment]  # type: ignore[union-attr]
+            url = canvas_url(map_id)
+            card = self._cards[map_id] = canvas_card(
+                document.model,  # type: ignore[arg-type]
+                segment_document.model,  # type: ignore[arg-type]
+                self.checked.fits.get(map_id),
+                self.config.fit.target,
+                self._markdown_for(document, url),
+                self._markdown_for(segment_document, url),
+                lambda: self.canvas(map_id),
+            )
+        return card
+
     def segment(self, segment_id: str) -> SegmentView:
         view = self._segments.get(segment_id)
         if view is None:
             document = self.checked.site.segments[segment_id]
             url = segment_url(segment_id)
-            mine = tuple(self.canvas(map_id) for map_id in self.targeting.get(segment_id, ()))
+            mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
             view = self._segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
         return view
 
-    def card(self, map_id: str) -> str:
+    def card_key(self, map_id: str) -> str:
         """The hash of what lists show of a canvas (views.card_values), kept by the
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
@@ -357,10 +378,10 @@ class SiteRenderer:
         document = site.value_maps[map_id]
         segment = site.segments[document.model.segment]  # type: ignore[union-attr]
         source = digest(document.digest, segment.digest, repr(self.config.fit.target))
-        known = self.cards.get(map_id)
+        known = self.card_keys.get(map_id)
         if known is None or known[0] != source:
             values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]
-            known = self.cards[map_id] = (source, digest(repr(values)))
+            known = self.card_keys[map_id] = (source, digest(repr(values)))
         return known[1]
 
     @property
@@ -407,11 +428,10 @@ class SiteRenderer:
             if templates is None or not templates[template].builtin:
                 shown = [*(site.value_maps[i] for i in self.canvas_ids), *(site.segments[i] for i in self.segment_ids)]
                 return tuple(d.digest for d in shown)
-            return (*(self.card(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids))
+            return (*(self.card_key(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids))
 
         def lists() -> dict:
-            canvases = list(self.canvases.values())
-            return {"canvases": canvases, "segments": list(self.segments.values())}
+            return {"canvases": [self.card(i) for i in self.canvas_ids], "segments": list(self.segments.values())}
 
         def fit_values() -> dict:
             shown = lists()
@@ -447,7 +467,7 @@ class SiteRenderer:
             document = site.segments[segment_id]
             url = segment_url(segment_id)
             mine = [site.value_maps[map_id] for map_id in self.targeting.get(segment_id, ())]
-            shows = (document.digest, *(d.digest if segment_whole else self.card(d.model.id) for d in mine))
+            shows = (document.digest, *(d.digest if segment_whole else self.card_key(d.model.id) for d in mine))
             info = PageInfo(document.model.title, url, "segment", document.model.summary, self._canonical(url))
             jobs.append(PageJob(url, "segment.html", info, lambda segment_id=segment_id: {"segment": self.segment(segment_id)}, shows))
         for document, url, body in self.pages:
@@ -464,15 +484,18 @@ class SiteRenderer:
         data = site_data(self.config, self.checked)
         write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
-    def write(self, staging: Path, *, jobs: int = 0, progress: Progress | None = None, previous: Previous | None = None) -> int:
+    def write(
+        self, staging: Path, *, jobs: int = 0, progress: Progress | None = None, previous: Previous | None = None, template_stamp: str = ""
+    ) -> int:
         """Write every output into `staging`: render the pages whose key changed since
         the `previous` build, and link the others from its output."""
         from .parallel import render_all
 
         env = make_environment(self.root, self.theme)
-        templates = TemplateKeys(env)
+        templates = TemplateKeys(env, template_stamp, previous.record.templates if previous else None)
+        self.template_keys = templates
         if previous is not None:
-            self.cards = {map_id: tuple(entry) for map_id, entry in previous.record.cards.items()}  # type: ignore[misc]
+            self.card_keys = {map_id: tuple(entry) for map_id, entry in previous.record.cards.items()}  # type: ignore[misc]
         page_jobs = self.page_jobs(templates)
         info = self.site_info()
         setting = digest(repr(info), self.config.model_dump_json())

@@ -237,7 +237,7 @@ class SegmentView:
     gains: tuple[ItemView, ...]
     notes: LazyHtml
     #: The value maps that target this segment, best fit first.
-    canvases: tuple["CanvasView", ...] = field(default=())
+    canvases: tuple["CanvasView | CanvasCard", ...] = field(default=())
 
 
 #: Renders Markdown for one document: (text, kind, key path) → HTML. Kind is "block" or
@@ -436,6 +436,53 @@ def canvas_view(
     )
 
 
+class CanvasCard:
+    """A canvas as lists show it (index, fit summary, segment pages): its title, fit
+    and gaps, prepared in a fraction of the time of the whole view. A template that
+    asks for anything else (a theme's own index listing items, say) gets it from the
+    canvas's whole view, prepared then."""
+
+    __slots__ = ("id", "title", "summary", "segment_id", "segment_title", "fit", "unaddressed_pains", "unaddressed_gains", "orphans", "_whole")
+
+    def __init__(self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]):
+        self.id = value_map.id
+        self.title = value_map.title
+        self.summary = value_map.summary
+        self.segment_id = segment.id
+        self.segment_title = segment.title
+        self.fit = fit
+        self.unaddressed_pains, self.unaddressed_gains, self.orphans = open_items
+        self._whole = whole
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._whole(), name)
+
+
+def canvas_card(
+    value_map: ValueMap, segment: Segment, result: Fit | None, target: tuple[float, float], markdown: MarkdownFn, segment_markdown: MarkdownFn, whole: Callable[[], "CanvasView"]
+) -> CanvasCard:
+    """The card of a canvas: its gaps as the same item views its whole view holds."""
+    open_ = gaps(segment, value_map)
+    ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in _ranked_customer(segment).items()}
+    customer = tuple(
+        tuple(
+            _item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
+            for rank, index, item in (ranks[section][item_id] for item_id in ids)
+        )
+        for section, ids in (("pains", open_.pains), ("gains", open_.gains))
+    )
+    product_refs = {p.id: Link(f"PS{n}", _dom_id("products", p.id), p.text) for n, p in enumerate(value_map.products, start=1)}
+    positions = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section))}
+    orphans = []
+    for section, item_id in open_.orphans:
+        n, item = positions[section, item_id]
+        by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
+        orphans.append(_item_view(section, n, item, f"{PREFIX[section]}{n + 1}", (), by, False, markdown, (section, n)))
+    return CanvasCard(value_map, segment, fit_view(result, target), (*customer, tuple(orphans)), whole)
+
+
 def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tuple:
     """All that a canvas's card, its row of the fit table and its gaps show where
     canvases are listed (index, fit summary, segment pages): the built-in templates of
@@ -462,7 +509,7 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return (letters, int(ref[len(letters) :]))
 
 
-def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple[CanvasView, ...]) -> SegmentView:
+def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple["CanvasView | CanvasCard", ...]) -> SegmentView:
     segment = document.model
     assert isinstance(segment, Segment)
     customer = _customer_views(segment, markdown, None)

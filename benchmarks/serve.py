@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""How long `vpcsite serve` takes from a save to the page showing it.
+
+    python3 benchmarks/serve.py                  # 1,000 canvases, 12 edits
+    python3 benchmarks/serve.py --sizes 1000 5000 --edits 15
+
+For each size N, a site from benchmarks/gen_site.py is served by a `vpcsite serve`
+process on a free port of 127.0.0.1. The script listens to the server's event stream as
+a page does, then, edit after edit, rewrites one value map's title and measures the
+time from the save (the moment the file is written) to the moment a GET of that canvas's
+page returns the new title, polled every 5 ms once the reload event arrived. It prints
+the time of the first build, and the median, minimum and maximum of the edits, with the
+target: under 300 ms at 1,000 canvases, and no worse than 1.5x that at 5,000.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import json
+import queue
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGET_S = 0.300
+
+
+def generator():
+    spec = importlib.util.spec_from_file_location("gen_site", HERE / "gen_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    body = connection.getresponse().read().decode("utf-8", "replace")
+    connection.close()
+    return body
+
+
+def listen(port: int, events: "queue.Queue[dict]") -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", "/__vpcsite/events")
+    for raw in connection.getresponse():
+        line = raw.decode("utf-8")
+        if line.startswith("data: "):
+            events.put(json.loads(line[6:]))
+
+
+def measure(n: int, edits: int, folder: Path) -> tuple[float, list[float]]:
+    site = folder / f"site-{n}"
+    generator().generate(n, site, seed=1)
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[n // 2]
+    original = value_map.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", original, re.MULTILINE)
+    assert title
+    port = free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vpcsite", "-s", str(site), "serve", "--port", str(port)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if line.startswith("serving "):
+                break
+        first = time.perf_counter() - started
+        threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()  # type: ignore[union-attr]
+        events: queue.Queue[dict] = queue.Queue()
+        threading.Thread(target=listen, args=(port, events), daemon=True).start()
+        events.get(timeout=60)
+        page = f"/canvases/{value_map.stem}/"
+        times: list[float] = []
+        for k in range(edits):
+            new_title = f"{title.group(1)} edit {k}"
+            text = original.replace(title.group(0), f"title: {new_title}", 1)
+            saved = time.perf_counter()
+            value_map.write_text(text, encoding="utf-8")
+            events.get(timeout=60)
+            while new_title not in get(port, page):
+                time.sleep(0.005)
+            times.append(time.perf_counter() - saved)
+            time.sleep(0.3)  # a person between two saves
+        return first, times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--edits", type=int, default=12)
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="vpcsite-serve-bench-"))
+    try:
+        medians: dict[int, float] = {}
+        print(f"{'N':>6} {'first build s':>14} {'save→page median ms':>20} {'min ms':>7} {'max ms':>7}")
+        for n in args.sizes:
+            first, times = measure(n, args.edits, folder)
+            medians[n] = statistics.median(times)
+            print(f"{n:>6} {first:>14.2f} {medians[n] * 1000:>20.0f} {min(times) * 1000:>7.0f} {max(times) * 1000:>7.0f}")
+        if 1000 in medians:
+            verdict = "met" if medians[1000] < TARGET_S else "NOT MET"
+            print(f"target: save→page under {TARGET_S * 1000:.0f} ms at 1,000 canvases: {verdict}")
+        if 1000 in medians and 5000 in medians:
+            ratio = medians[5000] / medians[1000]
+            print(f"5,000 against 1,000 canvases: {ratio:.2f}x (target ≤ 1.5x): {'met' if ratio <= 1.5 else 'NOT MET'}")
+        print(f"medians of {args.edits} edits each, one value map's title rewritten per edit, measured from the save to a GET that shows it")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
