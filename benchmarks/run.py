@@ -142,7 +142,7 @@ def weasyprint_floor(root: Path) -> tuple[float, int]:
     from vpcsite.render.html import PageInfo, SiteInfo, make_environment, render_page
     from vpcsite.render.pdf import ORIGIN, make_fetcher_class, page_css
     from vpcsite.render.site import SiteRenderer
-    from vpcsite.render.site import static_files
+    from vpcsite.render.files import static_files
     from vpcsite.theme import find_theme, static_folders
     from vpcsite.urls import canvas_url
 

@@ -336,6 +336,7 @@ def _build(
             if checked.failed(strict):
                 raise _NotWritten(checked.diagnostics)
             from .render.site import SiteRenderer
+            from .render.write import write_site
 
             with stages("prepare"):
                 renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
@@ -343,7 +344,7 @@ def _build(
                 linked()
             with stages("pages"):
                 stamp = template_stamp(site, theme, inputs)
-                pages = renderer.write(staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp)
+                pages = write_site(renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp)
             rendered: list[str] = []
             reused: list[str] = []
             made = set(renderer.output_keys)
@@ -367,7 +368,7 @@ def _build(
                 linked_files = [path for path in asset_paths(site, config, renderer.page_records) if path not in inputs]
                 fresh.inputs = {**inputs, **fingerprint_files(linked_files, {}, scanned)}
                 fresh.pages = renderer.page_records
-                fresh.templates = renderer.template_keys.record()
+                fresh.templates = renderer.template_keys.record() if renderer.template_keys else {}
                 fresh.cards = {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps}
                 fresh.diagnostics = [d.as_dict() for d in found]
                 fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}

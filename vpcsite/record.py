@@ -188,7 +188,7 @@ class BuildRecord:
     #: Output path → (key, size, mtime, inode). The key is "" for outputs reused by
     #: their own cache (PDFs) or compared by their bytes.
     outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
-    #: Page URL → what rendering it found (render.site.PageFindings as plain data).
+    #: Page URL → what rendering it found (render.files.PageFindings as plain data).
     pages: dict[str, Any] = field(default_factory=dict)
     #: Canvas id → (hash of its sources, hash of what lists show of it).
     cards: dict[str, Any] = field(default_factory=dict)

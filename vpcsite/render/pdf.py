@@ -623,7 +623,7 @@ def write_pdfs(
     from ..output import write_file
     from ..theme import find_theme, static_folders, theme_chain
     from .html import PageInfo, SiteInfo, fit_chart, make_environment, render_page
-    from .site import static_files
+    from .files import static_files
 
     config = renderer.config
     root = renderer.root

@@ -7,26 +7,25 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from urllib.parse import urljoin
 
-import orjson
-
-from ..content import digest_of, inside, outside_link
-from ..diagnostics import Diagnostic, diagnostic, diagnostic_from
+from ..content import inside, outside_link
+from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
-from ..model import Document, ValueMap
+from ..model import Document
 from ..theme import Theme, static_folders
-from .data import site_data
 from .pdf import ORIGIN
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
-from ..record import Previous, digest
-from .html import NavLink, PageInfo, SiteInfo, fit_chart, make_environment
+from ..record import digest
+from .files import Asset, PageFindings, static_files
+from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
-from .views import CanvasCard, CanvasView, LazyHtml, SegmentView, canvas_card, canvas_view, card_values, segment_view
+from .cards import CanvasCard, canvas_card, card_values
+from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -46,57 +45,6 @@ class PageJob:
     #: The template's values, prepared when the page is rendered.
     values: Callable[[], dict]
     shows: tuple[str, ...] = ()
-
-
-@dataclass
-class PageFindings:
-    """What rendering one page's Markdown found. The build record keeps it, so a page
-    taken over from the last build still reports, copies and embeds the same."""
-
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Local files its Markdown links to: (document's path under content/, target, line, column).
-    assets: list[tuple[str, str, int, int]] = field(default_factory=list)
-    #: Images it shows: (absolute URL, file, line, column).
-    images: list[tuple[str, str, int, int]] = field(default_factory=list)
-    #: Links between files it resolved: path from the site root → URL (None: no page).
-    links: dict[str, str | None] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.diagnostics or self.assets or self.images or self.links)
-
-    def extend(self, other: "PageFindings") -> None:
-        self.diagnostics.extend(other.diagnostics)
-        self.assets.extend(other.assets)
-        self.images.extend(other.images)
-        self.links.update(other.links)
-
-    def to_data(self) -> dict:
-        return {
-            "diagnostics": [d.as_dict() for d in self.diagnostics],
-            "assets": [list(a) for a in dict.fromkeys(self.assets)],
-            "images": [list(i) for i in dict.fromkeys(self.images)],
-            "links": self.links,
-        }
-
-    @classmethod
-    def from_data(cls, data: dict) -> "PageFindings":
-        return cls(
-            [diagnostic_from(d) for d in data["diagnostics"]],
-            [tuple(a) for a in data["assets"]],  # type: ignore[misc]
-            [tuple(i) for i in data["images"]],  # type: ignore[misc]
-            dict(data["links"]),
-        )
-
-
-EMPTY_FINDINGS: dict = {"diagnostics": [], "assets": [], "images": [], "links": {}}
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A local file a Markdown text links to, copied next to the page that uses it."""
-
-    source: Path
-    url: str
 
 
 class SiteRenderer:
@@ -121,9 +69,12 @@ class SiteRenderer:
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
         self.card_keys: dict[str, tuple[str, str]] = {}
-        #: Page URLs rendered and taken over in the last `write`.
+        #: Page URLs rendered and taken over by the last write (render/write.py), what
+        #: the record keeps of each page, and the template keys it used.
         self.rendered: list[str] = []
         self.reused: list[str] = []
+        self.page_records: dict[str, dict] = {}
+        self.template_keys: TemplateKeys | None = None
         self._canvases: dict[str, CanvasView] = {}
         self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
@@ -206,13 +157,13 @@ class SiteRenderer:
 
         def resolve(target: str) -> str | None:
             from_root = posixpath.normpath(posixpath.join(source_dir, target))
-            url = self._site_url(from_root)
+            url = self.site_url(from_root)
             self._findings(page).links[from_root] = url
             return None if url is None else posixpath.relpath(url, page_dir)
 
         return resolve
 
-    def _site_url(self, from_root: str) -> str | None:
+    def site_url(self, from_root: str) -> str | None:
         """The output URL of a file named from the site root, if the site has one."""
         content_prefix = self.config.content_dir.rstrip("/") + "/"
         if from_root.startswith(content_prefix):
@@ -231,11 +182,11 @@ class SiteRenderer:
         for target, line, column in result.assets:
             findings.assets.append((document.relative, target, line, column))
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """Report, show and copy what every page's Markdown found, rendered now or taken
         over from the last build, page by page in order (the first page to link a file
         decides where it comes from)."""
-        by_relative = {d.relative: d for d in self._documents()}
+        by_relative = {d.relative: d for d in self.documents()}
         for page, findings in sorted(self.findings.items()):
             self._found.extend(findings.diagnostics)
             shown = self.image_origins.setdefault(page, {})
@@ -247,7 +198,7 @@ class SiteRenderer:
                 if document is not None:
                     self._asset(document, (self.content_dir / relative).parent, page_dir, target, line, column)
 
-    def _documents(self) -> list[Document]:
+    def documents(self) -> list[Document]:
         site = self.checked.site
         return [*site.segments.values(), *site.value_maps.values(), *site.pages]
 
@@ -474,111 +425,3 @@ class SiteRenderer:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
             jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
         return jobs
-
-    def _write_data(self, staging: Path) -> None:
-        from ..output import write_file
-
-        # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False) plus a
-        # newline, ten times faster: the standard library's encoder drops to pure Python
-        # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
-        data = site_data(self.config, self.checked)
-        write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-
-    def write(
-        self, staging: Path, *, jobs: int = 0, progress: Progress | None = None, previous: Previous | None = None, template_stamp: str = ""
-    ) -> int:
-        """Write every output into `staging`: render the pages whose key changed since
-        the `previous` build, and link the others from its output."""
-        from .parallel import render_all
-
-        env = make_environment(self.root, self.theme)
-        templates = TemplateKeys(env, template_stamp, previous.record.templates if previous else None)
-        self.template_keys = templates
-        if previous is not None:
-            self.card_keys = {map_id: tuple(entry) for map_id, entry in previous.record.cards.items()}  # type: ignore[misc]
-        page_jobs = self.page_jobs(templates)
-        info = self.site_info()
-        setting = digest(repr(info), self.config.model_dump_json())
-        fresh: list[PageJob] = []
-        for job in page_jobs:
-            key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
-            self.output_keys[job.url] = key
-            kept = PageFindings.from_data(previous.record.pages.get(job.url, EMPTY_FINDINGS)) if previous else None
-            if previous and kept is not None and previous.record.key_of(job.url) == key and self._links_hold(kept):
-                previous.link(job.url, staging)
-                self.findings[job.url] = kept
-                self.reused.append(job.url)
-            else:
-                fresh.append(job)
-        tasks: tuple[Callable[[Path], None], ...] = ()
-        data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(self._documents(), key=lambda d: d.relative)))
-        self.output_keys["data/site.json"] = data_key
-        if previous and previous.record.key_of("data/site.json") == data_key:
-            previous.link("data/site.json", staging)
-        else:
-            tasks = (self._write_data,)
-        render_all(self, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks)
-        self.rendered = [job.url for job in fresh]
-        #: What the build record keeps of each page (before the PDF stage renders more).
-        self.page_records = {url: found.to_data() for url, found in sorted(self.findings.items()) if found}
-        self._settle()
-        for source, relative in self.static:
-            self._put(staging, f"static/{relative}", source.read_bytes(), previous)
-        for url, asset in sorted(self.assets.items()):
-            self._put(staging, url, asset.source.read_bytes(), previous)
-        if self.config.base_url:
-            self._put(staging, "sitemap.xml", sitemap(self.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"), previous)
-        return len(page_jobs)
-
-    def _links_hold(self, kept: PageFindings) -> bool:
-        """Whether every link the page resolved still leads where it led."""
-        return all(self._site_url(path) == url for path, url in kept.links.items())
-
-    def _put(self, staging: Path, url: str, data: bytes, previous: Previous | None) -> None:
-        """A file compared by its bytes: taken over from the last build when they are equal."""
-        from ..output import write_file
-
-        key = digest_of(data)
-        self.output_keys[url] = key
-        if previous and previous.record.key_of(url) == key:
-            previous.link(url, staging)
-        else:
-            write_file(staging, url, data)
-
-
-def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
-    """Files of a static folder as (real source, relative path), and the symlinks skipped
-    because they lead outside the site (or the built-in themes)."""
-    files: list[tuple[Path, str]] = []
-    skipped: list[Path] = []
-    if not source.is_dir():
-        return files, skipped
-    allowed = (site_root.resolve(), Path(__file__).resolve().parent.parent)
-    for folder, dirs, names in os.walk(source, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        here = Path(folder)
-        for name in [*dirs]:
-            if (here / name).is_symlink():
-                skipped.append(here / name)  # os.walk would not enter it; say so
-        for name in sorted(names):
-            path = here / name
-            if name.startswith("."):
-                continue
-            real = Path(os.path.realpath(path))
-            if path.is_symlink() and not any(inside(real, base) for base in allowed):
-                skipped.append(path)
-                continue
-            if real.is_file():
-                files.append((real, path.relative_to(source).as_posix()))
-    return files, skipped
-
-
-def sitemap(base_url: str, urls: list[str]) -> str:
-    from xml.sax.saxutils import escape
-
-    base = base_url.rstrip("/") + "/"
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url in sorted(urls):
-        lines.append(f"  <url><loc>{escape(base + url.removesuffix('index.html'))}</loc></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"

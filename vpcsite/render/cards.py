@@ -1,0 +1,79 @@
+"""A canvas as lists show it: the card on the index and segment pages and the row of
+the fit summary, prepared from the model in a fraction of the time of the whole view,
+and the values those lists show, as one key (see keys.py)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..fit import Fit, gaps
+from ..model import Item, Segment, ValueMap, ranked
+from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, _dom_id, _item_view, _ranked_customer, fit_view
+
+
+class CanvasCard:
+    """A canvas as lists show it (index, fit summary, segment pages): its title, fit
+    and gaps, prepared in a fraction of the time of the whole view. A template that
+    asks for anything else (a theme's own index listing items, say) gets it from the
+    canvas's whole view, prepared then."""
+
+    __slots__ = ("id", "title", "summary", "segment_id", "segment_title", "fit", "unaddressed_pains", "unaddressed_gains", "orphans", "_whole")
+
+    def __init__(self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]):
+        self.id = value_map.id
+        self.title = value_map.title
+        self.summary = value_map.summary
+        self.segment_id = segment.id
+        self.segment_title = segment.title
+        self.fit = fit
+        self.unaddressed_pains, self.unaddressed_gains, self.orphans = open_items
+        self._whole = whole
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._whole(), name)
+
+
+def canvas_card(
+    value_map: ValueMap, segment: Segment, result: Fit | None, target: tuple[float, float], markdown: MarkdownFn, segment_markdown: MarkdownFn, whole: Callable[[], "CanvasView"]
+) -> CanvasCard:
+    """The card of a canvas: its gaps as the same item views its whole view holds."""
+    open_ = gaps(segment, value_map)
+    ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in _ranked_customer(segment).items()}
+    customer = tuple(
+        tuple(
+            _item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
+            for rank, index, item in (ranks[section][item_id] for item_id in ids)
+        )
+        for section, ids in (("pains", open_.pains), ("gains", open_.gains))
+    )
+    product_refs = {p.id: Link(f"PS{n}", _dom_id("products", p.id), p.text) for n, p in enumerate(value_map.products, start=1)}
+    positions = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section))}
+    orphans = []
+    for section, item_id in open_.orphans:
+        n, item = positions[section, item_id]
+        by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
+        orphans.append(_item_view(section, n, item, f"{PREFIX[section]}{n + 1}", (), by, False, markdown, (section, n)))
+    return CanvasCard(value_map, segment, fit_view(result, target), (*customer, tuple(orphans)), whole)
+
+
+def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tuple:
+    """All that a canvas's card, its row of the fit table and its gaps show where
+    canvases are listed (index, fit summary, segment pages): the built-in templates of
+    those pages depend on this, not on the whole canvas, so an edited note or the text
+    of a linked item re-renders the canvas's own page only."""
+    open_ = gaps(segment, value_map)
+    customer: dict[tuple[str, str], tuple[int, Item]] = {}
+    for section in ("pains", "gains"):
+        for rank, item in enumerate(ranked(list(getattr(segment, section))), start=1):
+            customer[section, item.id] = (rank, item)
+    offer = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section), start=1)}
+    shown: list[tuple] = []
+    for section, item_id in [*(("pains", i) for i in open_.pains), *(("gains", i) for i in open_.gains)]:
+        rank, item = customer[section, item_id]
+        shown.append((section, item_id, rank, item.text, item.weight))  # type: ignore[attr-defined]
+    for section, item_id in open_.orphans:
+        number, item = offer[section, item_id]
+        shown.append((section, item_id, number, item.text, None))
+    return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
