@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from .diagnostics import Diagnostic, diagnostic
-from .fit import addressed, fit, percent
+from .fit import Fit, addressed, fit, percent
+from .memo import remembered, source
 from .model import Document, Segment, Site, ValueMap, items_of
 from .schema import did_you_mean
 from .urls import GENERATED_FOLDERS, page_url
@@ -85,6 +86,11 @@ def check_site_ids(documents: Iterable[Document]) -> list[Diagnostic]:
     return found
 
 
+def canvas_fit(document: Document, segment: Document, target: tuple[float, float]) -> Fit:
+    """The fit of a value map against its segment (fit.fit), remembered."""
+    return remembered(("fit", *source(document), *source(segment), repr(target)), lambda: fit(segment.model, document.model, target))  # type: ignore[arg-type]
+
+
 def check_links(
     site: Site,
     value_maps: Iterable[Document],
@@ -126,8 +132,8 @@ def check_links(
                 )
             )
         else:
-            found.extend(_check_references(document, target))
-        found.extend(_check_by(document))
+            found.extend(remembered(("refs", *source(document), *source(target)), lambda: _check_references(document, target)))
+        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
     return found
 
 
@@ -226,14 +232,14 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
-        found.extend(_orphans(document, value_map))
+        found.extend(remembered(("orphans", *source(document)), lambda: _orphans(document, value_map)))
         target_doc = site.segments.get(value_map.segment)
         if target_doc is None:
             continue
         segment = target_doc.model
         assert isinstance(segment, Segment)
-        found.extend(_unaddressed(document, value_map, segment))
-        result = fit(segment, value_map, target)
+        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, segment)))
+        result = canvas_fit(document, target_doc, target)
         if result.band == "below":
             line, column = document.position(("title",))
             found.append(

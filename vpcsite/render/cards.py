@@ -1,14 +1,15 @@
-"""A canvas as lists show it: the card on the index and segment pages and the row of
-the fit summary, prepared from the model in a fraction of the time of the whole view,
-and the values those lists show, as one key (see keys.py)."""
+"""Canvases and segments as lists show them: the cards on the index and segment pages
+and the rows of the fit summary, prepared from the model in a fraction of the time of
+the whole views, and what those lists show of a canvas, as one key (see keys.py)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Sequence
+from typing import Callable, Iterator
 
 from ..fit import Fit, gaps
 from ..model import Item, Segment, ValueMap, ranked
-from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, _dom_id, _item_view, _ranked_customer, fit_view
+from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, SegmentView, _dom_id, _item_view, _ranked_customer, best_first, fit_view
 
 
 class CanvasCard:
@@ -77,3 +78,43 @@ def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tu
         number, item = offer[section, item_id]
         shown.append((section, item_id, number, item.text, None))
     return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
+
+
+class Later(Sequence):
+    """A list whose length is known now and whose items are made when first asked for
+    (a segment card's jobs: the index counts them, a theme might list them)."""
+
+    def __init__(self, count: int, make: Callable[[], tuple]):
+        self._count = count
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._make()[index]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._make())
+
+
+class SegmentCard:
+    """A segment as lists show it: title, summary, how many jobs, pains and gains, and
+    the cards of the canvases that target it. Anything else comes from its whole view."""
+
+    __slots__ = ("id", "title", "summary", "jobs", "pains", "gains", "canvases", "_whole")
+
+    def __init__(self, segment: Segment, canvases: tuple[CanvasCard, ...], whole: Callable[[], SegmentView]):
+        self.id = segment.id
+        self.title = segment.title
+        self.summary = segment.summary
+        self.jobs = Later(len(segment.jobs), lambda: whole().jobs)
+        self.pains = Later(len(segment.pains), lambda: whole().pains)
+        self.gains = Later(len(segment.gains), lambda: whole().gains)
+        self.canvases = best_first(canvases)
+        self._whole = whole
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._whole(), name)

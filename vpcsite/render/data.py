@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..fit import Fit, Score, gaps
+from ..memo import remembered, source
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -34,33 +35,39 @@ def fit_data(result: Fit) -> dict[str, Any]:
 
 def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
     site = checked.site
+    folder = config.content_dir.rstrip("/")
 
-    def source(document: Any) -> str:
-        # Relative to the site root, whatever folder the build was started from.
-        return f"{config.content_dir.rstrip('/')}/{document.relative}"
+    def entry(document: Any) -> dict[str, Any]:
+        # The path is relative to the site root, whatever folder the build started from.
+        return remembered(
+            ("json", *source(document), folder),
+            lambda: {"path": f"{folder}/{document.relative}", **document.model.model_dump(mode="json")},
+        )
+
+    def open_items(document: Any, segment: Any) -> dict[str, Any]:
+        def make() -> dict[str, Any]:
+            open_ = gaps(segment.model, document.model)
+            return {
+                "unaddressed": {"pains": list(open_.pains), "gains": list(open_.gains)},
+                "orphans": [{"section": section, "id": item_id} for section, item_id in open_.orphans],
+            }
+
+        return remembered(("gaps", *source(document), *source(segment)), make)
 
     value_maps = []
     for map_id, document in sorted(site.value_maps.items()):
-        entry = {"path": source(document), **document.model.model_dump(mode="json")}
         result = checked.fits.get(map_id)
-        entry["fit"] = fit_data(result) if result else None
+        value_map = {**entry(document), "fit": fit_data(result) if result else None}
         segment = site.segments.get(document.model.segment)
         if segment is not None:
-            open_ = gaps(segment.model, document.model)
-            entry["unaddressed"] = {"pains": list(open_.pains), "gains": list(open_.gains)}
-            entry["orphans"] = [{"section": section, "id": item_id} for section, item_id in open_.orphans]
-        value_maps.append(entry)
+            value_map.update(open_items(document, segment))
+        value_maps.append(value_map)
     return {
         "version": SITE_JSON_VERSION,
         "title": config.title,
         "base_url": config.base_url,
         "fit_target": list(config.fit.target),
-        "segments": [
-            {"path": source(document), **document.model.model_dump(mode="json")} for _, document in sorted(site.segments.items())
-        ],
+        "segments": [entry(document) for _, document in sorted(site.segments.items())],
         "value_maps": value_maps,
-        "pages": [
-            {"path": source(document), **document.model.model_dump(mode="json")}
-            for document in sorted(site.pages, key=lambda d: d.path)
-        ],
+        "pages": [entry(document) for document in sorted(site.pages, key=lambda d: d.path)],
     }

@@ -55,12 +55,15 @@ def render_all(
     workers: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
     tasks: tuple[Task, ...] = (),
+    weight: int = 0,
 ) -> None:
     """Render every page job and run every task into `staging`; what workers find is
-    merged into `renderer`."""
+    merged into `renderer`. `weight` is the work in pages when a few pages are big (the
+    index and the fit summary list every canvas): a rebuild of those two and one canvas
+    shares them out too."""
     workers = workers or cpu_count()
     total = len(jobs)
-    if workers <= 1 or total < PARALLEL_THRESHOLD or not can_fork():
+    if workers <= 1 or max(total, weight) < PARALLEL_THRESHOLD or not can_fork():
         for done, job in enumerate(jobs, start=1):
             _render_one(env, info, job, staging)
             if progress:
@@ -70,7 +73,7 @@ def render_all(
         return
     global _shared
     _shared = (renderer, env, info, jobs, staging, tasks)
-    chunk = max(4, total // (workers * 16))
+    chunk = max(4, total // (workers * 16)) if total >= PARALLEL_THRESHOLD else 1
     slices = [(-1, index) for index in range(len(tasks))]
     slices += [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     try:

@@ -24,7 +24,7 @@ from ..record import digest
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
-from .cards import CanvasCard, canvas_card, card_values
+from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
@@ -321,6 +321,10 @@ class SiteRenderer:
             view = self._segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
         return view
 
+    def segment_card(self, segment_id: str) -> SegmentCard:
+        mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
+        return SegmentCard(self.checked.site.segments[segment_id].model, mine, lambda: self.segment(segment_id))  # type: ignore[arg-type]
+
     def card_key(self, map_id: str) -> str:
         """The hash of what lists show of a canvas (views.card_values), kept by the
         build record for each value map and segment, so it is worked out again only
@@ -382,7 +386,7 @@ class SiteRenderer:
             return (*(self.card_key(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids))
 
         def lists() -> dict:
-            return {"canvases": [self.card(i) for i in self.canvas_ids], "segments": list(self.segments.values())}
+            return {"canvases": [self.card(i) for i in self.canvas_ids], "segments": [self.segment_card(i) for i in self.segment_ids]}
 
         def fit_values() -> dict:
             shown = lists()

@@ -444,9 +444,14 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return (letters, int(ref[len(letters) :]))
 
 
+def best_first(canvases: tuple["CanvasView | CanvasCard", ...]) -> tuple["CanvasView | CanvasCard", ...]:
+    """The value maps of a segment as its page lists them: best fit first."""
+    return tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
+
+
 def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple["CanvasView | CanvasCard", ...]) -> SegmentView:
     segment = document.model
     assert isinstance(segment, Segment)
     customer = _customer_views(segment, markdown, None)
-    best_first = tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
-    return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best_first)
+    best = best_first(canvases)
+    return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best)

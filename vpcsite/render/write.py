@@ -37,9 +37,11 @@ def write_site(
     progress: Progress | None = None,
     previous: Previous | None = None,
     template_stamp: str = "",
+    tasks: tuple[Callable[[Path], None], ...] = (),
 ) -> int:
     """Write every output into `staging`: render the pages whose key changed since
-    the `previous` build, and link the others from its output."""
+    the `previous` build, and link the others from its output. `tasks` write other
+    files into it, in a worker while the pages render when there are workers."""
     from .parallel import render_all
 
     env = make_environment(renderer.root, renderer.theme)
@@ -61,14 +63,15 @@ def write_site(
             renderer.reused.append(job.url)
         else:
             fresh.append(job)
-    tasks: tuple[Callable[[Path], None], ...] = ()
     data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)))
     renderer.output_keys["data/site.json"] = data_key
     if previous and previous.record.key_of("data/site.json") == data_key:
         previous.link("data/site.json", staging)
     else:
-        tasks = (lambda folder: _write_data(renderer, folder),)
-    render_all(renderer, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks)
+        tasks = (lambda folder: _write_data(renderer, folder), *tasks)
+    listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
+    weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
+    render_all(renderer, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
     renderer.rendered = [job.url for job in fresh]
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}

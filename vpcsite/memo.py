@@ -1,0 +1,34 @@
+"""Results worked out from content files, remembered by the files' paths and content
+hashes: a process that builds again and again (the dev server) works them out only for
+files that changed. Every remembered value is a pure function of the files named in its
+key, so the memo is only ever cleared, never stale."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from .model import Document
+
+T = TypeVar("T")
+
+_MEMO: dict[tuple, object] = {}
+#: Past this many entries the memo starts again (a long session of many renames).
+LIMIT = 50_000
+
+
+def source(document: Document) -> tuple[str, str]:
+    """A document's part of a key: the path it is shown by, and its content hash."""
+    return (document.path, document.digest)
+
+
+def remembered(key: tuple, make: Callable[[], T]) -> T:
+    """`make()`, or what it gave for the same key before. Keys name a kind of result
+    first, then the sources it depends on."""
+    if not all(key[1:]):  # a document made without a content hash (tests): not shared
+        return make()
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) > LIMIT:
+            _MEMO.clear()
+        found = _MEMO[key] = make()
+    return found  # type: ignore[return-value]
