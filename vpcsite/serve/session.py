@@ -52,6 +52,7 @@ class DevSite:
         self.cache = DocumentCache()
         self.channel = Channel()
         self.number = 0
+        self.warm = False
 
     def folder(self) -> Path:
         """The last good build (the server reads files from here)."""
@@ -72,6 +73,13 @@ class DevSite:
                 private=self.output,
             )
             findings, written, outputs = result.diagnostics, result.written, result.changed
+            if written and result.checked is not None and not self.warm:
+                # The first build made data/site.json in a worker process, so what it
+                # remembered is gone with it: remember it here, once, for the rebuilds.
+                from ..render.data import site_data
+
+                site_data(result.checked.config, result.checked)
+                self.warm = True
         except ConfigError as exc:
             findings = exc.diagnostics
         except Exception as exc:  # noqa: BLE001 - a template of the site's own, or a bug: shown, not fatal
