@@ -96,13 +96,15 @@ def measure(n: int, edits: int, folder: Path) -> tuple[float, list[float]]:
         events.get(timeout=60)
         page = f"/canvases/{value_map.stem}/"
         times: dict[str, list[float]] = {"title": [], "note": []}
+        title_line = title.group(0)
         for k in range(edits):
             for kind in times:
                 marker = f"edit {kind} {k}"
                 if kind == "title":  # the canvas's card changes: index and fit summary too
-                    text = original.replace(title.group(0), f"title: {title.group(1)} {marker}", 1)
-                else:  # only the canvas's own page shows its notes
-                    text = original + f"\n{marker}\n"
+                    title_line = f"title: {title.group(1)} {marker}"
+                    text = original.replace(title.group(0), title_line, 1)
+                else:  # only the canvas's own page shows its notes (the title stays as it is)
+                    text = original.replace(title.group(0), title_line, 1) + f"\n{marker}\n"
                 saved = time.perf_counter()
                 value_map.write_text(text, encoding="utf-8")
                 events.get(timeout=60)

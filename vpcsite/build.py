@@ -321,7 +321,7 @@ def _build(
         intact = record is not None and record.intact(target)
     if record is not None and intact and record.inputs == inputs:
         return _replayed(record, target, stages.timings)
-    previous = Previous(target, record) if record is not None and intact else None
+    previous = Previous(target, record, linked_ahead=True) if record is not None and intact else None
     ahead = sorted(record.outputs) if previous is not None and record is not None else []
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)

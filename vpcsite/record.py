@@ -224,10 +224,15 @@ class Previous:
 
     folder: Path
     record: BuildRecord
+    #: Every output of the record is linked into staging before pages are written
+    #: (output.linking): then taking one over is already done.
+    linked_ahead: bool = False
 
     def link(self, output: str, staging: Path) -> None:
         """Take an output over unchanged: a hard link, so neither its bytes nor its
         mtime change, and nothing is copied."""
+        if self.linked_ahead and output in self.record.outputs:
+            return
         path = staging / output
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

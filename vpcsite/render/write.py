@@ -6,7 +6,7 @@ settled once all of them are in place."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import orjson
 
@@ -29,6 +29,23 @@ def _write_data(renderer: SiteRenderer, staging: Path) -> None:
     write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
+_ENVIRONMENTS: dict[tuple, Any] = {}
+
+
+def _environment(renderer: SiteRenderer, stamp: str) -> Any:
+    """The Jinja environment, kept while no template changed (`stamp` hashes them all):
+    a process that builds again and again (the dev server) compiles its templates once,
+    not on every save."""
+    if not stamp:
+        return make_environment(renderer.root, renderer.theme)
+    key = (str(renderer.root.resolve()), renderer.theme, stamp)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        _ENVIRONMENTS.clear()  # one site, one set of templates at a time
+        env = _ENVIRONMENTS[key] = make_environment(renderer.root, renderer.theme)
+    return env
+
+
 def write_site(
     renderer: SiteRenderer,
     staging: Path,
@@ -44,7 +61,7 @@ def write_site(
     files into it, in a worker while the pages render when there are workers."""
     from .parallel import render_all
 
-    env = make_environment(renderer.root, renderer.theme)
+    env = _environment(renderer, template_stamp)
     templates = TemplateKeys(env, template_stamp, previous.record.templates if previous else None)
     renderer.template_keys = templates
     if previous is not None:
