@@ -236,7 +236,7 @@ def test_internal_bug_shows_traceback_and_report_request(monkeypatch, make_site)
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("vpcsite.build.load_content", boom)
+    monkeypatch.setattr("vpcsite.check.load_content", boom)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 3
     assert "Traceback" in result.stderr and "This is a bug in vpcsite" in result.stderr

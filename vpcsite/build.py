@@ -1,13 +1,13 @@
-"""The pipeline: load → validate → link → score (→ render → write, in later stages).
+"""The pipeline: check (check.py) → render what changed → write, atomically.
 
-`check_site` is what `vpcsite check` runs and what every build runs first, so both report
-exactly the same findings.
+A build reads the last build's record (record.py) first: with nothing changed it repeats
+that build's findings and writes nothing; otherwise it checks the site, renders the
+pages whose inputs changed into a staging folder beside the output, takes every other
+file over from the last build, and swaps the staging folder in.
 """
 
 from __future__ import annotations
 
-import gc
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,164 +18,14 @@ if TYPE_CHECKING:
     from .record import BuildRecord
     from .theme import Theme
 
+from .check import CheckResult, ConfigError, _config_line, check_site, paused_gc
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import DocumentCache, inside, load_content
+from .content import DocumentCache
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
-from .fit import Fit
-from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
-from .model import Segment, Site, ValueMap
-from .workers import cpu_count
 
-
-class ConfigError(Exception):
-    """site.toml is wrong: nothing else can be trusted, so the run stops (exit 2)."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("configuration error")
-        self.diagnostics = diagnostics
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    config: SiteConfig
-    site: Site
-    fits: dict[str, Fit]
-    diagnostics: list[Diagnostic]
-
-    def failed(self, strict: bool) -> bool:
-        return has_errors(self.diagnostics, strict)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Loading makes hundreds of thousands of short-lived acyclic objects (YAML nodes);
-    the cycle collector would re-scan every live document on each pass for nothing.
-    Pausing it while loading halves the time of `check` on large sites."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Move what survived into the oldest generation without a scan (freeze, then
-        # unfreeze); otherwise the first young collection after this would walk it all.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
-def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
-    config_file = root / CONFIG_FILE
-    has_config = config_file.is_file()
-    return diagnostic(
-        "VPC403",
-        display_path(config_file if has_config else root / content_dir, root),
-        _config_line(root, "content_dir"),
-        1,
-        f"content folder '{content_dir}' does not exist",
-        "create it, or set content_dir in site.toml to the folder that holds your canvases"
-        if has_config
-        else "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
-    )
-
-
-def content_dir_outside(root: Path, content_dir: str, real: str) -> Diagnostic:
-    """The content folder is a link out of the site: what it publishes would not be the
-    site's own (the same rule as for linked files inside it, VPC504)."""
-    return diagnostic(
-        "VPC403",
-        display_path(root / CONFIG_FILE, root),
-        _config_line(root, "content_dir"),
-        1,
-        f"content folder '{content_dir}' is a symbolic link to {real}, outside the site",
-        "move or copy the content into the site",
-    )
-
-
-def _config_line(root: Path, key: str) -> int:
-    """The line of a top-level key in site.toml (1 when it is not there)."""
-    config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        return 1
-    lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(key)), 1)
-
-
-def assemble(documents: list) -> Site:
-    segments = {}
-    value_maps = {}
-    pages = []
-    for document in documents:
-        kind = document.model.type
-        if kind == "segment":
-            segments.setdefault(document.model.id, document)
-        elif kind == "value-map":
-            value_maps.setdefault(document.model.id, document)
-        else:
-            pages.append(document)
-    return Site(segments, value_maps, pages)
-
-
-def score_site(site: Site, target: tuple[float, float]) -> dict[str, Fit]:
-    fits = {}
-    for map_id, document in site.value_maps.items():
-        value_map = document.model
-        assert isinstance(value_map, ValueMap)
-        segment_doc = site.segments.get(value_map.segment)
-        if segment_doc is not None:
-            assert isinstance(segment_doc.model, Segment)
-            fits[map_id] = canvas_fit(document, segment_doc, target)
-    return fits
-
-
-def check_site(
-    root: Path,
-    config: SiteConfig | None = None,
-    *,
-    drafts: bool = False,
-    cache: DocumentCache | None = None,
-    last_layout: bool = True,
-    jobs: int = 0,
-    digests: dict[str, str] | None = None,
-) -> CheckResult:
-    """Load and check the whole site; raises ConfigError only for site.toml problems.
-
-    `last_layout` adds what the last build measured of unchanged canvases (VPC602); a
-    build leaves it out, since it measures afresh. `jobs` is how many processes load
-    documents (0: all cores)."""
-    if config is None:
-        config, problems = load_config(root)
-        if config is None:
-            raise ConfigError(sort_diagnostics(problems))
-    if not (root / config.content_dir).is_dir():
-        raise ConfigError([missing_content_dir(root, config.content_dir)])
-    content = os.path.realpath(root / config.content_dir)
-    if not inside(Path(content), Path(os.path.realpath(root))):
-        raise ConfigError([content_dir_outside(root, config.content_dir, content)])
-    with paused_gc():
-        return _check_content(root, config, drafts, cache, last_layout, jobs or cpu_count(), digests)
-
-
-def _check_content(
-    root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
-) -> CheckResult:
-    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
-    found = list(loaded.diagnostics)
-    found.extend(check_site_ids(loaded.documents))
-    site = assemble(loaded.documents)
-    found.extend(check_page_urls(site.pages))
-    value_maps = [document for document in loaded.documents if document.model.type == "value-map"]
-    found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
-    target = config.fit.target
-    found.extend(canvas_warnings(site, value_maps, target))
-    if config.pdf.enabled and last_layout:
-        from .render.pdf import last_layout_warnings
-
-        found.extend(last_layout_warnings(root / config.output_dir, site, config.pdf.page_size))
-    fits = score_site(site, target)
-    ignored = set(config.check.ignore)
-    kept = [d for d in found if d.code not in ignored]
-    return CheckResult(config, site, fits, sort_diagnostics(kept))
+# `check_site`, `CheckResult` and `ConfigError` are imported from here by callers that
+# build as well as check.
+__all__ = ["BuildOptions", "BuildResult", "CheckResult", "ConfigError", "build_site", "check_site"]
 
 
 # --- build ------------------------------------------------------------------------
