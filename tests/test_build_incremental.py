@@ -109,13 +109,13 @@ def test_a_file_saved_again_unchanged_is_compared_by_content(tmp_path):
     assert again.rendered == 0
 
 
-def test_a_no_change_build_does_not_import_the_renderers(tmp_path):
+def test_a_no_change_build_imports_neither_renderers_nor_parsers_nor_models(tmp_path):
     site = small_site(tmp_path / "s")
     build(site)
     probe = (
         "import sys; from pathlib import Path; from vpcsite.build import build_site, BuildOptions;"
         f"r = build_site(Path({str(site)!r}), BuildOptions(pdf=False)); assert r.unchanged;"
-        "print(sorted(m for m in ('jinja2', 'weasyprint', 'markdown_it', 'vpcsite.render.site') if m in sys.modules))"
+        "print(sorted(m for m in ('jinja2', 'weasyprint', 'markdown_it', 'vpcsite.render.site', 'vpcsite.model', 'vpcsite.schema', 'vpcsite.content') if m in sys.modules))"
     )
     shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"

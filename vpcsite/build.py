@@ -15,17 +15,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
+    from .check import CheckResult
+    from .content import DocumentCache
     from .record import BuildRecord
     from .theme import Theme
 
-from .check import CheckResult, ConfigError, _config_line, check_site, paused_gc
-from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import DocumentCache
+from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config
+from .memory import paused_gc
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 
 # `check_site`, `CheckResult` and `ConfigError` are imported from here by callers that
-# build as well as check.
-__all__ = ["BuildOptions", "BuildResult", "CheckResult", "ConfigError", "build_site", "check_site"]
+# build as well as check. The first two load the parsers and the models, which a build
+# with nothing changed never needs: they are imported when first asked for.
+def __getattr__(name: str) -> object:
+    if name in ("check_site", "CheckResult"):
+        from . import check
+
+        return getattr(check, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- build ------------------------------------------------------------------------
@@ -116,6 +123,8 @@ def build_site(
     except ThemeError as exc:
         from .theme import available_themes
 
+        from .check import _config_line
+
         line = _config_line(root, "theme")
         found = diagnostic(
             "VPC403",
@@ -183,6 +192,9 @@ def _build(
     try:
         with staged_output(target) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
+                from .check import check_site
+                from .content import DocumentCache
+
                 if cache is None:
                     cache = load_documents(target) if record is not None else DocumentCache()
                 known = {path: fp[3] for path, fp in inputs.items() if fp is not None}

@@ -4,28 +4,18 @@ runs and what every build runs first, so both report exactly the same findings.
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config  # noqa: F401 - ConfigError is imported from here too
 from .content import DocumentCache, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit
+from .memory import paused_gc
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .workers import cpu_count
-
-
-class ConfigError(Exception):
-    """site.toml is wrong: nothing else can be trusted, so the run stops (exit 2)."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("configuration error")
-        self.diagnostics = diagnostics
 
 
 @dataclass(frozen=True)
@@ -37,24 +27,6 @@ class CheckResult:
 
     def failed(self, strict: bool) -> bool:
         return has_errors(self.diagnostics, strict)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Loading makes hundreds of thousands of short-lived acyclic objects (YAML nodes);
-    the cycle collector would re-scan every live document on each pass for nothing.
-    Pausing it while loading halves the time of `check` on large sites."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Move what survived into the oldest generation without a scan (freeze, then
-        # unfreeze); otherwise the first young collection after this would walk it all.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:

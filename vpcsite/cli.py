@@ -84,7 +84,7 @@ def needs_site(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .scaffold import NO_SITE, is_site
+        from .config import NO_SITE, is_site
 
         ctx = click.get_current_context()
         root = ctx.ensure_object(Context).root

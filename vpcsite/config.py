@@ -13,10 +13,26 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
-from .schema import _EXPECTED, _type_name, did_you_mean
+from .hints import _EXPECTED, _type_name, did_you_mean
 from .source import _Refused, normalise_text, parse_toml
 
 CONFIG_FILE = "site.toml"
+
+
+NO_SITE = "no vpcsite site here (no site.toml or content/ folder)"
+
+
+def is_site(root: Path) -> bool:
+    """A folder is a site when it has a site.toml or a content/ folder (DESIGN §2)."""
+    return (root / CONFIG_FILE).is_file() or (root / "content").is_dir()
+
+
+class ConfigError(Exception):
+    """site.toml is wrong: nothing else can be trusted, so the run stops (exit 2)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("configuration error")
+        self.diagnostics = diagnostics
 
 
 class _Section(BaseModel):

@@ -6,7 +6,6 @@ caller that keeps a `DocumentCache` (the dev server) re-does only the files that
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from bisect import bisect_left
@@ -15,6 +14,7 @@ from itertools import accumulate
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
+from .paths import content_files, digest_of, inside  # noqa: F401 - imported from here too
 from .model import Document
 from .schema import default_type, parse_document
 from .source import read_source
@@ -87,10 +87,6 @@ def _shares(items: list[Pending], count: int) -> list[tuple[int, int]]:
     return list(zip(cuts, cuts[1:]))
 
 
-def digest_of(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 @dataclass
 class DocumentCache:
     """Results of `load_document` by path, each with the content hash it was loaded from:
@@ -118,20 +114,6 @@ def _display_prefix(base: Path, root: Path) -> str | None:
     if here == absolute or here.startswith(absolute.rstrip(os.sep) + os.sep):
         return None
     return display_path(base, root)
-
-
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, in a stable order; hidden files and folders skipped."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith("."))
-    return found
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or lies below it (both already absolute and resolved)."""
-    return path == folder or folder in path.parents
 
 
 def outside_link(link: Path, root: Path) -> Diagnostic:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
-from .content import inside as _inside
+from .paths import inside as _inside
 
 #: Written into every output folder vpcsite creates; its presence is what allows a later
 #: build to replace the folder.

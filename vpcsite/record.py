@@ -16,11 +16,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
-from .content import DocumentCache, digest_of
 from .output import MARKER
+from .paths import digest_of
+
+if TYPE_CHECKING:
+    from .content import DocumentCache
 
 CACHE_FOLDER = ".cache"
 RECORD_FILE = f"{CACHE_FOLDER}/build.json"
@@ -122,7 +125,7 @@ def build_setting(root: Path, config: Any, drafts: bool, pdf: bool, strict: bool
 def input_paths(root: Path, config: Any, theme: Any, pdf: bool) -> list[str]:
     """Every file a build may read but linked ones: site.toml, content, the templates,
     themes and static files (the print theme's too when PDFs are made)."""
-    from .content import content_files
+    from .paths import content_files
     from .theme import find_theme, static_folders, template_folders, theme_chain
 
     themes = [theme]
@@ -311,6 +314,8 @@ def shard_keys(cache: DocumentCache) -> list[str]:
 def load_documents(target: Path) -> DocumentCache:
     """The parsed documents the last build kept; whatever cannot be read is left out
     (its files are simply parsed again)."""
+    from .content import DocumentCache
+
     cache = DocumentCache()
     folder = target / DOCUMENTS_FOLDER
     for shard in range(DOCUMENT_SHARDS):

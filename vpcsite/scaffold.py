@@ -16,7 +16,7 @@ from string import Template
 
 import yaml
 
-from .config import CONFIG_FILE, load_config
+from .config import load_config
 from .content import content_files
 from .diagnostics import display_path
 from .model import ID_PATTERN, MAX_DOCUMENT_ID_BYTES, slug
@@ -32,7 +32,6 @@ _RENAMED = {"gitignore": ".gitignore"}
 #: What a folder may hold and still count as empty: a fresh `git init` leaves `.git`.
 _EMPTY_ENOUGH = frozenset({".git"})
 
-NO_SITE = "no vpcsite site here (no site.toml or content/ folder)"
 
 _ID = re.compile(ID_PATTERN)
 
@@ -52,11 +51,6 @@ class Scaffolded:
     folder: Path
     written: list[str]
     skipped: list[str]
-
-
-def is_site(root: Path) -> bool:
-    """A folder is a site when it has a site.toml or a content/ folder (DESIGN §2)."""
-    return (root / CONFIG_FILE).is_file() or (root / "content").is_dir()
 
 
 def starter_files() -> dict[str, bytes]:

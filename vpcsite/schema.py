@@ -4,8 +4,6 @@ and the JSON Schema editors use to validate front matter while typing.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import hashlib
 import json
 import re
@@ -15,6 +13,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
+from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
 from .source import FrontMatter, Positions, SourceFile
 
@@ -26,23 +25,6 @@ _SINGULAR = {
     "relievers": "reliever",
     "creators": "creator",
 }
-
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "bool_type": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping of keys to values",
-    "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values",
-}
-
-
-def did_you_mean(word: str, choices: Any) -> str | None:
-    """The closest choice, if one is close enough to be a likely typo."""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
-
 
 def default_type(relative: str) -> str:
     """DESIGN §2: the top folder under content/ decides when front matter does not."""
@@ -250,24 +232,6 @@ def _type_hint(kind: str, value: Any) -> str | None:
     if kind == "bool_type":
         return "write true or false without quotes"
     return None
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return "a date"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return type(value).__name__
 
 
 def _model_at(loc: tuple[Any, ...], document_type: str) -> type[BaseModel] | None:

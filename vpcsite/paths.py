@@ -1,0 +1,28 @@
+"""Finding a site's files and telling them apart: the Markdown files of the content
+folder, whether a path lies inside a folder, a file's content hash. Nothing here parses,
+so a build with nothing changed uses it without loading the parsers and the models."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def digest_of(data: bytes) -> str:
+    """The content hash of a file's bytes, as caches and the build record key them."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file under content/, in a stable order; hidden files and folders skipped."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith("."))
+    return found
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies below it (both already absolute and resolved)."""
+    return path == folder or folder in path.parents
