@@ -14,7 +14,7 @@ import watchfiles
 
 #: After a change, wait this long for more before rebuilding: an editor's save (write,
 #: rename, chmod) or a `git checkout` is one rebuild.
-QUIET_S = 0.03
+QUIET_S = 0.05
 
 
 class Watcher:
