@@ -30,7 +30,6 @@ GNU `/usr/bin/time -f %M` when it exists. Standard library only.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import shutil
 import statistics
@@ -41,6 +40,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+# gen_site.py sits beside this script, whose folder Python puts first on sys.path.
+from gen_site import generate
 
 HERE = Path(__file__).resolve().parent
 SEED = 1
@@ -53,14 +55,6 @@ OUTPUTS_LINE = re.compile(r"outputs: (\d+) rendered, (\d+) reused, (\d+) deleted
 FIRST_TEXT = re.compile(r"^(\s+text: [\"']?)([A-Za-z][\w-]*)", re.MULTILINE)
 #: Targets, as (ratio to the cold median, absolute seconds or None).
 TARGETS: dict[str, tuple[float, float | None]] = {"nothing": (0.10, 0.35), "vm-text": (0.20, None)}
-
-
-def _gen_site() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("gen_site", HERE / "gen_site.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate
 
 
 # --- running builds --------------------------------------------------------------------------
@@ -303,7 +297,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1 or any(n < 2 for n in args.sizes):
         parser.error("--runs must be at least 1 and every size at least 2")
-    generate = _gen_site()
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
         root, scratch = args.keep.resolve(), None

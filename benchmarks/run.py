@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import statistics
 import sys
 import tempfile
@@ -20,16 +19,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
+# gen_site.py sits beside this script, whose folder Python puts first on sys.path.
+from gen_site import generate
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-
-
-def _gen_site() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("gen_site", HERE / "gen_site.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:
@@ -226,7 +220,6 @@ def main() -> None:
     if args.one:
         _one(args.one[0], Path(args.one[1]), args.one[2:])
         return
-    generate = _gen_site()
     with tempfile.TemporaryDirectory() as tmp:
         print("check: validation and fit against parsing alone")
         print(f"{'N':>6} {'parse-only s':>13} {'check s':>9} {'check/parse':>12}")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.util
 import json
 import queue
 import re
@@ -34,16 +33,11 @@ import threading
 import time
 from pathlib import Path
 
+# gen_site.py sits beside this script, whose folder Python puts first on sys.path.
+from gen_site import generate
+
 HERE = Path(__file__).resolve().parent
 TARGET_S = 0.300
-
-
-def generator():
-    spec = importlib.util.spec_from_file_location("gen_site", HERE / "gen_site.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def free_port() -> int:
@@ -71,7 +65,7 @@ def listen(port: int, events: "queue.Queue[dict]") -> None:
 
 def measure(n: int, edits: int, folder: Path) -> tuple[float, list[float]]:
     site = folder / f"site-{n}"
-    generator().generate(n, site, seed=1)
+    generate(n, site, seed=1)
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[n // 2]
     original = value_map.read_text(encoding="utf-8")
     title = re.search(r"^title: (.+)$", original, re.MULTILINE)

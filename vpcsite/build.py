@@ -158,14 +158,12 @@ def _build(
     from .output import MARKER, linking, prune, staged_output
     from .record import (
         BuildRecord,
-        Previous,
         asset_paths,
         build_setting,
         fingerprint_files,
         input_paths,
         load_documents,
         load_record,
-        now_ns,
         save_documents,
         save_record,
         template_stamp,
@@ -176,16 +174,18 @@ def _build(
     setting = build_setting(root, config, options.drafts, pdf, options.strict)
     with stages("scan"):
         record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
-        scanned = now_ns()
+        scanned = time.time_ns()
         # Absolute paths: the record holds the same names from whatever folder it runs.
         site = root.resolve()
         paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
         inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
         intact = record is not None and (trusted or record.intact(target))
-    if record is not None and intact and record.inputs == inputs:
-        return _replayed(record, target, stages.timings)
-    previous = Previous(target, record, linked_ahead=True) if record is not None and intact else None
-    ahead = sorted(record.outputs) if previous is not None and record is not None else []
+    previous = record if intact else None
+    if previous is not None and previous.inputs == inputs:
+        return _replayed(previous, target, stages.timings)
+    # Every output of a trusted last build is linked into staging ahead of time; what
+    # this build makes replaces its file there, what it no longer makes is pruned.
+    ahead = sorted(previous.outputs) if previous is not None else []
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None
@@ -196,6 +196,7 @@ def _build(
                 from .content import DocumentCache
 
                 if cache is None:
+                    # Pickles of another vpcsite are never loaded: only a record of this code.
                     cache = load_documents(target) if record is not None else DocumentCache()
                 known = {path: fp[3] for path, fp in inputs.items() if fp is not None}
                 checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs, digests=known)
@@ -232,14 +233,18 @@ def _build(
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
             with stages("record"):
-                fresh = BuildRecord(setting, scanned, inputs, {url: (key, 0, 0, 0) for url, key in renderer.output_keys.items()})
                 linked_files = [path for path in asset_paths(site, config, renderer.page_records) if path not in inputs]
-                fresh.inputs = {**inputs, **fingerprint_files(linked_files, {}, scanned)}
-                fresh.pages = renderer.page_records
-                fresh.templates = renderer.template_keys.record() if renderer.template_keys else {}
-                fresh.cards = {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps}
-                fresh.diagnostics = [d.as_dict() for d in found]
-                fresh.summary = {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused}
+                fresh = BuildRecord(
+                    setting,
+                    scanned,
+                    {**inputs, **fingerprint_files(linked_files, {}, scanned)},
+                    {url: (key, 0, 0, 0) for url, key in renderer.output_keys.items()},
+                    renderer.page_records,
+                    {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps},
+                    renderer.template_keys.record() if renderer.template_keys else {},
+                    [d.as_dict() for d in found],
+                    {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused},
+                )
                 save_record(staging, fresh)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
@@ -249,7 +254,7 @@ def _build(
     return BuildResult(
         checked, found, True, target, pages, rendered, reused,
         rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings,
-        changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.record.key_of(url) != key), *gone}),
+        changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
     )
 
 

@@ -13,14 +13,13 @@ import hashlib
 import os
 import pickle
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .output import MARKER
-from .paths import digest_of
+from .paths import content_files, digest_of
 
 if TYPE_CHECKING:
     from .content import DocumentCache
@@ -125,7 +124,6 @@ def build_setting(root: Path, config: Any, drafts: bool, pdf: bool, strict: bool
 def input_paths(root: Path, config: Any, theme: Any, pdf: bool) -> list[str]:
     """Every file a build may read but linked ones: site.toml, content, the templates,
     themes and static files (the print theme's too when PDFs are made)."""
-    from .paths import content_files
     from .theme import find_theme, static_folders, template_folders, theme_chain
 
     themes = [theme]
@@ -221,29 +219,6 @@ class BuildRecord:
         return entry[0] if entry else None
 
 
-@dataclass(frozen=True)
-class Previous:
-    """The last build's output and its record, trusted (see `BuildRecord.intact`)."""
-
-    folder: Path
-    record: BuildRecord
-    #: Every output of the record is linked into staging before pages are written
-    #: (output.linking): then taking one over is already done.
-    linked_ahead: bool = False
-
-    def link(self, output: str, staging: Path) -> None:
-        """Take an output over unchanged: a hard link, so neither its bytes nor its
-        mtime change, and nothing is copied."""
-        if self.linked_ahead and output in self.record.outputs:
-            return
-        path = staging / output
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(self.folder / output, path)
-        except FileExistsError:
-            pass  # linked ahead of time (see output.linking)
-
-
 def load_record(target: Path, setting: str) -> BuildRecord | None:
     """The record of the last build into `target`, if it can be trusted for a build
     with these settings."""
@@ -292,10 +267,6 @@ def save_record(staging: Path, record: BuildRecord) -> None:
     path.write_bytes(orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
 
 
-def now_ns() -> int:
-    return time.time_ns()
-
-
 # --- parsed documents ----------------------------------------------------------------------
 
 
@@ -303,12 +274,9 @@ def _shard(display: str) -> int:
     return int(digest(display)[:8], 16) % DOCUMENT_SHARDS
 
 
-def shard_keys(cache: DocumentCache) -> list[str]:
-    """A key per shard: the paths and content hashes of the documents it holds."""
-    members: list[list[str]] = [[] for _ in range(DOCUMENT_SHARDS)]
-    for display, entry in sorted(cache.entries.items()):
-        members[_shard(display)] += [display, entry[0]]
-    return [digest(*names) for names in members]
+def _shard_key(entries: dict[str, Any]) -> str:
+    """A shard's key: the paths and content hashes of the documents it holds."""
+    return digest(*(part for display, entry in sorted(entries.items()) for part in (display, entry[0])))
 
 
 def load_documents(target: Path) -> DocumentCache:
@@ -340,8 +308,8 @@ def save_documents(cache: DocumentCache, staging: Path, previous: Path | None) -
     shards: list[dict[str, Any]] = [{} for _ in range(DOCUMENT_SHARDS)]
     for display, entry in sorted(cache.entries.items()):
         shards[_shard(display)][display] = entry
-    for shard, (entries, key) in enumerate(zip(shards, shard_keys(cache))):
-        name = f"{shard:02d}-{key}.pickle"
+    for shard, entries in enumerate(shards):
+        name = f"{shard:02d}-{_shard_key(entries)}.pickle"
         if previous is not None:
             try:
                 os.link(previous / DOCUMENTS_FOLDER / name, folder / name)

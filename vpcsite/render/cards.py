@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from ..fit import Fit, gaps
 from ..model import Item, Segment, ValueMap, ranked
-from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, SegmentView, _dom_id, _item_view, _ranked_customer, best_first, fit_view
+from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, SegmentView, dom_id, item_view, ranked_customer, best_first, fit_view
 
 
 class CanvasCard:
@@ -41,21 +41,21 @@ def canvas_card(
 ) -> CanvasCard:
     """The card of a canvas: its gaps as the same item views its whole view holds."""
     open_ = gaps(segment, value_map)
-    ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in _ranked_customer(segment).items()}
+    ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in ranked_customer(segment).items()}
     customer = tuple(
         tuple(
-            _item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
+            item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
             for rank, index, item in (ranks[section][item_id] for item_id in ids)
         )
         for section, ids in (("pains", open_.pains), ("gains", open_.gains))
     )
-    product_refs = {p.id: Link(f"PS{n}", _dom_id("products", p.id), p.text) for n, p in enumerate(value_map.products, start=1)}
+    product_refs = {p.id: Link(f"PS{n}", dom_id("products", p.id), p.text) for n, p in enumerate(value_map.products, start=1)}
     positions = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section))}
     orphans = []
     for section, item_id in open_.orphans:
         n, item = positions[section, item_id]
         by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
-        orphans.append(_item_view(section, n, item, f"{PREFIX[section]}{n + 1}", (), by, False, markdown, (section, n)))
+        orphans.append(item_view(section, n, item, f"{PREFIX[section]}{n + 1}", (), by, False, markdown, (section, n)))
     return CanvasCard(value_map, segment, fit_view(result, target), (*customer, tuple(orphans)), whole)
 
 

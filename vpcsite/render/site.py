@@ -278,10 +278,7 @@ class SiteRenderer:
         prepares that one (in whichever process renders it), not a thousand."""
         view = self._canvases.get(map_id)
         if view is None:
-            site = self.checked.site
-            document = site.value_maps[map_id]
-            segment_document = site.segments[document.model.segment]  # type: ignore[union-attr]
-            url = canvas_url(map_id)
+            document, segment_document, url = self._canvas_sources(map_id)
             view = self._canvases[map_id] = canvas_view(
                 document,
                 segment_document,
@@ -293,14 +290,17 @@ class SiteRenderer:
             )
         return view
 
+    def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
+        """A canvas's value map, its segment, and its page."""
+        site = self.checked.site
+        document = site.value_maps[map_id]
+        return document, site.segments[document.model.segment], canvas_url(map_id)  # type: ignore[union-attr]
+
     def card(self, map_id: str) -> CanvasCard:
         """What lists show of a canvas; the whole view only if a template asks more."""
         card = self._cards.get(map_id)
         if card is None:
-            site = self.checked.site
-            document = site.value_maps[map_id]
-            segment_document = site.segments[document.model.segment]  # type: ignore[union-attr]
-            url = canvas_url(map_id)
+            document, segment_document, url = self._canvas_sources(map_id)
             card = self._cards[map_id] = canvas_card(
                 document.model,  # type: ignore[arg-type]
                 segment_document.model,  # type: ignore[arg-type]
@@ -326,12 +326,10 @@ class SiteRenderer:
         return SegmentCard(self.checked.site.segments[segment_id].model, mine, lambda: self.segment(segment_id))  # type: ignore[arg-type]
 
     def card_key(self, map_id: str) -> str:
-        """The hash of what lists show of a canvas (views.card_values), kept by the
+        """The hash of what lists show of a canvas (cards.card_values), kept by the
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
-        site = self.checked.site
-        document = site.value_maps[map_id]
-        segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+        document, segment, _ = self._canvas_sources(map_id)
         source = digest(document.digest, segment.digest, repr(self.config.fit.target))
         known = self.card_keys.get(map_id)
         if known is None or known[0] != source:

@@ -248,7 +248,8 @@ class SegmentView:
 MarkdownFn = Callable[[str, str, tuple], LazyHtml]
 
 
-def _dom_id(section: str, item_id: str) -> str:
+def dom_id(section: str, item_id: str) -> str:
+    """An item's id in the page: links, the highlight script and cards point at it."""
     return f"vpc-{section}-{item_id}"
 
 
@@ -283,7 +284,7 @@ def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
     )
 
 
-def _item_view(
+def item_view(
     section: str,
     index: int,
     item: Item,
@@ -298,7 +299,7 @@ def _item_view(
     weight = getattr(item, scale) if scale else None
     return ItemView(
         ref=ref,
-        dom_id=_dom_id(section, item.id),
+        dom_id=dom_id(section, item.id),
         id=item.id,
         section=section,
         text=item.text,
@@ -315,7 +316,7 @@ def _item_view(
     )
 
 
-def _ranked_customer(segment: Segment) -> dict[str, list[tuple[int, int, Job | Pain | Gain]]]:
+def ranked_customer(segment: Segment) -> dict[str, list[tuple[int, int, Job | Pain | Gain]]]:
     """Jobs, pains and gains in rank order, as (rank, index in the file, item): the
     rank gives the reference number ("P1" is the most severe pain)."""
     ranking: dict[str, list[tuple[int, int, Job | Pain | Gain]]] = {}
@@ -329,7 +330,7 @@ def _ranked_customer(segment: Segment) -> dict[str, list[tuple[int, int, Job | P
 def _customer_refs(ranking: dict[str, list[tuple[int, int, Job | Pain | Gain]]]) -> dict[str, Link]:
     """A link to every customer item by its DOM id."""
     return {
-        _dom_id(section, item.id): Link(f"{PREFIX[section]}{rank}", _dom_id(section, item.id), item.text)
+        dom_id(section, item.id): Link(f"{PREFIX[section]}{rank}", dom_id(section, item.id), item.text)
         for section, entries in ranking.items()
         for rank, _, item in entries
     }
@@ -342,18 +343,18 @@ def _customer_views(
     ranking: dict[str, list[tuple[int, int, Job | Pain | Gain]]] | None = None,
 ) -> dict[str, tuple[ItemView, ...]]:
     """Ranked jobs, pains and gains with their reference numbers."""
-    ranking = ranking if ranking is not None else _ranked_customer(segment)
+    ranking = ranking if ranking is not None else ranked_customer(segment)
     views: dict[str, tuple[ItemView, ...]] = {}
     for section, entries in ranking.items():
         views[section] = tuple(
-            _item_view(
+            item_view(
                 section,
                 index,
                 item,
                 f"{PREFIX[section]}{rank}",
-                tuple(addressed_by.get(_dom_id(section, item.id), ())) if addressed_by is not None else (),
+                tuple(addressed_by.get(dom_id(section, item.id), ())) if addressed_by is not None else (),
                 (),
-                bool(addressed_by.get(_dom_id(section, item.id))) if addressed_by is not None else True,
+                bool(addressed_by.get(dom_id(section, item.id))) if addressed_by is not None else True,
                 markdown,
                 (section, index),
             )
@@ -375,10 +376,10 @@ def canvas_view(
     segment = segment_document.model
     assert isinstance(value_map, ValueMap) and isinstance(segment, Segment)
     # Reference numbers of the customer side come from its ranking.
-    ranking = _ranked_customer(segment)
+    ranking = ranked_customer(segment)
     customer_ref = _customer_refs(ranking)
     product_refs = {
-        product.id: Link(f"PS{n}", _dom_id("products", product.id), product.text)
+        product.id: Link(f"PS{n}", dom_id("products", product.id), product.text)
         for n, product in enumerate(value_map.products, start=1)
     }
     addressed_by: dict[str, list[Link]] = {}
@@ -387,10 +388,10 @@ def canvas_view(
     for section, (key, into) in targets.items():
         for n, item in enumerate(getattr(value_map, section), start=1):
             ref = f"{PREFIX[section]}{n}"
-            me = Link(ref, _dom_id(section, item.id), item.text)
+            me = Link(ref, dom_id(section, item.id), item.text)
             links = []
             for target_id in getattr(item, key):
-                link = customer_ref.get(_dom_id(into, target_id))
+                link = customer_ref.get(dom_id(into, target_id))
                 if link is not None:
                     links.append(link)
                     addressed_by.setdefault(link.dom_id, []).append(me)
@@ -399,7 +400,7 @@ def canvas_view(
                 item.id in other.by for other in (*value_map.relievers, *value_map.creators)
             )
             offer[section].append(
-                _item_view(
+                item_view(
                     section,
                     n - 1,
                     item,

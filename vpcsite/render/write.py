@@ -11,7 +11,7 @@ from typing import Any, Callable
 import orjson
 
 from ..content import digest_of
-from ..record import Previous, digest
+from ..record import BuildRecord, digest
 from .data import site_data
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
 from .html import make_environment
@@ -52,20 +52,21 @@ def write_site(
     *,
     jobs: int = 0,
     progress: Progress | None = None,
-    previous: Previous | None = None,
+    previous: BuildRecord | None = None,
     template_stamp: str = "",
     tasks: tuple[Callable[[Path], None], ...] = (),
 ) -> int:
-    """Write every output into `staging`: render the pages whose key changed since
-    the `previous` build, and link the others from its output. `tasks` write other
+    """Write every output into `staging` whose key differs from the `previous` build's.
+    The previous build's outputs are in `staging` already (the build links them in
+    ahead), so an output whose key is unchanged is left as it is. `tasks` write other
     files into it, in a worker while the pages render when there are workers."""
     from .parallel import render_all
 
     env = _environment(renderer, template_stamp)
-    templates = TemplateKeys(env, template_stamp, previous.record.templates if previous else None)
+    templates = TemplateKeys(env, template_stamp, previous.templates if previous else None)
     renderer.template_keys = templates
     if previous is not None:
-        renderer.card_keys = {map_id: tuple(entry) for map_id, entry in previous.record.cards.items()}  # type: ignore[misc]
+        renderer.card_keys = {map_id: tuple(entry) for map_id, entry in previous.cards.items()}  # type: ignore[misc]
     page_jobs = renderer.page_jobs(templates)
     info = renderer.site_info()
     setting = digest(repr(info), renderer.config.model_dump_json())
@@ -73,18 +74,16 @@ def write_site(
     for job in page_jobs:
         key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
         renderer.output_keys[job.url] = key
-        kept = PageFindings.from_data(previous.record.pages.get(job.url, EMPTY_FINDINGS)) if previous else None
-        if previous and kept is not None and previous.record.key_of(job.url) == key and _links_hold(renderer, kept):
-            previous.link(job.url, staging)
-            renderer.findings[job.url] = kept
-            renderer.reused.append(job.url)
-        else:
-            fresh.append(job)
+        if previous is not None and previous.key_of(job.url) == key:
+            kept = PageFindings.from_data(previous.pages.get(job.url, EMPTY_FINDINGS))
+            if _links_hold(renderer, kept):
+                renderer.findings[job.url] = kept
+                renderer.reused.append(job.url)
+                continue
+        fresh.append(job)
     data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)))
     renderer.output_keys["data/site.json"] = data_key
-    if previous and previous.record.key_of("data/site.json") == data_key:
-        previous.link("data/site.json", staging)
-    else:
+    if previous is None or previous.key_of("data/site.json") != data_key:
         tasks = (lambda folder: _write_data(renderer, folder), *tasks)
     listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
     weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
@@ -107,15 +106,14 @@ def _links_hold(renderer: SiteRenderer, kept: PageFindings) -> bool:
     return all(renderer.site_url(path) == url for path, url in kept.links.items())
 
 
-def _put(renderer: SiteRenderer, staging: Path, url: str, data: bytes, previous: Previous | None) -> None:
-    """A file compared by its bytes: taken over from the last build when they are equal."""
+def _put(renderer: SiteRenderer, staging: Path, url: str, data: bytes, previous: BuildRecord | None) -> None:
+    """A file compared by its bytes: the previous build's (linked in ahead) stays when
+    they are equal."""
     from ..output import write_file
 
     key = digest_of(data)
     renderer.output_keys[url] = key
-    if previous and previous.record.key_of(url) == key:
-        previous.link(url, staging)
-    else:
+    if previous is None or previous.key_of(url) != key:
         write_file(staging, url, data)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Callable
 
 from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
-from ..diagnostics import Diagnostic, Severity, diagnostic, display_path, summary_line
+from ..diagnostics import Diagnostic, Severity, diagnostic, display_path, format_text, summary_line
 from .reload import BuildState, Channel
 
 #: Folders and files of a site that a rebuild reads (DESIGN §12).
@@ -85,9 +86,10 @@ class DevSite:
         except Exception as exc:  # noqa: BLE001 - a template of the site's own, or a bug: shown, not fatal
             findings = [template_problem(exc, self.root)]
         self.number += 1
-        errors = [d for d in findings if d.severity is Severity.ERROR] if not written else []
+        # What kept the build from being written: its errors, or its warnings under --strict.
+        stopping = [] if written else ([d for d in findings if d.severity is Severity.ERROR] or findings)
         warnings = sum(d.severity is Severity.WARNING for d in findings)
-        state = BuildState(self.number, outputs if written else [], [d.as_dict() for d in (errors or ([] if written else findings))], warnings)
+        state = BuildState(self.number, outputs, [d.as_dict() for d in stopping], warnings)
         self.channel.publish(state)
         took = (time.perf_counter() - start) * 1000
         # An editor's save passes through temporary files; name what is there now.
@@ -98,9 +100,7 @@ class DevSite:
             self.say(f"{what}: rebuilt in {took:.0f} ms, {pages} pages changed ({summary_line(findings)})")
         else:
             self.say(f"{what}: not built, {took:.0f} ms ({summary_line(findings)}); still serving the last good build")
-            for found in findings:
-                if found.severity is Severity.ERROR:
-                    self.say(f"  {found.path}:{found.line}:{found.column}: {found.severity.value} {found.code} {found.message}")
+            self.say(textwrap.indent(format_text(stopping), "  ").rstrip("\n"))
         return state
 
     def close(self) -> None:
