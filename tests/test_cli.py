@@ -198,16 +198,16 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch):
 
     found = [Diagnostic("VPC301", Severity.WARNING, "a.md", 1, 2, "m", "h")]
     assert "\033[" in format_text(found, colour=True)
-    from vpcsite import cli
+    from vpcsite.cli import common
 
     class Tty:
         def isatty(self) -> bool:
             return True
 
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli._colour(Tty())
+    assert not common.colour(Tty())
     monkeypatch.delenv("NO_COLOR")
-    assert cli._colour(Tty())
+    assert common.colour(Tty())
 
 
 def test_drafts_are_left_out_unless_asked(make_site, monkeypatch):
