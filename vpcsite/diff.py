@@ -278,7 +278,7 @@ def _item_changes(kind: str, a: Document, b: Document) -> tuple[ItemChange, ...]
                 continue
             was, now = _dump(old[key], section), _dump(item, section)
             names = [name for name in FIELD_ORDER if name in was or name in now]
-            names += sorted(set(was) | set(now) - set(FIELD_ORDER))
+            names += sorted((set(was) | set(now)) - set(FIELD_ORDER))
             fields = tuple(FieldChange(name, was.get(name), now.get(name)) for name in names if was.get(name) != now.get(name))
             if fields:
                 changes.append(ItemChange("changed", section, key, item.text, fields))

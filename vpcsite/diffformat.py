@@ -53,7 +53,13 @@ def points(value: float | None) -> str:
 def _pair(before: Any, after: Any, show: Any = percent) -> str:
     if before == after:
         return str(show(before))
+    if show is percent and percent(before) == percent(after):
+        show = _fine_percent  # a change smaller than the rounding still shows
     return f"{show(before)} → {show(after)}"
+
+
+def _fine_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
 
 
 def fit_words(fit: FitChange, status: str) -> str:
@@ -274,7 +280,7 @@ def _details(change: DocumentChange) -> str | None:
         return None
     summary = f"{_NOUN[change.type]} {_code(change.id)}: {md(_STATUS[change.status])}, {len(lines)} change{'s' * (len(lines) != 1)}"
     body = "\n".join(f"- {_SIGNS[sign]} {md(words)}" for sign, words in lines)
-    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
+    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
 
 
 def _fence(text: str) -> str:
@@ -292,13 +298,38 @@ class _Comment:
         self.cut = 0
 
     def add(self, block: str, closing: str = "") -> bool:
-        """Add `block` if it and `closing` (what must still follow it) fit."""
+        """Add `block` if it and `closing` (what must still follow it) fit; after the
+        first block that did not, nothing more is added."""
         if self.cut or self.size + len(block) + 1 + len(closing) > self.budget:
             self.cut += 1
             return False
         self.parts.append(block)
         self.size += len(block) + 1
         return True
+
+    def close(self, block: str) -> None:
+        """Add what must follow blocks already added (a closing tag, the note), from
+        the room kept for it outside the budget."""
+        self.parts.append(block)
+        self.size += len(block) + 1
+
+
+def _diagnostics_block(diff: SiteDiff, room: int) -> str:
+    """The new diagnostics as compilers print them, as many as fit in `room`."""
+    found = list(diff.new_diagnostics)
+    lines = [format_text([d]) for d in found]
+    fence = _fence("".join(lines))
+    head = f"\n#### New diagnostics in {md(diff.after.label)} ({len(found)})\n\n<details open><summary>{len(found)} new</summary>\n\n{fence}text\n"
+    tail = f"{fence}\n\n</details>"
+    room -= len(head) + len(tail) + 200
+    shown: list[str] = []
+    for line in lines:
+        if len(line) > room:
+            break
+        shown.append(line)
+        room -= len(line)
+    more = len(found) - len(shown)
+    return head + "".join(shown) + (f"... and {more} more\n" if more else "") + tail
 
 
 def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: int = COMMENT_LIMIT) -> str:
@@ -320,9 +351,7 @@ def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: i
             for row in rows[OPEN_ROWS:]:
                 if not out.add(row, "\n</details>"):
                     break
-            out.cut, cut = 0, out.cut
-            out.add("\n</details>")
-            out.cut = cut
+            out.close("\n</details>")
         out.add("")
     details = [(change, _details(change)) for change in (*diff.canvases, *diff.segments)]
     details = [(change, block) for change, block in details if block is not None]
@@ -330,13 +359,10 @@ def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: i
         out.add("#### What changed\n")
         for _, block in details:
             out.add(block)
-    if diff.new_diagnostics:
-        text = format_text(list(diff.new_diagnostics))
-        fence = _fence(text)
-        out.add(f"\n#### New diagnostics in {md(diff.after.label)} ({len(diff.new_diagnostics)})\n\n<details open><summary>{len(diff.new_diagnostics)} new</summary>\n\n{fence}text\n{text}{fence}\n\n</details>")
+    if diff.new_diagnostics and not out.cut:
+        out.add(_diagnostics_block(diff, out.budget - out.size))
     if out.cut:
-        out.cut = 0
-        out.add(f"\n> [!NOTE]\n> Cut to stay under GitHub's {limit:,}-character limit for a comment: run `{command}` for the whole diff.")
+        out.close(f"\n> [!NOTE]\n> Cut to stay under GitHub's {limit:,}-character limit for a comment: run `{command}` for the whole diff.")
     return "\n".join(out.parts) + "\n"
 
 

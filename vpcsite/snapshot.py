@@ -9,6 +9,7 @@ its diagnostics, and what could be loaded is scored.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -124,7 +125,9 @@ def _follow(
     """The bytes a symbolic link in a revision points at, when it stays inside the site."""
     path = link_target(link.path, target)
     if path is None:
-        found.append(diagnostic("VPC504", display, 1, 1, f"symbolic link to {target.decode('utf-8', 'replace')} leads outside the site and is not followed", "copy the file into the site instead of linking to it"))
+        # named as the working tree's check names it, so the finding compares equal
+        where = os.path.realpath(os.path.join(repo.root, os.path.dirname(link.path), target.decode("utf-8", "replace")))
+        found.append(diagnostic("VPC504", display, 1, 1, f"symbolic link to {where} leads outside the site and is not followed", "copy the file into the site instead of linking to it"))
         return None
     entry = by_path.get(path)
     data = blobs.get(entry.blob) if entry is not None and entry.mode != SYMLINK else repo.read(commit, path)
