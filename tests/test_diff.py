@@ -455,3 +455,20 @@ def test_markdown_cuts_a_long_list_of_new_diagnostics_to_fit():
     assert len(out) < COMMENT_LIMIT
     assert "#### New diagnostics in HEAD (2000)" in out and "more\n" in out
     assert out.count("```") == 2
+
+
+def test_a_file_unchanged_between_revisions_is_parsed_once(in_reviewed, monkeypatch):
+    import vpcsite.content
+
+    parsed = []
+    real = vpcsite.content.load_document
+
+    def counting(display, *args, **kwargs):
+        parsed.append(display)
+        return real(display, *args, **kwargs)
+
+    monkeypatch.setattr(vpcsite.content, "load_document", counting)
+    assert run("diff", "HEAD~1", "HEAD", "-j", "1").exit_code == 0
+    twice = sorted(Path(p).name for p in set(parsed) if parsed.count(p) == 2)
+    assert twice == ["busy-professional.md", "fitnow.md"]  # the two files edited in place
+    assert len(parsed) == len(set(parsed)) + 2

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .check import CheckResult, check_loaded, check_site
 from .config import CONFIG_FILE, ConfigError, SiteConfig, parse_config
-from .content import Pending, content_from, undecodable_name
+from .content import DocumentCache, Pending, content_from, undecodable_name
 from .diagnostics import Diagnostic, diagnostic, display_path, sort_diagnostics
 from .gitrepo import EXECUTABLE, REGULAR, SYMLINK, Repository, TreeEntry, link_target
 from .model import Site
@@ -40,22 +40,26 @@ def _empty(config: SiteConfig, found: list[Diagnostic]) -> CheckResult:
     return CheckResult(config, Site({}, {}, []), {}, sort_diagnostics(found))
 
 
-def worktree_snapshot(root: Path, *, drafts: bool = False, jobs: int = 0) -> Snapshot:
+def worktree_snapshot(root: Path, *, drafts: bool = False, jobs: int = 0, cache: DocumentCache | None = None) -> Snapshot:
     """The site as `vpcsite check` sees it now (files not yet committed included). A
-    broken site.toml is reported, and the content checked with the defaults."""
+    broken site.toml is reported, and the content checked with the defaults. A `cache`
+    shared with other snapshots parses a file unchanged between them once."""
     try:
-        return Snapshot(WORKING_TREE, None, check_site(root, drafts=drafts, last_layout=False, jobs=jobs))
+        return Snapshot(WORKING_TREE, None, check_site(root, drafts=drafts, last_layout=False, jobs=jobs, cache=cache))
     except ConfigError as exc:
         problems = list(exc.diagnostics)
     try:
-        result = check_site(root, SiteConfig(), drafts=drafts, last_layout=False, jobs=jobs)
+        result = check_site(root, SiteConfig(), drafts=drafts, last_layout=False, jobs=jobs, cache=cache)
     except ConfigError as exc:
         return Snapshot(WORKING_TREE, None, _empty(SiteConfig(), problems + exc.diagnostics))
     return Snapshot(WORKING_TREE, None, CheckResult(result.config, result.site, result.fits, sort_diagnostics(problems + result.diagnostics), result.unloaded))
 
 
-def revision_snapshot(repo: Repository, commit: str, label: str, *, drafts: bool = False, jobs: int = 0) -> Snapshot:
-    """The site at `commit`: its site.toml, then every content file, read in one batch."""
+def revision_snapshot(
+    repo: Repository, commit: str, label: str, *, drafts: bool = False, jobs: int = 0, cache: DocumentCache | None = None
+) -> Snapshot:
+    """The site at `commit`: its site.toml, then every content file, read in one batch.
+    A `cache` shared with other snapshots parses a file unchanged between them once."""
     root = repo.root
     shown_config = display_path(root / CONFIG_FILE, root)
     data = repo.read(commit, CONFIG_FILE)
@@ -70,7 +74,7 @@ def revision_snapshot(repo: Repository, commit: str, label: str, *, drafts: bool
         problems.append(diagnostic("VPC403", where, 1, 1, f"content folder '{config.content_dir}' does not exist at {label}", "nothing to compare on this side; every canvas of the other side counts as added or removed"))
         return Snapshot(label, commit, _empty(config, problems))
     pending, failed = _pending(repo, commit, config.content_dir, entries, problems)
-    loaded = content_from(pending, drafts=drafts, workers=jobs or cpu_count(), found=problems, failed=failed)
+    loaded = content_from(pending, drafts=drafts, cache=cache, workers=jobs or cpu_count(), found=problems, failed=failed)
     return Snapshot(label, commit, check_loaded(config, loaded))
 
 

@@ -36,12 +36,14 @@ def diff(obj: Context, revisions: tuple[str, ...], fmt: str, fail_on_drop: bool,
 
     def run() -> int:
         from ..config import NO_SITE, is_site
+        from ..content import DocumentCache
         from ..diff import Side, compare
         from ..diffformat import format_diff
         from ..gitrepo import GitError, Repository
         from ..snapshot import revision_snapshot, worktree_snapshot
 
         names = list(revisions) or ["HEAD"]
+        cache = DocumentCache()  # a file unchanged between the sides is parsed once
         try:
             with Repository(obj.root) as repo:
                 commits = [repo.resolve(name) for name in names]
@@ -49,14 +51,14 @@ def diff(obj: Context, revisions: tuple[str, ...], fmt: str, fail_on_drop: bool,
                     click.echo(f"error: {NO_SITE}", err=True)
                     click.echo("  hint: run vpcsite diff in the site's folder, or name it with -s DIR", err=True)
                     return EXIT_USAGE
-                sides = [revision_snapshot(repo, commit, name, drafts=drafts, jobs=jobs) for name, commit in zip(names, commits)]
+                sides = [revision_snapshot(repo, commit, name, drafts=drafts, jobs=jobs, cache=cache) for name, commit in zip(names, commits)]
         except GitError as exc:
             click.echo(f"error: {exc.message}", err=True)
             if exc.hint:
                 click.echo(f"  hint: {exc.hint}", err=True)
             return EXIT_USAGE
         if len(sides) == 1:
-            sides.append(worktree_snapshot(obj.root, drafts=drafts, jobs=jobs))
+            sides.append(worktree_snapshot(obj.root, drafts=drafts, jobs=jobs, cache=cache))
         before, after = sides
         result = compare(before.result, after.result, (Side(before.label, before.commit), Side(after.label, after.commit)))
         command = "vpcsite diff " + " ".join(shlex.quote(name) for name in revisions)
