@@ -472,3 +472,9 @@ def test_a_file_unchanged_between_revisions_is_parsed_once(in_reviewed, monkeypa
     twice = sorted(Path(p).name for p in set(parsed) if parsed.count(p) == 2)
     assert twice == ["busy-professional.md", "fitnow.md"]  # the two files edited in place
     assert len(parsed) == len(set(parsed)) + 2
+
+
+def test_a_site_folder_that_does_not_exist_exits_2(in_reviewed):
+    result = run("-s", "no-such-folder", "diff")
+    assert result.exit_code == 2
+    assert "no folder no-such-folder" in result.stderr and "not installed" not in result.stderr

@@ -236,10 +236,11 @@ def _changed(
                 continue
         if old != new:
             fields.append(FieldChange(name, old, new))
+    same = a.digest == b.digest and bool(a.digest)  # the same bytes: only the fit may differ
     if a.body != b.body:
         fields.append(FieldChange("notes", None, None))
-    items = _item_changes(kind, a, b)
-    links = _link_changes(a, b) if kind == "value-map" else ()
+    items = () if same else _item_changes(kind, a, b)
+    links = () if same or kind != "value-map" else _link_changes(a, b)
     fit = None
     if kind == "value-map":
         fit = FitChange(*_pairs(_fit(before, a.model.id), _fit(after, b.model.id)))

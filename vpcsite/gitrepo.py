@@ -61,6 +61,8 @@ class Repository:
         self.commands: list[tuple[str, ...]] = []
         self._env = _environment()
         self._batch: subprocess.Popen[bytes] | None = None
+        if not self.root.is_dir():
+            raise GitError(f"no folder {self.root}", "name the site's folder with -s DIR")
         top, prefix, shallow = self._git("rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", missing=self._not_a_repository).split("\n")[:3]
         self.top = Path(top)
         #: The site root's path from the repository's top ("" or "docs/site/").

@@ -18,6 +18,7 @@ from .config import CONFIG_FILE, ConfigError, SiteConfig, parse_config
 from .content import DocumentCache, Pending, content_from, undecodable_name
 from .diagnostics import Diagnostic, diagnostic, display_path, sort_diagnostics
 from .gitrepo import EXECUTABLE, REGULAR, SYMLINK, Repository, TreeEntry, link_target
+from .memory import paused_gc
 from .model import Site
 from .paths import digest_of
 from .schema import default_type
@@ -74,8 +75,9 @@ def revision_snapshot(
         problems.append(diagnostic("VPC403", where, 1, 1, f"content folder '{config.content_dir}' does not exist at {label}", "nothing to compare on this side; every canvas of the other side counts as added or removed"))
         return Snapshot(label, commit, _empty(config, problems))
     pending, failed = _pending(repo, commit, config.content_dir, entries, problems)
-    loaded = content_from(pending, drafts=drafts, cache=cache, workers=jobs or cpu_count(), found=problems, failed=failed)
-    return Snapshot(label, commit, check_loaded(config, loaded))
+    with paused_gc():  # as check_site loads: many short-lived objects, no cycles
+        loaded = content_from(pending, drafts=drafts, cache=cache, workers=jobs or cpu_count(), found=problems, failed=failed)
+        return Snapshot(label, commit, check_loaded(config, loaded))
 
 
 def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
