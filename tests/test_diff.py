@@ -478,3 +478,21 @@ def test_a_site_folder_that_does_not_exist_exits_2(in_reviewed):
     result = run("-s", "no-such-folder", "diff")
     assert result.exit_code == 2
     assert "no folder no-such-folder" in result.stderr and "not installed" not in result.stderr
+
+
+def test_added_and_removed_segments_are_named_in_every_format(repo):
+    (repo / "content/segments/personal-trainer.md").rename(repo / "content/segments/coach.md")
+    replace(repo / "content/value-maps/trainer-dashboard.md", 'segment = "personal-trainer"', 'segment = "coach"')
+    (repo / "content/segments/students.md").write_text("---\ntitle: Students\n---\n", encoding="utf-8")
+    (repo / "content/segments/busy-professional.md").unlink()
+    for name in ("fitnow.md", "gym-chain.md", "corporate-wellness.md"):
+        (repo / "content/value-maps" / name).unlink()
+    data = diff_json()
+    statuses = {change["id"]: change["status"] for change in data["segments"]}
+    assert statuses == {"coach": "renamed", "students": "added", "busy-professional": "removed"}
+    assert canvas(data, "trainer-dashboard")["fields"] == [{"name": "segment", "before": "personal-trainer", "after": "coach"}]
+    out = run("diff", "--format", "markdown").stdout
+    assert "- segment <code>students</code>: added" in out
+    assert "- segment <code>busy-professional</code>: removed" in out
+    assert "- segment <code>coach</code>: renamed from <code>personal-trainer</code>" in out
+    assert "segment students: added (content/segments/students.md)" in run("diff").stdout

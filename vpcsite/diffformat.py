@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from .diagnostics import Diagnostic, format_text
+from .diagnostics import format_text
 from .diff import DocumentChange, FieldChange, FitChange, ItemChange, LinkChange, Side, SiteDiff
 from .fit import percent
 
@@ -277,7 +277,10 @@ _TABLE_HEAD = "| Canvas | Change | Fit | Points | Verified fit | Band |\n|---|--
 def _details(change: DocumentChange) -> str | None:
     lines = detail_lines(change)
     if not lines:
-        return None
+        if change.type == "value-map":
+            return None  # its row in the table says it all
+        renamed = f" from {_code(change.id_before or '')}" if change.status == "renamed" else ""
+        return f"- segment {_code(change.id)}: {md(_STATUS[change.status])}{renamed}\n"
     summary = f"{_NOUN[change.type]} {_code(change.id)}: {md(_STATUS[change.status])}, {len(lines)} change{'s' * (len(lines) != 1)}"
     body = "\n".join(f"- {_SIGNS[sign]} {md(words)}" for sign, words in lines)
     return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
@@ -374,4 +377,4 @@ def format_diff(diff: SiteDiff, fmt: str, *, colour: bool = False, command: str 
     return format_text_diff(diff, colour)
 
 
-__all__ = ["COMMENT_LIMIT", "MARKER", "format_diff", "format_json_diff", "format_markdown_diff", "format_text_diff", "Diagnostic"]
+__all__ = ["COMMENT_LIMIT", "MARKER", "format_diff", "format_json_diff", "format_markdown_diff", "format_text_diff"]
