@@ -13,13 +13,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .check import CheckResult, check_loaded, check_site
+from .check import CheckResult, assemble, check_loaded, check_site
 from .config import CONFIG_FILE, ConfigError, SiteConfig, parse_config
 from .content import DocumentCache, Pending, content_from, undecodable_name
 from .diagnostics import Diagnostic, diagnostic, display_path, sort_diagnostics
 from .gitrepo import EXECUTABLE, REGULAR, SYMLINK, Repository, TreeEntry, link_target
 from .memory import paused_gc
-from .model import Site
 from .paths import digest_of
 from .schema import default_type
 from .workers import cpu_count
@@ -38,7 +37,7 @@ class Snapshot:
 
 
 def _empty(config: SiteConfig, found: list[Diagnostic]) -> CheckResult:
-    return CheckResult(config, Site({}, {}, []), {}, sort_diagnostics(found))
+    return CheckResult(config, assemble([]), {}, sort_diagnostics(found))
 
 
 def worktree_snapshot(root: Path, *, drafts: bool = False, jobs: int = 0, cache: DocumentCache | None = None) -> Snapshot:
