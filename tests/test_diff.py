@@ -496,3 +496,36 @@ def test_added_and_removed_segments_are_named_in_every_format(repo):
     assert "- segment <code>busy-professional</code>: removed" in out
     assert "- segment <code>coach</code>: renamed from <code>personal-trainer</code>" in out
     assert "segment students: added (content/segments/students.md)" in run("diff").stdout
+
+
+# --- the model on its own -------------------------------------------------------------
+
+
+def _checked(root: Path, files: dict[str, str]):
+    from vpcsite.check import check_site
+
+    from .conftest import write_site
+
+    write_site(root, files)
+    return check_site(root, last_layout=False, jobs=1)
+
+
+SEGMENT_FILE = """
+---
+title: People
+jobs: [One, Two, Three, Four]
+pains: [Five, Six]
+---
+"""
+
+
+def test_rename_needs_half_the_items_identical(tmp_path):
+    from vpcsite.diff import compare
+
+    before = _checked(tmp_path / "a", {"content/segments/people.md": SEGMENT_FILE})
+    mostly = SEGMENT_FILE.replace("Four", "Vier").replace("Six", "Sechs")  # 5 of 7 parts kept
+    after = _checked(tmp_path / "b", {"content/segments/folk.md": mostly})
+    assert [(c.status, c.id_before, c.id_after) for c in compare(before, after).segments] == [("renamed", "people", "folk")]
+    rewritten = SEGMENT_FILE.replace("One", "Eins").replace("Two", "Zwei").replace("Three", "Drei").replace("Four", "Vier")
+    other = _checked(tmp_path / "c", {"content/segments/folk.md": rewritten})
+    assert sorted((c.status, c.id) for c in compare(before, other).segments) == [("added", "folk"), ("removed", "people")]

@@ -139,8 +139,8 @@ class SiteDiff:
 
 def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = (Side("before", None), Side("after", None))) -> SiteDiff:
     """Everything that changed from `before` to `after`."""
-    segments, segment_names = _compare_documents("segment", before, after, {})
-    canvases, _ = _compare_documents("value-map", before, after, segment_names)
+    segments = _compare_documents("segment", before, after)
+    canvases = _compare_documents("value-map", before, after)
     unchanged = len(set(before.site.value_maps) & set(after.site.value_maps)) - sum(
         1 for change in canvases if change.status == "changed" and change.id_before == change.id_after
     )
@@ -163,10 +163,8 @@ def _documents(site: Site, kind: str) -> dict[str, Document]:
     return site.segments if kind == "segment" else site.value_maps
 
 
-def _compare_documents(
-    kind: str, before: CheckResult, after: CheckResult, segment_names: dict[str, str]
-) -> tuple[list[DocumentChange], dict[str, str]]:
-    """The changes of one type of document, and old id → new id of those renamed."""
+def _compare_documents(kind: str, before: CheckResult, after: CheckResult) -> list[DocumentChange]:
+    """The changes of one type of document."""
     old, new = _documents(before.site, kind), _documents(after.site, kind)
     changes: list[DocumentChange] = []
     removed = [key for key in old if key not in new]
@@ -177,11 +175,11 @@ def _compare_documents(
     names = {a: b for a, b, _ in renames}
     for key in old:
         if key in new:
-            change = _changed(kind, old[key], new[key], before, after, segment_names, "changed")
+            change = _changed(kind, old[key], new[key], before, after, "changed")
             if change is not None:
                 changes.append(change)
     for a, b, similarity in renames:
-        change = _changed(kind, old[a], new[b], before, after, segment_names, "renamed", similarity)
+        change = _changed(kind, old[a], new[b], before, after, "renamed", similarity)
         assert change is not None
         changes.append(change)
     renamed_to = set(names.values())
@@ -191,7 +189,7 @@ def _compare_documents(
     for key in added:
         if key not in renamed_to:
             changes.append(_one_side(kind, "fixed" if key in fixed else "added", new[key], after, first=False))
-    return changes, names
+    return changes
 
 
 def _stem(document: Document) -> str:
@@ -221,7 +219,6 @@ def _changed(
     b: Document,
     before: CheckResult,
     after: CheckResult,
-    segment_names: dict[str, str],
     status: Status,
     similarity: float | None = None,
 ) -> DocumentChange | None:
@@ -229,12 +226,7 @@ def _changed(
     fields = []
     for name in ("title", "summary", "draft", "segment"):
         old, new = getattr(a.model, name, None), getattr(b.model, name, None)
-        if name == "segment" and old is not None:
-            old_renamed = segment_names.get(old, old)
-            if old_renamed == new and old != new:
-                fields.append(FieldChange("segment", old, new))  # the segment was renamed
-                continue
-        if old != new:
+        if old != new:  # a renamed segment shows here too, under both its names
             fields.append(FieldChange(name, old, new))
     same = a.digest == b.digest and bool(a.digest)  # the same bytes: only the fit may differ
     if a.body != b.body:
