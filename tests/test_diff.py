@@ -529,3 +529,12 @@ def test_rename_needs_half_the_items_identical(tmp_path):
     rewritten = SEGMENT_FILE.replace("One", "Eins").replace("Two", "Zwei").replace("Three", "Drei").replace("Four", "Vier")
     other = _checked(tmp_path / "c", {"content/segments/folk.md": rewritten})
     assert sorted((c.status, c.id) for c in compare(before, other).segments) == [("added", "folk"), ("removed", "people")]
+
+
+def test_broken_site_toml_in_the_working_tree_is_reported(repo):
+    replace(repo / "site.toml", "[fit]", "[fit\n")
+    result = run("diff", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert any(d["code"] == "VPC401" and d["path"] == "site.toml" for d in data["new_diagnostics"])
+    assert data["summary"]["canvases"]["unchanged"] == 3  # the content still compared, with the defaults
