@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config  # noqa: F401 - ConfigError is imported from here too
-from .content import DocumentCache, inside, load_content
+from .content import DocumentCache, LoadedContent, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit
 from .memory import paused_gc
@@ -24,6 +24,8 @@ class CheckResult:
     site: Site
     fits: dict[str, Fit]
     diagnostics: list[Diagnostic]
+    #: (type, id by file name) of documents whose files did not load.
+    unloaded: frozenset[tuple[str, str]] = frozenset()
 
     def failed(self, strict: bool) -> bool:
         return has_errors(self.diagnostics, strict)
@@ -125,6 +127,18 @@ def _check_content(
     root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
     loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
+    measured: list[Diagnostic] = []
+    if config.pdf.enabled and last_layout:
+        from .render.pdf import last_layout_warnings
+
+        measured = last_layout_warnings(root / config.output_dir, assemble(loaded.documents), config.pdf.page_size)
+    return check_loaded(config, loaded, measured)
+
+
+def check_loaded(config: SiteConfig, loaded: LoadedContent, measured: list[Diagnostic] | None = None) -> CheckResult:
+    """The checks and scores of documents already loaded, wherever their files came from
+    (the content folder, or a git revision for `vpcsite diff`). `measured` adds what
+    the last build measured of the canvases."""
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
     site = assemble(loaded.documents)
@@ -133,11 +147,8 @@ def _check_content(
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
     found.extend(canvas_warnings(site, value_maps, target))
-    if config.pdf.enabled and last_layout:
-        from .render.pdf import last_layout_warnings
-
-        found.extend(last_layout_warnings(root / config.output_dir, site, config.pdf.page_size))
+    found.extend(measured or ())
     fits = score_site(site, target)
     ignored = set(config.check.ignore)
     kept = [d for d in found if d.code not in ignored]
-    return CheckResult(config, site, fits, sort_diagnostics(kept))
+    return CheckResult(config, site, fits, sort_diagnostics(kept), loaded.failed)

@@ -137,8 +137,13 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig(), []
-    shown = display_path(path, root)
-    text, problems = normalise_text(path.read_bytes(), shown)
+    return parse_config(path.read_bytes(), display_path(path, root))
+
+
+def parse_config(data: bytes, shown: str) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """site.toml's bytes → SiteConfig, wherever they were read from (a file, or a git
+    revision for `vpcsite diff`); `shown` names the file in diagnostics."""
+    text, problems = normalise_text(data, shown)
     if text is None:
         return None, [diagnostic("VPC401", shown, d.line, d.column, d.message, d.hint) for d in problems]
     try:

@@ -201,9 +201,7 @@ def load_content(
     digests = digests or {}
     base = root / content_dir
     shown = _display_prefix(base, root)
-    documents: list[Document] = []
     found: list[Diagnostic] = []
-    left_out: set[str] = set()
     failed: set[tuple[str, str]] = set()
     site_root = root.resolve()
     pending: list[Pending] = []
@@ -228,6 +226,25 @@ def load_content(
             failed.add((default_type(relative), path.stem))
             continue
         pending.append((display, relative, data, digest_of(data)))
+    return content_from(pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed)
+
+
+def content_from(
+    pending: list[Pending],
+    *,
+    drafts: bool = False,
+    cache: DocumentCache | None = None,
+    workers: int = 1,
+    found: list[Diagnostic] | None = None,
+    failed: set[tuple[str, str]] | None = None,
+) -> LoadedContent:
+    """Documents from files already read (from the content folder, or from a git
+    revision by `vpcsite diff`), with what reading them found so far."""
+    cache = cache if cache is not None else DocumentCache()
+    found = list(found or [])
+    failed = set(failed or ())
+    documents: list[Document] = []
+    left_out: set[str] = set()
     for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
         if document is None:

@@ -29,6 +29,6 @@ def main(ctx: click.Context) -> None:
 
 
 # The command modules register themselves on `main`; imported last, as they need it.
-from . import authoring, serve, site  # noqa: E402,F401
+from . import authoring, diff, serve, site  # noqa: E402,F401
 
 __all__ = ["Context", "entry", "main"]

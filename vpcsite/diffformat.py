@@ -1,0 +1,380 @@
+"""A site diff in words: `text` for people at a terminal, `json` for tools (its format
+is documented in docs/diff.md and versioned), `markdown` for a pull-request comment.
+
+The comment leads with a table of fit changes, largest drop first, and folds the rest;
+it stays under GitHub's 65,536-character limit by cutting what does not fit, with a
+note that says so. Text from the content is escaped: a canvas cannot mention people,
+open HTML or break the table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .diagnostics import format_text
+from .diff import DocumentChange, FieldChange, FitChange, ItemChange, LinkChange, Side, SiteDiff
+from .fit import percent
+
+#: GitHub refuses a comment longer than this many characters.
+COMMENT_LIMIT = 65_536
+#: The hidden first line that marks vpcsite's comment, so CI updates it instead of
+#: adding another on every push.
+MARKER = "<!-- vpcsite-diff -->"
+#: Rows of the fit table shown before the rest is folded.
+OPEN_ROWS = 10
+JSON_VERSION = 1
+
+_SINGULAR = {"jobs": "job", "pains": "pain", "gains": "gain", "products": "product", "relievers": "reliever", "creators": "creator"}
+_VERB = {"relieves": "relieves", "creates": "creates", "jobs": "serves", "by": "is delivered by"}
+_NOUN = {"segment": "segment", "value-map": "canvas"}
+_STATUS = {"added": "added", "removed": "removed", "renamed": "renamed", "changed": "changed", "invalid": "now invalid", "fixed": "valid again"}
+_STATUSES = ("changed", "added", "removed", "renamed", "invalid", "fixed")
+
+
+# --- shared wording ---------------------------------------------------------------
+
+
+def side_name(side: Side) -> str:
+    return side.label if side.commit is None or side.label == side.commit else f"{side.label} ({side.commit[:7]})"
+
+
+def points(value: float | None) -> str:
+    """A change in percentage points: "+5 pts", "-0.4 pts", "±0 pts"."""
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return "±0 pts"
+    text = f"{value:+.1f}".replace(".0", "") if abs(value - round(value)) < 0.05 else f"{value:+.1f}"
+    return f"{text} pts"
+
+
+def _pair(before: Any, after: Any, show: Any = percent) -> str:
+    if before == after:
+        return str(show(before))
+    if show is percent and percent(before) == percent(after):
+        show = _fine_percent  # a change smaller than the rounding still shows
+    return f"{show(before)} → {show(after)}"
+
+
+def _fine_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def fit_words(fit: FitChange, status: str) -> str:
+    """"fit 57 % → 62 % (+5 pts), verified 20 %, band within"."""
+    if status in ("removed", "invalid"):
+        return f"fit was {percent(fit.before)}, verified {percent(fit.verified_before)}, band {fit.band_before or '—'}"
+    if status in ("added", "fixed"):
+        return f"fit {percent(fit.after)}, verified {percent(fit.verified_after)}, band {fit.band_after or '—'}"
+    change = points(fit.points)
+    verified = points(fit.verified_points) if fit.verified_before != fit.verified_after else ""
+    return (
+        f"fit {_pair(fit.before, fit.after)}{f' ({change})' if fit.before != fit.after and change else ''}, "
+        f"verified {_pair(fit.verified_before, fit.verified_after)}{f' ({verified})' if verified else ''}, "
+        f"band {_pair(fit.band_before or '—', fit.band_after or '—', str)}"
+    )
+
+
+def _value(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, str) and name not in ("kind", "status", "segment"):
+        short = value if len(value) <= 80 else value[:77] + "..."
+        return json.dumps(short, ensure_ascii=False)
+    return str(value)
+
+
+def field_words(field: FieldChange) -> str:
+    if field.name == "notes":
+        return "notes changed"
+    if field.name == "note":
+        return "note changed"
+    return f"{field.name} {_value(field.name, field.before)} → {_value(field.name, field.after)}"
+
+
+def item_words(item: ItemChange) -> tuple[str, str]:
+    """(sign, words): "+", "reliever 'r2' added: \"10-minute workouts\""."""
+    owner = f"{_SINGULAR[item.section]} '{item.id}'"
+    if item.change == "added":
+        return "+", f"{owner} added: {_value('text', item.text)}"
+    if item.change == "removed":
+        return "-", f"{owner} removed: {_value('text', item.text)}"
+    return "~", f"{owner}: " + "; ".join(field_words(field) for field in item.fields)
+
+
+def link_words(link: LinkChange) -> tuple[str, str]:
+    """(sign, words): "+", "reliever 'r2' now relieves 'p4'"."""
+    return "+" if link.added else "-", f"{_SINGULAR[link.section]} '{link.item}' {'now' if link.added else 'no longer'} {_VERB[link.key]} '{link.target}'"
+
+
+def heading_words(change: DocumentChange) -> str:
+    noun = _NOUN[change.type]
+    if change.status == "renamed":
+        similar = f", {round((change.similarity or 0) * 100)} % identical" if change.similarity is not None else ""
+        return f"{noun} {change.id_after}: renamed from {change.id_before}{similar} ({change.path_before} → {change.path_after})"
+    path = change.path_after or change.path_before
+    if change.status == "changed" and change.path_before != change.path_after:
+        path = f"{change.path_before} → {change.path_after}"
+    return f"{noun} {change.id}: {_STATUS[change.status]} ({path})"
+
+
+def detail_lines(change: DocumentChange) -> list[tuple[str, str]]:
+    """What changed inside a document, one (sign, words) each."""
+    lines = [("~", field_words(field)) for field in change.fields]
+    lines += [item_words(item) for item in change.items]
+    lines += [link_words(link) for link in change.links]
+    return lines
+
+
+def counts(changes: tuple[DocumentChange, ...]) -> dict[str, int]:
+    return {status: sum(change.status == status for change in changes) for status in _STATUSES}
+
+
+def summary_words(diff: SiteDiff) -> str:
+    """"canvases: 1 changed, 1 added, 3 unchanged; segments: no change; 2 new diagnostics, 0 resolved"."""
+
+    def part(plural: str, found: dict[str, int], unchanged: int | None = None) -> str:
+        said = [f"{n} {_STATUS[status]}" for status, n in found.items() if n]
+        if unchanged is not None:
+            said.append(f"{unchanged} unchanged")
+        return f"{plural}: " + (", ".join(said) if said else "no change")
+
+    drops = len(diff.dropped)
+    new = len(diff.new_diagnostics)
+    return "; ".join(
+        [
+            part("canvases", counts(diff.canvases), diff.unchanged),
+            part("segments", counts(diff.segments)),
+            f"{new} new diagnostic{'s' * (new != 1)}, {len(diff.resolved)} resolved",
+        ]
+    ) + (f"; fit dropped on {drops} canvas{'es' * (drops != 1)}" if drops else "")
+
+
+# --- text -------------------------------------------------------------------------
+
+
+def format_text_diff(diff: SiteDiff, colour: bool = False) -> str:
+    lines = [f"vpcsite diff {side_name(diff.before)} → {side_name(diff.after)}", summary_words(diff)]
+    for change in (*diff.canvases, *diff.segments):
+        lines.append("")
+        lines.append(heading_words(change))
+        if change.fit is not None:
+            lines.append("  " + fit_words(change.fit, change.status))
+        lines += [f"  {sign} {words}" for sign, words in detail_lines(change)]
+        if change.status == "changed" and not (change.fields or change.items or change.links) and change.type == "value-map":
+            lines.append("  (its segment changed)")
+    text = "\n".join(lines) + "\n"
+    if diff.new_diagnostics:
+        text += f"\nnew diagnostics in {diff.after.label} ({len(diff.new_diagnostics)}):\n" + format_text(list(diff.new_diagnostics), colour)
+    return text
+
+
+# --- json -------------------------------------------------------------------------
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _document_json(change: DocumentChange) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": change.type,
+        "status": change.status,
+        "id": change.id,
+        "id_before": change.id_before,
+        "id_after": change.id_after,
+        "path_before": change.path_before,
+        "path_after": change.path_after,
+        "similarity": _round(change.similarity, 4),
+        "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in change.fields],
+        "items": [
+            {"change": i.change, "section": i.section, "id": i.id, "text": i.text, "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in i.fields]}
+            for i in change.items
+        ],
+    }
+    if change.type == "value-map":
+        fit = change.fit
+        assert fit is not None
+        data["links"] = [{"change": "added" if l.added else "removed", "section": l.section, "item": l.item, "key": l.key, "target": l.target} for l in change.links]
+        data["fit"] = {
+            "before": _round(fit.before, 4),
+            "after": _round(fit.after, 4),
+            "points": _round(fit.points, 2),
+            "verified_before": _round(fit.verified_before, 4),
+            "verified_after": _round(fit.verified_after, 4),
+            "verified_points": _round(fit.verified_points, 2),
+            "band_before": fit.band_before,
+            "band_after": fit.band_after,
+            "dropped": fit.dropped,
+        }
+    return data
+
+
+def format_json_diff(diff: SiteDiff) -> str:
+    data = {
+        "version": JSON_VERSION,
+        "before": {"label": diff.before.label, "commit": diff.before.commit},
+        "after": {"label": diff.after.label, "commit": diff.after.commit},
+        "summary": {
+            "canvases": {**counts(diff.canvases), "unchanged": diff.unchanged},
+            "segments": counts(diff.segments),
+            "dropped": [change.id for change in diff.dropped],
+            "new_diagnostics": len(diff.new_diagnostics),
+            "resolved_diagnostics": len(diff.resolved),
+        },
+        "canvases": [_document_json(change) for change in diff.canvases],
+        "segments": [_document_json(change) for change in diff.segments],
+        "new_diagnostics": [d.as_dict() for d in diff.new_diagnostics],
+        "resolved_diagnostics": [d.as_dict() for d in diff.resolved],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- markdown ---------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~@&])")
+_SIGNS = {"+": "➕", "-": "➖", "~": "✏️"}
+
+
+def md(text: str) -> str:
+    """Content text made inert in a comment: no markup, no HTML, no @mention, one line."""
+    text = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "&#64;"}.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def _code(text: str) -> str:
+    """An id or path in code spans (ids hold letters, digits, '-', '_' and '/')."""
+    return f"<code>{md(text)}</code>"
+
+
+def _row(change: DocumentChange) -> str:
+    fit = change.fit
+    assert fit is not None
+    name = _code(change.id) if change.status != "renamed" else f"{_code(change.id_before or '')} → {_code(change.id_after or '')}"
+    status = _STATUS[change.status]
+    if change.status in ("removed", "invalid"):
+        cells = [f"{percent(fit.before)} → —", "", f"{percent(fit.verified_before)} → —", f"{fit.band_before or '—'} → —"]
+    elif change.status in ("added", "fixed"):
+        cells = [f"— → {percent(fit.after)}", "", f"— → {percent(fit.verified_after)}", f"— → {fit.band_after or '—'}"]
+    else:
+        arrow = "" if fit.points is None or abs(fit.points) < 0.05 else ("▼ " if fit.points < 0 else "▲ ")
+        cells = [
+            _pair(fit.before, fit.after),
+            arrow + points(fit.points).replace("-", "−"),
+            _pair(fit.verified_before, fit.verified_after) + (f" ({points(fit.verified_points).replace('-', '−')})" if fit.verified_points else ""),
+            _pair(fit.band_before or "—", fit.band_after or "—", str),
+        ]
+    return "| " + " | ".join([name, status, *cells]) + " |"
+
+
+_TABLE_HEAD = "| Canvas | Change | Fit | Points | Verified fit | Band |\n|---|---|---|---|---|---|"
+
+
+def _details(change: DocumentChange) -> str | None:
+    lines = detail_lines(change)
+    if not lines:
+        if change.type == "value-map":
+            return None  # its row in the table says it all
+        renamed = f" from {_code(change.id_before or '')}" if change.status == "renamed" else ""
+        return f"- segment {_code(change.id)}: {md(_STATUS[change.status])}{renamed}\n"
+    summary = f"{_NOUN[change.type]} {_code(change.id)}: {md(_STATUS[change.status])}, {len(lines)} change{'s' * (len(lines) != 1)}"
+    body = "\n".join(f"- {_SIGNS[sign]} {md(words)}" for sign, words in lines)
+    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+class _Comment:
+    """The comment as it grows, refusing a block that would take it past its budget."""
+
+    def __init__(self, budget: int):
+        self.parts: list[str] = []
+        self.size = 0
+        self.budget = budget
+        self.cut = 0
+
+    def add(self, block: str, closing: str = "") -> bool:
+        """Add `block` if it and `closing` (what must still follow it) fit; after the
+        first block that did not, nothing more is added."""
+        if self.cut or self.size + len(block) + 1 + len(closing) > self.budget:
+            self.cut += 1
+            return False
+        self.parts.append(block)
+        self.size += len(block) + 1
+        return True
+
+    def close(self, block: str) -> None:
+        """Add what must follow blocks already added (a closing tag, the note), from
+        the room kept for it outside the budget."""
+        self.parts.append(block)
+        self.size += len(block) + 1
+
+
+def _diagnostics_block(diff: SiteDiff, room: int) -> str:
+    """The new diagnostics as compilers print them, as many as fit in `room`."""
+    found = list(diff.new_diagnostics)
+    lines = [format_text([d]) for d in found]
+    fence = _fence("".join(lines))
+    head = f"\n#### New diagnostics in {md(diff.after.label)} ({len(found)})\n\n<details open><summary>{len(found)} new</summary>\n\n{fence}text\n"
+    tail = f"{fence}\n\n</details>"
+    room -= len(head) + len(tail) + 200
+    shown: list[str] = []
+    for line in lines:
+        if len(line) > room:
+            break
+        shown.append(line)
+        room -= len(line)
+    more = len(found) - len(shown)
+    return head + "".join(shown) + (f"... and {more} more\n" if more else "") + tail
+
+
+def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: int = COMMENT_LIMIT) -> str:
+    """The pull-request comment: the fit table first, then the details, folded."""
+    note_room = 400
+    out = _Comment(limit - note_room)
+    out.add(MARKER)
+    out.add(f"### Canvas changes: {md(side_name(diff.before))} → {md(side_name(diff.after))}\n")
+    out.add(md(summary_words(diff)) + "\n")
+    if diff.dropped:
+        out.add(f"**Fit dropped** on {', '.join(_code(change.id) for change in diff.dropped[:20])}{' and more' if len(diff.dropped) > 20 else ''}.\n")
+    rows = [_row(change) for change in diff.canvases]
+    if rows:
+        out.add(_TABLE_HEAD)
+        for row in rows[:OPEN_ROWS]:
+            out.add(row)
+        if len(rows) > OPEN_ROWS:
+            out.add(f"\n<details><summary>{len(rows) - OPEN_ROWS} more canvases</summary>\n\n{_TABLE_HEAD}", "\n</details>")
+            for row in rows[OPEN_ROWS:]:
+                if not out.add(row, "\n</details>"):
+                    break
+            out.close("\n</details>")
+        out.add("")
+    details = [(change, _details(change)) for change in (*diff.canvases, *diff.segments)]
+    details = [(change, block) for change, block in details if block is not None]
+    if details:
+        out.add("#### What changed\n")
+        for _, block in details:
+            out.add(block)
+    if diff.new_diagnostics and not out.cut:
+        out.add(_diagnostics_block(diff, out.budget - out.size))
+    if out.cut:
+        out.close(f"\n> [!NOTE]\n> Cut to stay under GitHub's {limit:,}-character limit for a comment: run `{command}` for the whole diff.")
+    return "\n".join(out.parts) + "\n"
+
+
+def format_diff(diff: SiteDiff, fmt: str, *, colour: bool = False, command: str = "vpcsite diff") -> str:
+    if fmt == "json":
+        return format_json_diff(diff)
+    if fmt == "markdown":
+        return format_markdown_diff(diff, command)
+    return format_text_diff(diff, colour)
+
+
+__all__ = ["COMMENT_LIMIT", "MARKER", "format_diff", "format_json_diff", "format_markdown_diff", "format_text_diff"]
