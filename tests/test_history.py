@@ -93,7 +93,8 @@ def test_a_canvas_page_shows_its_last_change_and_fit_history(repo):
     assert "Drop a reliever&#39;s link" in page and second_commit[:7] in page
     assert '<polyline class="trend__line"' in page and "over 2 commits" in page
     summary = (repo / "public/fit/index.html").read_text()
-    assert summary.count('<svg class="trend"') == 1  # only fitnow has two commits
+    assert summary.count('<svg class="trend"') == 3  # a line for fitnow, a dot for the others
+    assert "Fit of FitNow app over the last 2 commits" in summary
 
 
 def test_history_follows_the_segment_too(repo):

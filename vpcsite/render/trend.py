@@ -53,14 +53,15 @@ def trend(history: CanvasHistory | None, target: tuple[float, float]) -> Trend |
     scored = [p for p in history.points if p.fit is not None]
     step = (WIDTH - 2 * PAD) / (len(scored) - 1) if len(scored) > 1 else 0.0
     dots = tuple(
-        Dot(round(PAD + index * step, 1) if len(scored) > 1 else WIDTH / 2, _y(p.fit), f"{percent(p.fit)} on {p.date}")  # type: ignore[arg-type]
+        # A single commit is a dot at the right end: where the line would end.
+        Dot(round(PAD + index * step, 1) if len(scored) > 1 else WIDTH - PAD, _y(p.fit), f"{percent(p.fit)} on {p.date}")  # type: ignore[arg-type]
         for index, p in enumerate(scored)
     )
     line = " ".join(f"{d.x},{d.y}" for d in dots) if len(dots) > 1 else ""
     if not dots:
         text = "no scored commit yet"
     elif len(dots) == 1:
-        text = f"fit {dots[0].label}"
+        text = f"fit {dots[0].label}, one commit so far"
     else:
         text = f"fit {dots[0].label}, then {dots[-1].label}, over {len(dots)} commits"
     band_top, band_bottom = _y(target[1]), _y(target[0])
