@@ -117,3 +117,37 @@ def gen_site():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def commit_history(site: Path) -> None:
+    """Make `site` a git repository whose last two commits change fitnow's fit (the
+    first drops a reliever's links, the second restores the example), so pages show
+    fit history. The working tree ends as it started."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ana",
+        "GIT_AUTHOR_EMAIL": "ana@example.org",
+        "GIT_COMMITTER_NAME": "Ana",
+        "GIT_COMMITTER_EMAIL": "ana@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(site),
+    }
+
+    def git(*args: str, when: int) -> None:
+        stamp = {"GIT_AUTHOR_DATE": f"@{1_767_225_600 + when} +0000", "GIT_COMMITTER_DATE": f"@{1_767_225_600 + when} +0000"}
+        subprocess.run(["git", *args], cwd=site, env={**env, **stamp}, check=True, capture_output=True)
+
+    path = site / "content/value-maps/fitnow.md"
+    original = path.read_text()
+    lines = original.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("relieves:"))
+    lines[at] = lines[at].split("relieves:")[0] + "relieves: []"
+    path.write_text("\n".join(lines))
+    git("init", "-q", "-b", "main", when=0)
+    git("add", "-A", when=0)
+    git("commit", "-q", "-m", "First canvases", when=0)
+    path.write_text(original)
+    git("commit", "-q", "-a", "-m", "FitNow relieves <lack of time> again", when=86_400)

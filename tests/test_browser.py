@@ -24,7 +24,7 @@ from vpcsite.build import check_site
 from vpcsite.cli import main
 from vpcsite.model import SECTIONS
 
-from .conftest import ROOT, copy_example
+from .conftest import ROOT, commit_history, copy_example
 
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -66,8 +66,11 @@ SERIOUS_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository's example site, so building it writes nothing here."""
-    return copy_example(tmp_path_factory.mktemp("example-site") / "site")
+    """A copy of the repository's example site, so building it writes nothing here; a
+    git repository with history, so pages show fit history too."""
+    site = copy_example(tmp_path_factory.mktemp("example-site") / "site")
+    commit_history(site)
+    return site
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,9 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)
     #: (stage, seconds) in order.
     timings: list[tuple[str, float]] = field(default_factory=list)
+    #: Things the build could not do that are not the content's fault (fit history in a
+    #: shallow clone): told, never an error.
+    notes: list[str] = field(default_factory=list)
 
 
 def build_site(
@@ -180,8 +183,10 @@ def _build(
         paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
         inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
         intact = record is not None and (trusted or record.intact(target))
+        git = _git_state(root) if config.git.history else None
+        head = git[0] if git else ""
     previous = record if intact else None
-    if previous is not None and previous.inputs == inputs:
+    if previous is not None and previous.inputs == inputs and previous.head == head:
         return _replayed(previous, target, stages.timings)
     # Every output of a trusted last build is linked into staging ahead of time; what
     # this build makes replaces its file there, what it no longer makes is pruned.
@@ -205,8 +210,15 @@ def _build(
             from .render.site import SiteRenderer
             from .render.write import write_site
 
+            history = None
+            if config.git.history:
+                with stages("history"):
+                    from .history import canvas_files, site_history
+
+                    files = canvas_files(checked.site, config.content_dir)
+                    history = site_history(root, config.content_dir, files, config.git.history, config.fit.target, record.history if record else None, git)
             with stages("prepare"):
-                renderer = SiteRenderer(root, config, theme, checked, pdf=pdf)
+                renderer = SiteRenderer(root, config, theme, checked, pdf=pdf, history=history)
             with stages("link"):
                 linked()
             with stages("pages"):
@@ -229,6 +241,7 @@ def _build(
             gone = [path for path in ahead if path not in made]
             prune(staging, gone)
             found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
+            notes = [history.note] if history is not None and history.note else []
             if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
@@ -243,7 +256,9 @@ def _build(
                     {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps},
                     renderer.template_keys.record() if renderer.template_keys else {},
                     [d.as_dict() for d in found],
-                    {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused},
+                    {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused, "notes": notes},
+                    history.cache if history else {},
+                    head,
                 )
                 save_record(staging, fresh)
     except _NotWritten as refused:
@@ -253,7 +268,7 @@ def _build(
             renderer.release()
     return BuildResult(
         checked, found, True, target, pages, rendered, reused,
-        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings,
+        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings, notes=notes,
         changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
     )
 
@@ -276,4 +291,12 @@ def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, floa
         reused=int(summary.get("pages", 0)),
         unchanged=True,
         timings=timings,
+        notes=list(summary.get("notes", ())),
     )
+
+
+def _git_state(root: Path) -> tuple[str, str, bool] | None:
+    """Where HEAD is (history.head_of): a build after a new commit shows that commit."""
+    from .history import head_of
+
+    return head_of(root)

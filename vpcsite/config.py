@@ -84,6 +84,11 @@ class CheckConfig(_Section):
         return value
 
 
+class GitConfig(_Section):
+    #: Commits of fit history per canvas (DESIGN §11); 0 turns history off.
+    history: Annotated[int, Field(ge=0, le=1000)] = 20
+
+
 def base_url_problem(value: str) -> str | None:
     """Why a base URL cannot be one (it goes into canonical links and the sitemap)."""
     if not value:
@@ -106,6 +111,7 @@ class SiteConfig(_Section):
     pdf: PdfConfig = PdfConfig()
     markdown: MarkdownConfig = MarkdownConfig()
     check: CheckConfig = CheckConfig()
+    git: GitConfig = GitConfig()
 
     @field_validator("base_url")
     @classmethod

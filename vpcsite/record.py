@@ -31,7 +31,7 @@ RECORD_FILE = f"{CACHE_FOLDER}/build.json"
 DOCUMENTS_FOLDER = f"{CACHE_FOLDER}/documents"
 DOCUMENT_SHARDS = 16
 #: Bumped when the record's layout changes; any other value is a record to ignore.
-RECORD_FORMAT = 3
+RECORD_FORMAT = 4
 #: A file changed within this long before a scan may change again within the same
 #: timestamp tick, unseen by a stat: such files are compared by content as well.
 RACY_NS = 2_000_000_000
@@ -198,6 +198,10 @@ class BuildRecord:
     #: The run's diagnostics as dicts, and what it reported.
     diagnostics: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: Fit history points scored from git (history.SiteHistory.cache), and the commit
+    #: HEAD named: a new commit changes pages even when no file did.
+    history: dict[str, Any] = field(default_factory=dict)
+    head: str = ""
 
     def intact(self, target: Path) -> bool:
         """Whether the output folder holds exactly the files this record wrote, as it
@@ -238,6 +242,8 @@ def load_record(target: Path, setting: str) -> BuildRecord | None:
             dict(data["templates"]),
             list(data["diagnostics"]),
             dict(data["summary"]),
+            dict(data["history"]),
+            str(data["head"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -261,6 +267,8 @@ def save_record(staging: Path, record: BuildRecord) -> None:
         "templates": record.templates,
         "diagnostics": record.diagnostics,
         "summary": record.summary,
+        "history": record.history,
+        "head": record.head,
     }
     path = staging / RECORD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -90,6 +90,9 @@ def build(
                 bar.close()
         if result.diagnostics:
             print_diagnostics(result.diagnostics, "text", err=True, quiet=True)
+        if obj.verbosity >= 0:
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
         if obj.verbosity > 0:
             _print_timings(result)
         if not result.written:

@@ -14,6 +14,7 @@ from ..memo import remembered, source
 if TYPE_CHECKING:
     from ..build import CheckResult
     from ..config import SiteConfig
+    from ..history import SiteHistory
 
 SITE_JSON_VERSION = 1
 
@@ -33,7 +34,7 @@ def fit_data(result: Fit) -> dict[str, Any]:
     }
 
 
-def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
+def site_data(config: "SiteConfig", checked: "CheckResult", history: "SiteHistory | None" = None) -> dict[str, Any]:
     site = checked.site
     folder = config.content_dir.rstrip("/")
 
@@ -61,6 +62,9 @@ def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
         segment = site.segments.get(document.model.segment)
         if segment is not None:
             value_map.update(open_items(document, segment))
+        if history is not None and map_id in history.canvases:
+            # Only in a git repository with history on: the key is absent otherwise.
+            value_map["history"] = history.canvases[map_id].as_data()
         value_maps.append(value_map)
     return {
         "version": SITE_JSON_VERSION,

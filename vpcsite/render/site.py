@@ -24,12 +24,14 @@ from ..record import digest
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
+from .trend import Trend, trend
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
     from ..build import CheckResult
     from ..config import SiteConfig
+    from ..history import SiteHistory
 
 Progress = Callable[[str, int, int], None]
 
@@ -48,8 +50,12 @@ class PageJob:
 
 
 class SiteRenderer:
-    def __init__(self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult", *, pdf: bool = False):
+    def __init__(
+        self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult", *, pdf: bool = False, history: "SiteHistory | None" = None
+    ):
         self.root = root
+        #: Fit history from git (history.py), when the site is in a repository.
+        self.history = history
         #: Whether this build writes PDFs: pages link to them only then.
         self.pdf = pdf
         self.config = config
@@ -325,6 +331,13 @@ class SiteRenderer:
         mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
         return SegmentCard(self.checked.site.segments[segment_id].model, mine, lambda: self.segment(segment_id))  # type: ignore[arg-type]
 
+    def trend(self, map_id: str) -> Trend | None:
+        """A canvas's fit history as pages draw it, if git has one."""
+        return trend(self.history.canvases.get(map_id), self.config.fit.target) if self.history else None
+
+    def history_key(self, map_id: str) -> str:
+        return self.history.key(map_id) if self.history else ""
+
     def card_key(self, map_id: str) -> str:
         """The hash of what lists show of a canvas (cards.card_values), kept by the
         build record for each value map and segment, so it is worked out again only
@@ -388,7 +401,11 @@ class SiteRenderer:
 
         def fit_values() -> dict:
             shown = lists()
-            return {**shown, "chart": fit_chart(shown["canvases"], self.config.fit.target)}
+            trends = {map_id: self.trend(map_id) for map_id in self.canvas_ids}
+            note = self.history.note if self.history else None
+            return {**shown, "chart": fit_chart(shown["canvases"], self.config.fit.target), "trends": trends, "history_note": note}
+
+        history = (self.history.note or "", *(self.history_key(i) for i in self.canvas_ids)) if self.history else ()
 
         home = self.home_document.digest if self.home_document else ""
         jobs = [
@@ -404,7 +421,7 @@ class SiteRenderer:
                 "fit.html",
                 PageInfo("Fit summary", "fit/index.html", "fit", canonical=self._canonical("fit/index.html")),
                 fit_values,
-                listed("fit.html"),
+                (*listed("fit.html"), *history),
             ),
             PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), dict),
         ]
@@ -412,9 +429,9 @@ class SiteRenderer:
             document = site.value_maps[map_id]
             model = document.model
             url = canvas_url(map_id)
-            shows = (document.digest, site.segments[model.segment].digest)  # type: ignore[union-attr]
+            shows = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id)}, shows))
+            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id), "history": self.trend(map_id)}, shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]

@@ -25,7 +25,7 @@ def _write_data(renderer: SiteRenderer, staging: Path) -> None:
     # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False) plus a
     # newline, ten times faster: the standard library's encoder drops to pure Python
     # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
-    data = site_data(renderer.config, renderer.checked)
+    data = site_data(renderer.config, renderer.checked, renderer.history)
     write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
@@ -81,7 +81,8 @@ def write_site(
                 renderer.reused.append(job.url)
                 continue
         fresh.append(job)
-    data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)))
+    history = tuple(renderer.history_key(map_id) for map_id in renderer.canvas_ids)
+    data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)), *history)
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
         tasks = (lambda folder: _write_data(renderer, folder), *tasks)

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""What fit history from git costs a build (docs/performance.md, "Fit history").
+
+    python3 benchmarks/history.py [--canvases 1000] [--commits 50] [--runs 5]
+
+Generates a site (benchmarks/gen_site.py) in a git repository with `--commits` commits,
+each editing a few value maps and, now and then, a segment; clones it (the clone sets
+`[git] history = 0`), and times in turns, history on against off, in the same run:
+
+- a cold build (`--force-all`);
+- a warm build with nothing changed;
+- a build after one new commit that edits one value map.
+
+Prints medians and the on/off ratio of each (target: warm builds ≤ 1.5x), and the
+"history" stage's own time from `-v`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gen_site import generate  # noqa: E402
+
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=ENV, capture_output=True, text=True, check=True).stdout
+
+
+def edit_value_map(path: Path, word: str) -> None:
+    """Change the first item text of a value map (its fit stays; its bytes change)."""
+    text = path.read_text()
+    path.write_text(re.sub(r"(text: )(.+)", lambda m: f"{m.group(1)}{m.group(2)} {word}", text, count=1))
+
+
+def make_repository(site: Path, canvases: int, commits: int) -> None:
+    generate(canvases, site)
+    rng = random.Random(7)
+    git(site, "init", "-q", "-b", "main")
+    (site / ".gitignore").write_text("public/\nout-*/\n")
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "Generated site")
+    maps = sorted((site / "content/value-maps").glob("*.md"))
+    segments = sorted((site / "content/segments").glob("*.md"))
+    for number in range(1, commits):
+        for path in rng.sample(maps, 3):
+            edit_value_map(path, f"v{number}")
+        if number % 5 == 0:
+            segment = rng.choice(segments)
+            segment.write_text(segment.read_text() + f"\nRevised in round {number}.\n")
+        git(site, "commit", "-q", "-a", "-m", f"Round {number} of edits")
+
+
+def build(site: Path, *extra: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "vpcsite", "-v", "-s", str(site), "build", "--no-pdf", *extra], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"build failed:\n{done.stderr[-2000:]}")
+    return seconds, done.stderr
+
+
+def history_stage(stderr: str) -> float | None:
+    found = re.search(r"^\s+history\s+(\d+) ms", stderr, re.M)
+    return int(found.group(1)) / 1000 if found else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--canvases", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vpcsite-history-") as tmp:
+        on = Path(tmp) / "on"
+        started = time.perf_counter()
+        make_repository(on, args.canvases, args.commits)
+        off = Path(tmp) / "off"
+        subprocess.run(["git", "clone", "-q", str(on), str(off)], check=True, env=ENV)
+        with (off / "site.toml").open("a") as toml:
+            toml.write("\n[git]\nhistory = 0\n")
+        print(f"{args.canvases} canvases, {args.commits} commits (made in {time.perf_counter() - started:.0f} s); medians of {args.runs} runs, on/off in turns")
+        results: dict[str, dict[str, list[float]]] = {}
+        stage: list[float] = []
+
+        def record(name: str, which: str, seconds: float) -> None:
+            results.setdefault(name, {"on": [], "off": []})[which].append(seconds)
+
+        for run in range(args.runs):
+            for which, site in (("on", on), ("off", off)):
+                record("cold build", which, build(site, "--force-all")[0])
+                record("nothing changed", which, build(site)[0])
+                path = sorted((site / "content/value-maps").glob("*.md"))[run]
+                edit_value_map(path, f"bench{run}")
+                git(site, "commit", "-q", "-a", "-m", f"Bench edit {run}")
+                seconds, stderr = build(site)
+                record("after one new commit", which, seconds)
+                if which == "on" and history_stage(stderr) is not None:
+                    stage.append(history_stage(stderr))  # type: ignore[arg-type]
+        print(f"{'build':<22} {'history on':>11} {'off':>8} {'ratio':>7}")
+        for name, times in results.items():
+            a, b = statistics.median(times["on"]), statistics.median(times["off"])
+            print(f"{name:<22} {a:10.2f}s {b:7.2f}s {a / b:6.2f}x")
+        if stage:
+            print(f"history stage after one new commit: median {statistics.median(stage) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

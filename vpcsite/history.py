@@ -1,0 +1,308 @@
+"""Fit history from git: for each canvas, its fit at the last commits that touched its
+value map or its segment, and the commit that last changed it (DESIGN §11).
+
+Git is read in at most four processes per build, whatever the site's size: one
+`rev-parse` (is this a repository, is it shallow, where is HEAD), one `log` of the
+content folder and site.toml, one `status` (which files are not committed yet), and one
+`cat-file --batch` for the revisions no earlier build has scored. Points are cached by
+commit id, value-map path, segment path and target band (the build record keeps them),
+so a rebuild with no new commit reads no old revision again, and one after a new commit
+reads only what that commit changed.
+
+Each point is scored the way `check` scores the files at that commit, with today's
+target band; a revision that does not load (invalid then) or whose value map targeted
+another segment is left out of the series.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+#: Notes shown on the fit summary when history cannot be read in full.
+SHALLOW_NOTE = "this is a shallow clone, so fit history is cut short: run 'git fetch --unshallow' (in CI: fetch-depth: 0)"
+NO_COMMITS_NOTE = "the repository has no commits yet: fit history starts with the first commit"
+
+
+class GitUnavailable(Exception):
+    """No git, no repository, or git refused: the site builds without history."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    oid: str
+    time: int
+    subject: str
+    #: Paths relative to the site root that the commit changed (under content/, site.toml).
+    files: frozenset[str]
+
+    @property
+    def date(self) -> str:
+        """The commit's day in UTC: the same on every machine."""
+        return time.strftime("%Y-%m-%d", time.gmtime(self.time))
+
+
+@dataclass(frozen=True)
+class Point:
+    commit: str
+    date: str
+    fit: float | None
+    verified: float | None
+
+
+@dataclass(frozen=True)
+class CanvasHistory:
+    """One canvas's series, oldest first, and its last change."""
+
+    points: tuple[Point, ...]
+    last_commit: str
+    last_date: str
+    last_subject: str
+    #: The value map or segment has changes not committed yet.
+    uncommitted: bool
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "last_change": {"commit": self.last_commit, "date": self.last_date, "subject": self.last_subject} if self.last_commit else None,
+            "uncommitted": self.uncommitted,
+            "fit": [{"commit": p.commit, "date": p.date, "fit": p.fit, "verified_fit": p.verified} for p in self.points],
+        }
+
+
+@dataclass
+class SiteHistory:
+    """What the build shows of git: a history per canvas id, or a note why there is none."""
+
+    head: str = ""
+    canvases: dict[str, CanvasHistory] = field(default_factory=dict)
+    note: str | None = None
+    #: Scored points, for the next build: "commit:value map:segment:band" → [fit,
+    #: verified], or None where the revision did not load.
+    cache: dict[str, list[float | None] | None] = field(default_factory=dict)
+    #: Revisions read from git by this build (0 when every point was cached).
+    read: int = 0
+
+    def key(self, map_id: str) -> str:
+        """What a page showing this canvas's history depends on."""
+        found = self.canvases.get(map_id)
+        return repr(found) if found is not None else ""
+
+
+# --- git, at the edge -------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
+    """Run git in the site root. GIT_OPTIONAL_LOCKS=0: `status` must not refresh (write)
+    the index of a repository it only reads."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=data, capture_output=True, env=env, check=False)
+    except OSError as exc:
+        raise GitUnavailable(f"git cannot be run: {exc.strerror}") from None
+    if done.returncode != 0:
+        raise GitUnavailable(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return done.stdout
+
+
+def head_of(root: Path) -> tuple[str, str, bool] | None:
+    """(HEAD's commit id, the site root's path inside the repository, shallow?), or
+    None outside a repository. HEAD is "" before the first commit."""
+    try:
+        out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD").decode("utf-8", "replace")
+    except GitUnavailable:
+        try:
+            out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository").decode("utf-8", "replace")
+        except GitUnavailable:
+            return None
+    lines = out.split("\n")
+    prefix, shallow = lines[0], lines[1] == "true"
+    head = lines[2] if len(lines) > 2 else ""
+    return head, prefix, shallow
+
+
+def read_log(root: Path, paths: list[str]) -> list[Commit]:
+    """Every commit that changed `paths` (relative to the site root), newest first: one
+    `git log` for the whole site."""
+    out = _git(root, "log", "--no-renames", "--relative", "-z", "--name-only", "--format=%x01%H%x1f%ct%x1f%s", "--", *paths)
+    return parse_log(out)
+
+
+def parse_log(out: bytes) -> list[Commit]:
+    commits = []
+    for chunk in out.split(b"\x01")[1:]:
+        head, _, rest = chunk.partition(b"\x00")
+        oid, stamp, subject = head.decode("utf-8", "replace").split("\x1f", 2)
+        names = frozenset(n.decode("utf-8", "surrogateescape").lstrip("\n") for n in rest.split(b"\x00"))
+        commits.append(Commit(oid, int(stamp), subject, frozenset(n for n in names if n)))
+    return commits
+
+
+def uncommitted(root: Path, prefix: str, paths: list[str]) -> set[str]:
+    """Paths (relative to the site root) that differ from HEAD or are not tracked."""
+    out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+    changed: set[str] = set()
+    entries = out.split(b"\x00")
+    index = 0
+    while index < len(entries):
+        entry = entries[index].decode("utf-8", "surrogateescape")
+        index += 1
+        if len(entry) < 4:
+            continue
+        if entry[0] in "RC":
+            index += 1  # the rename's source path follows
+        path = entry[3:]
+        changed.add(path[len(prefix) :] if path.startswith(prefix) else path)
+    return changed
+
+
+def read_blobs(root: Path, names: list[str]) -> dict[str, bytes | None]:
+    """`commit:./path` → the file's bytes at that commit (None where it did not exist),
+    in one `git cat-file --batch`."""
+    if not names:
+        return {}
+    out = _git(root, "cat-file", "--batch", data="".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape"))
+    found: dict[str, bytes | None] = {}
+    at = 0
+    for name in names:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[name] = out[at : at + size]
+            at += size + 1
+        else:
+            found[name] = None  # "<name> missing", or not a file
+    return found
+
+
+# --- scoring a series ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CanvasFiles:
+    """A canvas's two files, relative to the site root and to the content folder."""
+
+    map_id: str
+    value_map: str
+    segment: str
+    value_map_relative: str
+    segment_relative: str
+
+
+def site_history(
+    root: Path,
+    content_dir: str,
+    canvases: Iterable[CanvasFiles],
+    depth: int,
+    target: tuple[float, float],
+    cached: dict[str, list[float | None] | None] | None = None,
+    state: tuple[str, str, bool] | None = None,
+) -> SiteHistory:
+    """The history of every canvas, or an empty one with a note. Never raises: a site
+    without git builds as it did before. `state` is `head_of(root)`, when the caller has
+    asked already."""
+    canvases = list(canvases)
+    state = state or head_of(root)
+    if state is None:
+        return SiteHistory(note=None)
+    head, prefix, shallow = state
+    if not head:
+        return SiteHistory(note=NO_COMMITS_NOTE)
+    try:
+        log = read_log(root, [content_dir, "site.toml"])
+        dirty = uncommitted(root, prefix, [content_dir])
+    except GitUnavailable as exc:
+        return SiteHistory(head=head, note=f"fit history is left out: {exc}")
+    band = f"{target[0]!r},{target[1]!r}"
+    cached = cached or {}
+    wanted: dict[str, list[tuple[Commit, str]]] = {}
+    for canvas in canvases:
+        touching = [c for c in log if canvas.value_map in c.files or canvas.segment in c.files][:depth]
+        wanted[canvas.map_id] = [(c, f"{c.oid}:{canvas.value_map}:{canvas.segment}:{band}") for c in touching]
+    missing = sorted({key for series in wanted.values() for _, key in series if key not in cached})
+    by_id = {c.map_id: c for c in canvases}
+    scored = dict.fromkeys(missing)
+    read = 0
+    if missing:
+        names = sorted({f"{oid}:./{path}" for key in missing for oid, path in _revisions(key)})
+        try:
+            blobs = read_blobs(root, names)
+        except GitUnavailable as exc:
+            return SiteHistory(head=head, note=f"fit history is left out: {exc}")
+        read = len(names)
+        scored = _score_all(missing, blobs, target, {c.value_map: c for c in canvases})
+    fresh = {key: cached[key] if key in cached else scored[key] for series in wanted.values() for _, key in series}
+    histories = {}
+    for map_id, series in wanted.items():
+        canvas = by_id[map_id]
+        points = []
+        for commit, key in reversed(series):
+            value = fresh.get(key)
+            if value is not None:
+                points.append(Point(commit.oid, commit.date, value[0], value[1]))
+        last = series[0][0] if series else None
+        histories[map_id] = CanvasHistory(
+            tuple(points),
+            last.oid if last else "",
+            last.date if last else "",
+            last.subject if last else "",
+            canvas.value_map in dirty or canvas.segment in dirty,
+        )
+    return SiteHistory(head, histories, SHALLOW_NOTE if shallow else None, dict(sorted(fresh.items())), read)
+
+
+def _revisions(key: str) -> list[tuple[str, str]]:
+    oid, value_map, segment, _ = key.split(":", 3)
+    return [(oid, value_map), (oid, segment)]
+
+
+def _score_all(
+    keys: list[str], blobs: dict[str, bytes | None], target: tuple[float, float], canvases: dict[str, CanvasFiles]
+) -> dict[str, list[float | None] | None]:
+    """Each revision pair's fit, loading each distinct file version once."""
+    from .content import load_document
+    from .fit import fit
+
+    loaded: dict[tuple[str, bytes], Any] = {}
+
+    def load(path: str, relative: str, data: bytes | None) -> Any:
+        if data is None:
+            return None
+        memo = (relative, data)
+        if memo not in loaded:
+            document, _ = load_document(path, relative, data)
+            loaded[memo] = document
+        return loaded[memo]
+
+    scored: dict[str, list[float | None] | None] = {}
+    for key in keys:
+        oid, map_path, segment_path, _ = key.split(":", 3)
+        canvas = canvases[map_path]
+        value_map = load(map_path, canvas.value_map_relative, blobs.get(f"{oid}:./{map_path}"))
+        segment = load(segment_path, canvas.segment_relative, blobs.get(f"{oid}:./{segment_path}"))
+        if value_map is None or segment is None or value_map.model.segment != segment.model.id:
+            scored[key] = None
+            continue
+        result = fit(segment.model, value_map.model, target)
+        scored[key] = [result.overall.value, result.verified.value]
+    return scored
+
+
+def canvas_files(site: Any, content_dir: str) -> list[CanvasFiles]:
+    """The two files of every canvas of a checked site (`model.Site`)."""
+    import posixpath
+
+    folder = posixpath.normpath(content_dir.replace("\\", "/"))
+    found = []
+    for map_id, document in sorted(site.value_maps.items()):
+        segment = site.segments.get(document.model.segment)
+        if segment is not None:
+            found.append(
+                CanvasFiles(map_id, f"{folder}/{document.relative}", f"{folder}/{segment.relative}", document.relative, segment.relative)
+            )
+    return found
