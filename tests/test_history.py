@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite import history as history_module
+from vpcsite.gitrepo import Repository
 from vpcsite.build import BuildOptions, build_site
 from vpcsite.history import parse_log
 
@@ -38,7 +38,8 @@ def git(repo: Path, *args: str, when: int = 0) -> str:
 
 
 def commit(repo: Path, message: str, when: int) -> str:
-    git(repo, "add", "-A")
+    # Only the site's sources: the output (and a replaced one being deleted) is no input.
+    git(repo, "add", "-A", "--", "content", "site.toml")
     git(repo, "commit", "-q", "-m", message, when=when)
     return git(repo, "rev-parse", "HEAD")
 
@@ -89,7 +90,7 @@ def test_a_canvas_page_shows_its_last_change_and_fit_history(repo):
     assert entry["last_change"] == {"commit": second_commit, "date": "2026-01-02", "subject": "Drop a reliever's link"}
     assert entry["uncommitted"] is False
     page = (repo / "public/canvases/fitnow/index.html").read_text()
-    assert "Last changed <time datetime=\"2026-01-02\">2026-01-02</time>" in page
+    assert "Last changed <time class=\"nowrap\" datetime=\"2026-01-02\">2026-01-02</time>" in page
     assert "Drop a reliever&#39;s link" in page and second_commit[:7] in page
     assert '<polyline class="trend__line"' in page and "over 2 commits" in page
     summary = (repo / "public/fit/index.html").read_text()
@@ -124,27 +125,31 @@ def test_a_rebuild_reads_only_the_new_commit(repo, monkeypatch):
     build(repo)
     calls: list[tuple[str, ...]] = []
     requested: list[str] = []
-    real = history_module._git
+    run_git, request = Repository._git, Repository._request
 
-    def counted(root, *args, data=None):
+    def counted(self, *args, **kwargs):
         calls.append(args)
-        if data:
-            requested.extend(data.decode().split())
-        return real(root, *args, data=data)
+        return run_git(self, *args, **kwargs)
 
-    monkeypatch.setattr(history_module, "_git", counted)
+    def batched(self, names):
+        calls.append(("cat-file",))
+        requested.extend(names)
+        return request(self, names)
+
+    monkeypatch.setattr(Repository, "_git", counted)
+    monkeypatch.setattr(Repository, "_request", batched)
     drop_reliever_link(repo)
     oid = commit(repo, "Edit", 60)
     build(repo)
-    reads = [args for args in calls if args[0] == "cat-file"]
-    assert len(reads) == 1, "one batched read"
-    assert len(calls) <= 4 and sum(1 for args in calls if args[0] == "log") == 1
+    assert sum(1 for args in calls if args[0] == "cat-file") == 1, "one batched read"
+    assert sum(1 for args in calls if args[0] == "log") == 1
+    assert len(calls) <= 5, calls  # rev-parse twice, log, status, one batch
     # The first commit's revisions were scored by the first build: only the new one is read.
     assert requested and all(name.startswith(f"{oid}:") for name in requested)
     assert any(key.startswith(oid) for key in recorded_points(repo))
     calls.clear()
-    build(repo)  # nothing new: the last build stands, git is asked only for HEAD
-    assert [args[0] for args in calls] == ["rev-parse"]
+    build(repo)  # nothing new: the last build stands, git is asked only where HEAD is
+    assert [args[0] for args in calls] == ["rev-parse", "rev-parse"]
 
 
 def recorded_points(repo: Path) -> list[str]:

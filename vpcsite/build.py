@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     from .check import CheckResult
@@ -183,8 +183,8 @@ def _build(
         paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
         inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
         intact = record is not None and (trusted or record.intact(target))
-        git = _git_state(root) if config.git.history else None
-        head = git[0] if git else ""
+        git = _open_repository(root) if config.git.history else None
+        head = git[1] if git else ""
     previous = record if intact else None
     if previous is not None and previous.inputs == inputs and previous.head == head:
         return _replayed(previous, target, stages.timings)
@@ -295,8 +295,9 @@ def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, floa
     )
 
 
-def _git_state(root: Path) -> tuple[str, str, bool] | None:
-    """Where HEAD is (history.head_of): a build after a new commit shows that commit."""
-    from .history import head_of
+def _open_repository(root: Path) -> tuple[Any, str] | None:
+    """The site's repository and where HEAD is (history.open_repository): a build
+    after a new commit shows that commit."""
+    from .history import open_repository
 
-    return head_of(root)
+    return open_repository(root)

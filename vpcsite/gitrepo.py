@@ -87,6 +87,10 @@ class Repository:
             raise GitError(f"git {args[0]} failed: {error.splitlines()[0] if error else done.returncode}")
         return done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
 
+    def _git_bytes(self, *args: str) -> bytes:
+        """`_git` for output read as bytes (file names in any encoding, NUL-separated)."""
+        return self._git(*args).encode("utf-8", "surrogateescape")
+
     def _not_a_repository(self, error: str) -> GitError:
         if "dubious ownership" in error:
             return GitError(f"git refuses the repository at {self.root}: it belongs to another user", "see 'git config --global --add safe.directory'")
@@ -118,6 +122,43 @@ class Repository:
             return GitError(f"unknown revision '{revision}'", hint)
 
         return self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", missing=unknown)
+
+    def head(self) -> str:
+        """The commit HEAD names, or "" before the first commit."""
+        try:
+            return self._git("rev-parse", "--verify", "--quiet", "HEAD", missing=lambda error: GitError(error))
+        except GitError:
+            return ""
+
+    def log(self, paths: list[str]) -> bytes:
+        """`git log` of the commits that changed `paths` (under the site root), newest
+        first, in the form history.parse_log reads: one process for the whole site."""
+        return self._git_bytes("log", "--no-renames", "--relative", "-z", "--name-only", "--format=%x01%H%x1f%ct%x1f%s", "--", *paths)
+
+    def uncommitted(self, paths: list[str]) -> set[str]:
+        """Paths under the site root, within `paths`, that differ from HEAD or are not
+        tracked (GIT_OPTIONAL_LOCKS=0: `status` does not refresh the index)."""
+        out = self._git_bytes("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
+        changed: set[str] = set()
+        entries = out.split(b"\0")
+        index = 0
+        while index < len(entries):
+            entry = entries[index].decode("utf-8", "surrogateescape")
+            index += 1
+            if len(entry) < 4:
+                continue
+            if entry[0] in "RC":
+                index += 1  # a rename's source path follows
+            path = entry[3:]
+            changed.add(path[len(self.prefix) :] if path.startswith(self.prefix) else path)
+        return changed
+
+    def read_many(self, names: list[tuple[str, str]]) -> dict[tuple[str, str], bytes | None]:
+        """(commit, path under the site root) → the file's bytes then (None where it was
+        not there), all through the one batch process."""
+        unique = list(dict.fromkeys(names))
+        answers = self._request([f"{commit}:{self.site_path(path)}" for commit, path in unique])
+        return dict(zip(unique, answers))
 
     # --- files -------------------------------------------------------------------
 

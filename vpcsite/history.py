@@ -16,8 +16,6 @@ another segment is left out of the series.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +24,6 @@ from typing import Any, Iterable
 #: Notes shown on the fit summary when history cannot be read in full.
 SHALLOW_NOTE = "this is a shallow clone, so fit history is cut short: run 'git fetch --unshallow' (in CI: fetch-depth: 0)"
 NO_COMMITS_NOTE = "the repository has no commits yet: fit history starts with the first commit"
-
-
-class GitUnavailable(Exception):
-    """No git, no repository, or git refused: the site builds without history."""
 
 
 @dataclass(frozen=True)
@@ -92,46 +86,23 @@ class SiteHistory:
         return repr(found) if found is not None else ""
 
 
-# --- git, at the edge -------------------------------------------------------------------
+# --- git, at the edge (gitrepo.Repository) --------------------------------------------
 
 
-def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
-    """Run git in the site root. GIT_OPTIONAL_LOCKS=0: `status` must not refresh (write)
-    the index of a repository it only reads."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+def open_repository(root: Path) -> tuple[Any, str] | None:
+    """The repository holding the site and the commit HEAD names ("" before the first
+    commit), or None outside git: two `rev-parse` processes."""
+    from .gitrepo import GitError, Repository
+
     try:
-        done = subprocess.run(["git", *args], cwd=root, input=data, capture_output=True, env=env, check=False)
-    except OSError as exc:
-        raise GitUnavailable(f"git cannot be run: {exc.strerror}") from None
-    if done.returncode != 0:
-        raise GitUnavailable(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
-    return done.stdout
-
-
-def head_of(root: Path) -> tuple[str, str, bool] | None:
-    """(HEAD's commit id, the site root's path inside the repository, shallow?), or
-    None outside a repository. HEAD is "" before the first commit."""
-    try:
-        out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD").decode("utf-8", "replace")
-    except GitUnavailable:
-        try:
-            out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository").decode("utf-8", "replace")
-        except GitUnavailable:
-            return None
-    lines = out.split("\n")
-    prefix, shallow = lines[0], lines[1] == "true"
-    head = lines[2] if len(lines) > 2 else ""
-    return head, prefix, shallow
-
-
-def read_log(root: Path, paths: list[str]) -> list[Commit]:
-    """Every commit that changed `paths` (relative to the site root), newest first: one
-    `git log` for the whole site."""
-    out = _git(root, "log", "--no-renames", "--relative", "-z", "--name-only", "--format=%x01%H%x1f%ct%x1f%s", "--", *paths)
-    return parse_log(out)
+        repo = Repository(root)
+    except GitError:
+        return None
+    return repo, repo.head()
 
 
 def parse_log(out: bytes) -> list[Commit]:
+    """`Repository.log` output → commits, newest first."""
     commits = []
     for chunk in out.split(b"\x01")[1:]:
         head, _, rest = chunk.partition(b"\x00")
@@ -139,45 +110,6 @@ def parse_log(out: bytes) -> list[Commit]:
         names = frozenset(n.decode("utf-8", "surrogateescape").lstrip("\n") for n in rest.split(b"\x00"))
         commits.append(Commit(oid, int(stamp), subject, frozenset(n for n in names if n)))
     return commits
-
-
-def uncommitted(root: Path, prefix: str, paths: list[str]) -> set[str]:
-    """Paths (relative to the site root) that differ from HEAD or are not tracked."""
-    out = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
-    changed: set[str] = set()
-    entries = out.split(b"\x00")
-    index = 0
-    while index < len(entries):
-        entry = entries[index].decode("utf-8", "surrogateescape")
-        index += 1
-        if len(entry) < 4:
-            continue
-        if entry[0] in "RC":
-            index += 1  # the rename's source path follows
-        path = entry[3:]
-        changed.add(path[len(prefix) :] if path.startswith(prefix) else path)
-    return changed
-
-
-def read_blobs(root: Path, names: list[str]) -> dict[str, bytes | None]:
-    """`commit:./path` → the file's bytes at that commit (None where it did not exist),
-    in one `git cat-file --batch`."""
-    if not names:
-        return {}
-    out = _git(root, "cat-file", "--batch", data="".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape"))
-    found: dict[str, bytes | None] = {}
-    at = 0
-    for name in names:
-        end = out.index(b"\n", at)
-        header = out[at:end].split(b" ")
-        at = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[name] = out[at : at + size]
-            at += size + 1
-        else:
-            found[name] = None  # "<name> missing", or not a file
-    return found
 
 
 # --- scoring a series ---------------------------------------------------------------------
@@ -201,25 +133,34 @@ def site_history(
     depth: int,
     target: tuple[float, float],
     cached: dict[str, list[float | None] | None] | None = None,
-    state: tuple[str, str, bool] | None = None,
+    opened: tuple[Any, str] | None = None,
 ) -> SiteHistory:
     """The history of every canvas, or an empty one with a note. Never raises: a site
-    without git builds as it did before. `state` is `head_of(root)`, when the caller has
-    asked already."""
+    without git builds as it did before. `opened` is `open_repository(root)`, when the
+    caller has opened it already."""
+    from .gitrepo import GitError
+
     canvases = list(canvases)
-    state = state or head_of(root)
-    if state is None:
+    opened = opened or open_repository(root)
+    if opened is None:
         return SiteHistory(note=None)
-    head, prefix, shallow = state
+    repo, head = opened
+    try:
+        return _site_history(repo, head, content_dir, canvases, depth, target, cached or {})
+    except GitError as exc:
+        return SiteHistory(head=head, note=f"fit history is left out: {exc.message}")
+    finally:
+        repo.close()
+
+
+def _site_history(
+    repo: Any, head: str, content_dir: str, canvases: list[CanvasFiles], depth: int, target: tuple[float, float], cached: dict
+) -> SiteHistory:
     if not head:
         return SiteHistory(note=NO_COMMITS_NOTE)
-    try:
-        log = read_log(root, [content_dir, "site.toml"])
-        dirty = uncommitted(root, prefix, [content_dir])
-    except GitUnavailable as exc:
-        return SiteHistory(head=head, note=f"fit history is left out: {exc}")
+    log = parse_log(repo.log([content_dir, "site.toml"]))
+    dirty = repo.uncommitted([content_dir])
     band = f"{target[0]!r},{target[1]!r}"
-    cached = cached or {}
     wanted: dict[str, list[tuple[Commit, str]]] = {}
     for canvas in canvases:
         touching = [c for c in log if canvas.value_map in c.files or canvas.segment in c.files][:depth]
@@ -229,11 +170,8 @@ def site_history(
     scored = dict.fromkeys(missing)
     read = 0
     if missing:
-        names = sorted({f"{oid}:./{path}" for key in missing for oid, path in _revisions(key)})
-        try:
-            blobs = read_blobs(root, names)
-        except GitUnavailable as exc:
-            return SiteHistory(head=head, note=f"fit history is left out: {exc}")
+        names = sorted({revision for key in missing for revision in _revisions(key)})
+        blobs = repo.read_many(names)
         read = len(names)
         scored = _score_all(missing, blobs, target, {c.value_map: c for c in canvases})
     fresh = {key: cached[key] if key in cached else scored[key] for series in wanted.values() for _, key in series}
@@ -253,7 +191,7 @@ def site_history(
             last.subject if last else "",
             canvas.value_map in dirty or canvas.segment in dirty,
         )
-    return SiteHistory(head, histories, SHALLOW_NOTE if shallow else None, dict(sorted(fresh.items())), read)
+    return SiteHistory(head, histories, SHALLOW_NOTE if repo.shallow else None, dict(sorted(fresh.items())), read)
 
 
 def _revisions(key: str) -> list[tuple[str, str]]:
@@ -262,7 +200,7 @@ def _revisions(key: str) -> list[tuple[str, str]]:
 
 
 def _score_all(
-    keys: list[str], blobs: dict[str, bytes | None], target: tuple[float, float], canvases: dict[str, CanvasFiles]
+    keys: list[str], blobs: dict[tuple[str, str], bytes | None], target: tuple[float, float], canvases: dict[str, CanvasFiles]
 ) -> dict[str, list[float | None] | None]:
     """Each revision pair's fit, loading each distinct file version once."""
     from .content import load_document
@@ -283,8 +221,8 @@ def _score_all(
     for key in keys:
         oid, map_path, segment_path, _ = key.split(":", 3)
         canvas = canvases[map_path]
-        value_map = load(map_path, canvas.value_map_relative, blobs.get(f"{oid}:./{map_path}"))
-        segment = load(segment_path, canvas.segment_relative, blobs.get(f"{oid}:./{segment_path}"))
+        value_map = load(map_path, canvas.value_map_relative, blobs.get((oid, map_path)))
+        segment = load(segment_path, canvas.segment_relative, blobs.get((oid, segment_path)))
         if value_map is None or segment is None or value_map.model.segment != segment.model.id:
             scored[key] = None
             continue
