@@ -3,8 +3,8 @@
 
     python3 benchmarks/history.py [--canvases 1000] [--commits 50] [--runs 5]
 
-Generates a site (benchmarks/gen_site.py) in a git repository with `--commits` commits,
-each editing a few value maps and, now and then, a segment; clones it (the clone sets
+Makes the repository benchmarks/diff.py makes (a generated site with `--commits`
+commits, each editing a few value maps and a segment); clones it (the clone sets
 `[git] history = 0`), and times in turns, history on against off, in the same run:
 
 - a cold build (`--force-all`);
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import statistics
 import subprocess
@@ -31,44 +30,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_site import generate  # noqa: E402
-
-ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, env=ENV, capture_output=True, text=True, check=True).stdout
-
+from diff import GIT_ENV, git, make_repository  # noqa: E402
 
 def edit_value_map(path: Path, word: str) -> None:
     """Change the first item text of a value map (its fit stays; its bytes change)."""
     text = path.read_text()
     path.write_text(re.sub(r"(text: )(.+)", lambda m: f"{m.group(1)}{m.group(2)} {word}", text, count=1))
-
-
-def make_repository(site: Path, canvases: int, commits: int) -> None:
-    generate(canvases, site)
-    rng = random.Random(7)
-    git(site, "init", "-q", "-b", "main")
-    (site / ".gitignore").write_text("public/\nout-*/\n")
-    git(site, "add", "-A")
-    git(site, "commit", "-q", "-m", "Generated site")
-    maps = sorted((site / "content/value-maps").glob("*.md"))
-    segments = sorted((site / "content/segments").glob("*.md"))
-    for number in range(1, commits):
-        for path in rng.sample(maps, 3):
-            edit_value_map(path, f"v{number}")
-        if number % 5 == 0:
-            segment = rng.choice(segments)
-            segment.write_text(segment.read_text() + f"\nRevised in round {number}.\n")
-        git(site, "commit", "-q", "-a", "-m", f"Round {number} of edits")
 
 
 def build(site: Path, *extra: str) -> tuple[float, str]:
@@ -94,9 +61,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vpcsite-history-") as tmp:
         on = Path(tmp) / "on"
         started = time.perf_counter()
-        make_repository(on, args.canvases, args.commits)
+        make_repository(args.canvases, args.commits, on)
+        (on / ".gitignore").write_text("public/\n")
         off = Path(tmp) / "off"
-        subprocess.run(["git", "clone", "-q", str(on), str(off)], check=True, env=ENV)
+        subprocess.run(["git", "clone", "-q", str(on), str(off)], check=True, env={**os.environ, **GIT_ENV})
         with (off / "site.toml").open("a") as toml:
             toml.write("\n[git]\nhistory = 0\n")
         print(f"{args.canvases} canvases, {args.commits} commits (made in {time.perf_counter() - started:.0f} s); medians of {args.runs} runs, on/off in turns")
@@ -112,7 +80,7 @@ def main() -> None:
                 record("nothing changed", which, build(site)[0])
                 path = sorted((site / "content/value-maps").glob("*.md"))[run]
                 edit_value_map(path, f"bench{run}")
-                git(site, "commit", "-q", "-a", "-m", f"Bench edit {run}")
+                git(site, "commit", "-q", "--no-gpg-sign", "-a", "-m", f"Bench edit {run}")
                 seconds, stderr = build(site)
                 record("after one new commit", which, seconds)
                 if which == "on" and history_stage(stderr) is not None:
