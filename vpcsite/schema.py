@@ -13,7 +13,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
-from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
+from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
 from .source import FrontMatter, Positions, SourceFile
 
@@ -153,9 +153,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         key = str(loc[-1])
         model = _model_at(loc[:-1], document_type)
         valid = [name for name in model.model_fields if name != "type" or not loc[:-1]] if model else []
-        guess = did_you_mean(key, valid)
-        hint = (f"did you mean '{guess}'? " if guess else "") + ("valid keys: " + ", ".join(valid) if valid else "")
-        return make("VPC102", f"unknown key '{key}'" + (f" in {owner}" if owner else ""), hint or None, fm.position(loc, key=True))
+        section = str(loc[0]) if len(loc) == 3 and isinstance(loc[1], int) else None
+        hint = key_hint(key, valid, section)
+        return make("VPC102", f"unknown key '{key}'" + (f" in {owner}" if owner else ""), hint, fm.position(loc, key=True))
     if kind == "vpc_id":
         if loc == ("id",) and id_from_file:
             stem = str(value)
@@ -176,12 +176,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         words = ctx.get("expected", "")
         if str(value).strip().isdigit():
             return make("VPC103", f"{label}: '{value}' is quoted text, not a number", f"write {str(value).strip()} without quotes")
-        guess = did_you_mean(str(value).lower(), words.split(", "))
-        return make(
-            "VPC105",
-            f"{label}: '{value}' is not a word of the {ctx.get('scale', 'rank')} scale",
-            (f"did you mean '{guess}'? " if guess else "") + f"use 1–5 or one of: {words}",
-        )
+        scale = str(ctx.get("scale", loc[-1]))
+        hint = scale_hint(scale, str(value), SCALES) if scale in SCALES else f"use 1–5 or one of: {words}"
+        return make("VPC105", f"{label}: '{value}' is not a word of the {scale} scale", hint)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         scale = str(loc[-1])
         words = ", ".join(SCALES.get(scale, ()))
@@ -189,7 +186,7 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
     if kind == "literal_error":
         expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         if isinstance(value, str):
-            guess = did_you_mean(value, expected)
+            guess = did_you_mean(value, expected, key=str(loc[-1]))
             return make(
                 "VPC105",
                 f"{label}: '{value}' is not one of the allowed words",
