@@ -132,7 +132,11 @@ def _check_content(
     value_maps = [document for document in loaded.documents if document.model.type == "value-map"]
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
-    found.extend(canvas_warnings(site, value_maps, target))
+    found.extend(canvas_warnings(site, value_maps, target, loaded.targeted))
+    # Documents with errors were checked as far as they go; they are never scored or
+    # published (a build stops at their errors unless those are ignored).
+    if any(document.partial for document in loaded.documents):
+        site = assemble([document for document in loaded.documents if not document.partial])
     if config.pdf.enabled and last_layout:
         from .render.pdf import last_layout_warnings
 

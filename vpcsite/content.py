@@ -7,6 +7,7 @@ caller that keeps a `DocumentCache` (the dev server) re-does only the files that
 from __future__ import annotations
 
 import os
+import re
 import stat
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -183,6 +184,24 @@ class LoadedContent:
     #: (type, id by file name) of documents that failed validation: references to them
     #: are not reported again, since the file's own errors explain them.
     failed: frozenset[tuple[str, str]] = frozenset()
+    #: Segments named by value maps that could not be loaded at all: they are targeted
+    #: all the same (no "targeted by no value map" for a file's own error).
+    targeted: frozenset[str] = frozenset()
+
+
+#: A `segment:` (YAML) or `segment =` (TOML) line at the start of a line.
+_SEGMENT_LINE = re.compile(r"""^segment[ \t]*[:=][ \t]*["']?([^\s"'#,\[\]{}]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+_VALUE_MAP_TYPE = re.compile(r"""^type[ \t]*[:=][ \t]*["']?value-map["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def named_segment(relative: str, data: bytes) -> str | None:
+    """The segment a value map that failed to load names, when its line can be read
+    (an unclosed front matter, a syntax error elsewhere): a plain `segment: id` line."""
+    text = data.decode("utf-8", "replace")
+    if default_type(relative) != "value-map" and _VALUE_MAP_TYPE.search(text) is None:
+        return None
+    found = _SEGMENT_LINE.search(text)
+    return found.group(1) if found else None
 
 
 def load_content(
@@ -228,13 +247,26 @@ def load_content(
             failed.add((default_type(relative), path.stem))
             continue
         pending.append((display, relative, data, digest_of(data)))
-    for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
+    targeted: set[str] = set()
+    for (display, relative, data, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
         if document is None:
             failed.add((default_type(relative), PurePosixPath(relative).stem))
+            segment = named_segment(relative, data or _read_again(base / relative))
+            if segment is not None:
+                targeted.add(segment)
             continue
         if document.model.draft and not drafts:
             left_out.add(document.model.id)
             continue
         documents.append(document)
-    return LoadedContent(documents, found, frozenset(left_out), frozenset(failed))
+    return LoadedContent(documents, found, frozenset(left_out), frozenset(failed), frozenset(targeted))
+
+
+def _read_again(path: Path) -> bytes:
+    """A failed file's bytes when the cache spared reading them (only failed files are
+    read twice, to find the segment they name)."""
+    try:
+        return _read_regular(path)
+    except OSError:
+        return b""

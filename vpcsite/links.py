@@ -107,9 +107,10 @@ def check_links(
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
+        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
         target = site.segments.get(value_map.segment)
-        if target is None and value_map.segment in broken:
-            continue  # that segment's file has errors of its own
+        if target is None and (value_map.segment in broken or not value_map.segment):
+            continue  # that segment's file has errors of its own, or this map's `segment` has
         if target is None:
             line, column = document.position(("segment",))
             guess = did_you_mean(value_map.segment, [*site.segments, *broken])
@@ -133,7 +134,6 @@ def check_links(
             )
         else:
             found.extend(remembered(("refs", *source(document), *source(target)), lambda: _check_references(document, target)))
-        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
     return found
 
 
@@ -150,6 +150,8 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                 line, column = document.position((section, index, key, ref_index))
                 other = next((s for s in ids if ref in ids[s]), None)
                 owner = f"{_OWNER[section]} '{item.id}'"
+                if other is None and target.may_hold(ref, into):
+                    continue  # an item the segment's file has errors in
                 if other is not None:
                     right = {"pains": "a reliever's 'relieves'", "gains": "a creator's 'creates'", "jobs": "a product's 'jobs'"}[other]
                     found.append(
@@ -192,7 +194,7 @@ def _check_by(document: Document) -> list[Diagnostic]:
     for section in ("relievers", "creators"):
         for index, item in enumerate(getattr(value_map, section)):
             for ref_index, ref in enumerate(item.by):
-                if ref in products:
+                if ref in products or document.may_hold(ref, "products"):
                     continue
                 line, column = document.position((section, index, "by", ref_index))
                 guess = did_you_mean(ref, products)
@@ -212,10 +214,16 @@ def _check_by(document: Document) -> list[Diagnostic]:
     return found
 
 
-def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float, float]) -> list[Diagnostic]:
-    """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit."""
+def canvas_warnings(
+    site: Site, value_maps: list[Document], target: tuple[float, float], also_targeted: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit.
+
+    `also_targeted`: segments named by value maps that could not be loaded. Only what
+    is known is warned about: a value map with errors gets the warnings about its own
+    intact items, and the fit warnings need the whole value map and segment."""
     found: list[Diagnostic] = []
-    targeted = {document.model.segment for document in value_maps}  # type: ignore[union-attr]
+    targeted = {document.model.segment for document in value_maps} | set(also_targeted)  # type: ignore[union-attr]
     for segment_id, document in site.segments.items():
         if segment_id not in targeted:
             line, column = document.position(("title",), key=True)
@@ -234,7 +242,7 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
         assert isinstance(value_map, ValueMap)
         found.extend(remembered(("orphans", *source(document)), lambda: _orphans(document, value_map)))
         target_doc = site.segments.get(value_map.segment)
-        if target_doc is None:
+        if target_doc is None or document.partial or target_doc.partial:
             continue
         segment = target_doc.model
         assert isinstance(segment, Segment)
@@ -259,7 +267,11 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
 def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     found = []
     delivering = {product for section in ("relievers", "creators") for item in getattr(value_map, section) for product in item.by}
+    # A reliever or creator with errors may name any product in its `by`.
+    deliveries_known = not any(section in ("relievers", "creators") for section, _ in document.damaged)
     for section, index, item in items_of(value_map):
+        if (section, index) in document.damaged:
+            continue
         # Positions are looked up only for what is reported: finding one unpacks them.
         if section == "relievers" and not item.relieves:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
@@ -267,7 +279,7 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
         elif section == "creators" and not item.creates:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
             found.append(diagnostic("VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"))
-        elif section == "products" and not item.jobs and item.id not in delivering:  # type: ignore[attr-defined]
+        elif section == "products" and not item.jobs and item.id not in delivering and deliveries_known:  # type: ignore[attr-defined]
             found.append(
                 diagnostic(
                     "VPC303",

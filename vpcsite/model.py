@@ -242,6 +242,19 @@ class Document:
     #: Hash of what lists and summaries show of the document (all but notes, evidence
     #: and body): pages listing it depend on this, not on every byte of the file.
     outline: str = ""
+    #: The document failed validation and holds what could be kept of it (salvage.py):
+    #: it is checked as far as it goes, never scored or published.
+    partial: bool = False
+    #: Of a partial document: ids of items that were removed ("*<section>": any id of
+    #: a section that was removed whole), and (section, index) of items that lost a
+    #: value or were removed.
+    unresolved: frozenset[str] = frozenset()
+    damaged: frozenset[tuple[str, int]] = frozenset()
+
+    def may_hold(self, item_id: str, section: str) -> bool:
+        """Whether an item of this id may exist in the file's `section` though it is not
+        in the model: a reference to it is then not reported."""
+        return item_id in self.unresolved or f"*{section}" in self.unresolved
 
     def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.positions.position(path, key=key)

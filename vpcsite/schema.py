@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
+from .salvage import salvage
 from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {
@@ -36,6 +37,7 @@ def parse_document(
     source: SourceFile, relative: str, stem: str, digest: str = ""
 ) -> tuple[Document | None, list[Diagnostic]]:
     """Validate one file's front matter as the document type its folder or `type` names.
+    A document with errors comes back partial (salvage.py) beside its diagnostics.
 
     `relative` is the path under content/ (it decides the default type); `stem` is the file
     name without `.md` (the default id).
@@ -69,7 +71,13 @@ def parse_document(
             # text (a document's own empty id is reported here)
             if not (error["type"] == "vpc_id" and error.get("input") == "" and len(error["loc"]) > 1)
         ]
-        return None, found + duplicate_items(source, kind)
+        found += duplicate_items(source, kind)
+        # What validated is still checked, so one bad value hides no other finding.
+        kept = salvage(values, kind, exc.errors(include_url=False))
+        if kept is None:
+            return None, found
+        partial = Document(kept.model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, "", True, kept.unresolved, kept.damaged)
+        return partial, found
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
