@@ -493,7 +493,7 @@ def test_toml_quoted_key_full_of_dots_is_read_quickly():
 )
 def test_unquoted_text_read_as_another_type_is_told_to_quote_it(front_matter, line, column, spelling, read_as):
     document, found = load_document("content/segments/busy.md", "segments/busy.md", f"---\n{front_matter}---\n".encode())
-    assert document is None
+    assert document is None or document.partial
     assert [where(d) for d in found] == [("VPC106", line, column)]
     assert f"'{spelling}' was read as {read_as}, not text" in found[0].message
     assert found[0].hint == f'quote it: "{spelling}"'

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .yamlerrors import explain, without_pyyaml_places
 
 #: Front matter beyond these is refused before it is parsed: a content file is a canvas,
 #: not a data dump, and the caps keep a hostile file from costing memory or the stack.
@@ -300,10 +301,9 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = _mark(mark, offset) if mark is not None else (first_line, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
         lines = text.split("\n")
         at = lines[mark.line][mark.column :] if mark is not None and mark.line < len(lines) else ""
-        if problem == "found undefined alias":  # libyaml composes aliases it cannot resolve
+        if (exc.problem or exc.context) == "found undefined alias":  # libyaml composes aliases it cannot resolve
             alias = re.match(r"\*[^\s,\[\]{}]*", at)
             raise _Refused(
                 "VPC008",
@@ -311,9 +311,11 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
                 position,
                 "write the value out instead of referring to an anchor",
             ) from None
-        raise _Refused("VPC004", f"YAML syntax error: {problem}", position, _yaml_hint(problem, at[:1])) from None
+        told = explain(exc, text, first_line)
+        raise _Refused("VPC004", told.message, told.position, told.hint) from None
     except yaml.YAMLError as exc:
-        raise _Refused("VPC004", f"YAML syntax error: {exc}", (first_line, 1)) from None
+        told = explain(exc, text, first_line)
+        raise _Refused("VPC004", told.message, told.position, told.hint) from None
     if root is None:
         return FrontMatter({}, {}, start=(first_line, 1))
     if not isinstance(root, MappingNode):
@@ -352,15 +354,6 @@ def _refuse_unicode_line_breaks(text: str, first_line: int) -> None:
         (line, column),
         "replace it with a space, or with a real line break (often pasted in from a web page)",
     )
-
-
-def _yaml_hint(problem: str, character: str) -> str | None:
-    if "mapping values are not allowed" in problem:
-        return "a text containing ': ' must be quoted"
-    # libyaml's message does not name the character, so look at it.
-    if character == "\t" or "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
-    return None
 
 
 class _AliasSeen(Exception):
@@ -440,7 +433,10 @@ class _TreeBuilder:
         try:
             return _scalar_constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise _Refused("VPC004", f"YAML value '{node.value}' cannot be read: {exc}", _mark(node.start_mark, self._offset)) from None
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else str(exc)
+            raise _Refused(
+                "VPC004", f"YAML value '{node.value}' cannot be read: {without_pyyaml_places(reason)}", _mark(node.start_mark, self._offset), "quote it to keep it as text"
+            ) from None
 
 
 # --- TOML -------------------------------------------------------------------------
