@@ -15,6 +15,7 @@ from .fit import Fit
 from .memory import paused_gc
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
+from .notes import markdown_findings
 from .workers import cpu_count
 
 
@@ -133,6 +134,7 @@ def _check_content(
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
     found.extend(canvas_warnings(site, value_maps, target, loaded.targeted))
+    found.extend(markdown_findings(loaded.documents, config.markdown.unsafe_html))
     # Documents with errors were checked as far as they go; they are never scored or
     # published (a build stops at their errors unless those are ignored).
     if any(document.partial for document in loaded.documents):

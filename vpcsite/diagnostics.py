@@ -61,12 +61,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC305": (Severity.WARNING, "relevant gain not created"),
     "VPC306": (Severity.WARNING, "segment targeted by no value map"),
     "VPC307": (Severity.WARNING, "fit below the target band"),
-    # Rendering Markdown (reported by build, where Markdown is rendered)
+    # Markdown (VPC501 and VPC506 reported by check and build, the others by build)
     "VPC501": (Severity.WARNING, "link or image with a disallowed URL scheme dropped"),
     "VPC502": (Severity.WARNING, "linked local file does not exist"),
     "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
     "VPC505": (Severity.WARNING, "linked file would replace a page of the site"),
+    "VPC506": (Severity.WARNING, "raw HTML in Markdown shown as text"),
     # PDF handouts (reported by build)
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),

@@ -20,6 +20,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .diagnostics import Diagnostic, diagnostic
+from .places import TextPlace
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -70,9 +71,10 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
 #: to copy next to the page.
 LocalLinks = Callable[[str], str | None]
 
-#: The line and column at which a text starts in its file (the column matters only for
-#: an inline text, which is one front matter value).
-Place = Callable[[], tuple[int, int]]
+#: Where the text stands in its file, character by character (places.py); asked only
+#: when a finding needs pinning, since a front matter value's place unpacks its
+#: document's positions.
+Place = Callable[[], TextPlace]
 
 
 #: Text that Markdown renders as itself (but for quotes): one line starting with a letter
@@ -126,10 +128,58 @@ class MarkdownRenderer:
         env: dict[str, object] = {}
         tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
         found, assets, linked, images = self._police(tokens, text, path, place, inline, local)
+        if not self.unsafe_html and "<" in text:
+            found.extend(self._raw_html(text, path, place, inline))
         html = self._md.renderer.render(tokens, self._md.options, env)
         if not (found or assets or linked or images):
             self._memo[key] = html
         return Rendered(html, tuple(found), tuple(assets), tuple(images))
+
+    def findings(self, text: str, path: str, place: Place, inline: bool) -> list[Diagnostic]:
+        """What the link policy and the HTML policy drop from a text (VPC501, VPC506),
+        without rendering it: what `vpcsite check` reports of every note, evidence entry
+        and body. The same findings as rendering gives, so a build reports each once."""
+        if not might_drop(text, inline):
+            return []
+        env: dict[str, object] = {}
+        tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
+        found = [d for d in self._police(tokens, text, path, place, inline, None)[0] if d.code == "VPC501"]
+        if not self.unsafe_html and "<" in text:
+            found.extend(self._raw_html(text, path, place, inline))
+        return found
+
+    def _raw_html(self, text: str, path: str, place: Place, inline: bool) -> list[Diagnostic]:
+        """Every piece of raw HTML (but closing tags, which go with their opening one)
+        that the HTML policy shows as text, at its own line and column."""
+        md = _parser(True)
+        env: dict[str, object] = {}
+        tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+        lines = text.split("\n")
+        where: TextPlace | None = None
+        cursors: dict[int, int] = {}
+        found: list[Diagnostic] = []
+        for block in tokens:
+            row = block.map[0] if block.map and not inline else 0
+            for token in [block, *(block.children or [])]:
+                if token.type in ("softbreak", "hardbreak"):
+                    row += 1
+                    continue
+                if token.type not in ("html_block", "html_inline") or token.content.startswith("</"):
+                    continue
+                shown = token.content.strip().split("\n", 1)[0]
+                where = where or place()
+                line, column = _locate(text, lines, row, shown[:20], where, cursors)
+                found.append(
+                    diagnostic(
+                        "VPC506",
+                        path,
+                        line,
+                        column,
+                        f"raw HTML {_shorten(shown)} is shown as text",
+                        "write it in Markdown, or set [markdown] unsafe_html = true in site.toml if every author is trusted",
+                    )
+                )
+        return found
 
     def _police(
         self,
@@ -147,7 +197,8 @@ class MarkdownRenderer:
         images: list[tuple[str, int, int]] = []
         linked = False
         lines = text.split("\n")
-        origin: tuple[int, int] | None = None
+        where: TextPlace | None = None
+        cursors: dict[int, int] = {}
         for block in tokens:
             row = block.map[0] if block.map and not inline else 0
             for token in [block, *(block.children or [])]:
@@ -161,8 +212,8 @@ class MarkdownRenderer:
                 scheme = link_scheme(url)
                 target = local_target(url)
                 needle = f"{scheme}:" if scheme else (target or url)
-                origin = origin or place()
-                line, column = _place(lines, row, needle, origin[0], origin[1] if inline else None)
+                where = where or place()
+                line, column = _locate(text, lines, row, needle, where, cursors)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
                     what = "link" if attr == "href" else "image"
                     if token.type == "link_open":
@@ -209,12 +260,37 @@ class MarkdownRenderer:
         return found, assets, linked, images
 
 
-def _place(lines: list[str], row: int, needle: str, first_line: int, inline_column: int | None) -> tuple[int, int]:
-    """Line and column in the original file of `needle` on source row `row` of the text."""
-    source = lines[row] if row < len(lines) else ""
-    index = source.lower().find(needle.lower()) if needle else -1
-    if inline_column is not None:
-        # An evidence entry: one YAML value starting at inline_column (at its opening
-        # quote, if it has one, which puts the column one short).
-        return first_line, inline_column + max(index, 0)
-    return first_line + row, (index + 1) if index >= 0 else 1
+def might_drop(text: str, inline: bool) -> bool:
+    """Whether the policies could drop anything from `text`: a link or image needs '](',
+    a reference definition ']:', an autolink or raw HTML '<'."""
+    if "<" not in text and "](" not in text and "]:" not in text:
+        return False
+    return not (inline and "<" not in text and _WEB_LINK.fullmatch(text) is not None)
+
+
+def _shorten(shown: str) -> str:
+    return repr(shown if len(shown) <= 40 else shown[:39] + "…")
+
+
+#: How a URL appears after what opens it: a link or image, an autolink, a reference.
+_OPENERS = ("](", "<", ": ", "")
+
+
+def _locate(text: str, lines: list[str], row: int, needle: str, where: TextPlace, cursors: dict[int, int]) -> tuple[int, int]:
+    """Line and column in the file of the next `needle` on source row `row` of the text
+    (each finding on a row starts looking after the one before, so two links with the
+    same scheme on one line get their own columns)."""
+    source = (lines[row] if row < len(lines) else "").lower()
+    needle = needle.lower()
+    start = cursors.get(row, 0)
+    index = -1
+    for opener in _OPENERS if needle else ("",):
+        found = source.find(opener + needle, start)
+        if found >= 0:
+            index = found + len(opener)
+            break
+    if index < 0:
+        index = max(source.find(needle), 0) if needle else 0
+    cursors[row] = index + max(len(needle), 1)
+    offset = sum(len(line) + 1 for line in lines[: min(row, len(lines))]) + index
+    return where.locate(text, offset)

@@ -259,6 +259,10 @@ class Document:
     def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.positions.position(path, key=key)
 
+    def text_place(self, path: tuple[str | int, ...]) -> Any:
+        """Where each character of the front matter text at `path` stands (a places.TextPlace)."""
+        return self.positions.text_place(path)
+
 
 @dataclass(frozen=True)
 class Site:

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .places import Run, TextPlace, scalar_runs
 from .yamlerrors import explain, without_pyyaml_places
 
 #: Front matter beyond these is refused before it is parsed: a content file is a canvas,
@@ -44,6 +45,16 @@ class FrontMatter:
     #: How a non-string scalar was written, so a hint can say "quote it: '1.10'".
     spellings: dict[Path_, str] = field(default_factory=dict)
     start: Position = (1, 1)
+    #: Of texts that are not one plain line (blocks, folded and quoted texts): where
+    #: each stretch of the text stands in the file (places.py).
+    runs: dict[Path_, tuple[Run, ...]] = field(default_factory=dict)
+    #: Whether a text without runs is one plain line (YAML); TOML texts are not mapped.
+    linear: bool = True
+
+    def text_place(self, path: Path_) -> TextPlace:
+        """Where each character of the text at `path` stands in the file."""
+        line, column = self.position(path)
+        return TextPlace(line, column, self.runs.get(tuple(path), ()), linear=self.linear)
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """The nearest known position: the value itself, else its key, else its parent."""
@@ -80,20 +91,24 @@ class Positions:
 
     @classmethod
     def of(cls, front_matter: FrontMatter) -> "Positions":
-        return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start)))
+        return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)))
 
     def _tables(self) -> FrontMatter:
         recent = Positions._recent
         if recent is not None and recent[0] is self:
             return recent[1]
-        positions, key_positions, start = marshal.loads(self._packed)
-        tables = FrontMatter({}, positions, key_positions, {}, start)
+        positions, key_positions, start, runs, linear = marshal.loads(self._packed)
+        tables = FrontMatter({}, positions, key_positions, {}, start, runs, linear)
         Positions._recent = (self, tables)
         return tables
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """As `FrontMatter.position`."""
         return self._tables().position(path, key=key)
+
+    def text_place(self, path: Path_) -> TextPlace:
+        """As `FrontMatter.text_place`."""
+        return self._tables().text_place(path)
 
     def written(self, path: Path_) -> bool:
         """Whether the file itself gives this value (rather than a default)."""
@@ -325,14 +340,14 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
             _mark(root.start_mark, offset),
             "write 'key: value' lines, e.g. 'title: Busy professional'",
         )
-    builder = _TreeBuilder(offset)
+    builder = _TreeBuilder(offset, text)
     try:
         values = builder.build(root, (), 1)
     except _AliasSeen:
         if not careful:
             return parse_yaml(text, first_line, careful=True)
         raise  # pragma: no cover - the careful composer refuses aliases before this
-    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1))
+    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1), builder.runs)
 
 
 _UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
@@ -363,8 +378,11 @@ class _AliasSeen(Exception):
 class _TreeBuilder:
     """Turn composed nodes into plain values, refusing duplicate keys, aliases and tags."""
 
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, text: str = "") -> None:
         self._offset = offset
+        self._text = text
+        self._lines: list[str] | None = None
+        self.runs: dict[Path_, tuple[Run, ...]] = {}
         self.positions: dict[Path_, Position] = {}
         self.key_positions: dict[Path_, Position] = {}
         self.spellings: dict[Path_, str] = {}
@@ -383,6 +401,8 @@ class _TreeBuilder:
         self.positions[path] = where
         tag = node.tag
         if tag == _STR_TAG:
+            if node.style or node.end_mark.line != mark.line:
+                self._map_text(node, path)
             return node.value
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
@@ -411,6 +431,15 @@ class _TreeBuilder:
             self.key_positions[child] = at
             mapping[key] = self.build(value_node, child, depth + 1)
         return mapping
+
+    def _map_text(self, node: ScalarNode, path: Path_) -> None:
+        """Runs of a text that is not one plain line, for findings inside it."""
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        start, end = node.start_mark, node.end_mark
+        runs = scalar_runs(node.value, node.style, self._lines, (start.line, start.column), (end.line, end.column), self._offset + 1)
+        if runs:
+            self.runs[path] = runs
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
@@ -499,7 +528,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
         if rest.startswith("["):
             for index, string in enumerate(_TOML_STRING.finditer(rest)):
                 positions[path + (index,)] = (number, key.end() + string.start() + 1)
-    front_matter = FrontMatter(values, positions, key_positions, {}, (first_line, 1))
+    front_matter = FrontMatter(values, positions, key_positions, {}, (first_line, 1), linear=False)
     deep = _path_deeper_than(values, MAX_DEPTH - 1)
     if deep is not None:
         raise _Refused("VPC009", _TOO_DEEP, front_matter.position(deep))
