@@ -118,6 +118,8 @@ def check_links(
                 hint = f"segment '{value_map.segment}' is a draft; build with --drafts or remove 'draft: true'"
             elif guess in broken:
                 hint = f"did you mean '{guess}'? (its file has errors of its own)"
+            elif guess and site.segments[guess].partial:
+                hint = f"did you mean '{guess}'? ({site.segments[guess].path}, which has errors of its own)"
             elif guess:
                 hint = f"did you mean '{guess}'? ({site.segments[guess].path})"
             else:

@@ -260,12 +260,34 @@ class MarkdownRenderer:
         return found, assets, linked, images
 
 
+#: Where a link destination starts: after '](' (links, images) or ']:' (reference
+#: definitions), blanks and an opening '<' skipped; it runs to a ')', a '>' or a blank.
+_DESTINATION = re.compile(r"\]\(|\]:")
+_DESTINATION_START = re.compile(r"[ \t\n]*<?")
+
+
 def might_drop(text: str, inline: bool) -> bool:
-    """Whether the policies could drop anything from `text`: a link or image needs '](',
-    a reference definition ']:', an autolink or raw HTML '<'."""
-    if "<" not in text and "](" not in text and "]:" not in text:
-        return False
-    return not (inline and "<" not in text and _WEB_LINK.fullmatch(text) is not None)
+    """Whether the policies could drop anything from `text`, without parsing it: raw HTML
+    and autolinks need a '<'; a link, image or reference whose scheme is refused needs a
+    destination whose start is not plainly allowed. A destination with an entity or a
+    backslash, which markdown-it decodes, counts as refused, so nothing is missed."""
+    if "<" in text:
+        return True
+    for opener in _DESTINATION.finditer(text):
+        start = _DESTINATION_START.match(text, opener.end()).end()  # type: ignore[union-attr]
+        head = text[start : start + 80]
+        cut = len(head)
+        for stop in ")> \n":
+            found = head.find(stop)
+            if found >= 0:
+                cut = min(cut, found)
+        head = head[:cut]
+        if "&" in head or "\\" in head:
+            return True
+        scheme = link_scheme(head)
+        if scheme is not None and scheme not in ALLOWED_SCHEMES:
+            return True
+    return False
 
 
 def _shorten(shown: str) -> str:
