@@ -93,3 +93,26 @@ def test_underscores_never_take_the_fast_path():
         assert plain_html(text, inline) is None
         assert_fast_path_agrees(text, inline)
     assert "<em>b</em>" in full("a _b_", True)
+
+
+_LINKY = st.lists(
+    st.sampled_from(["[a]", "](", "]:", ")", "(", "<", ">", "javascript", "JavaScript", "data", "https", "mailto", ":", "&#58;", "\\", " ", "\n", "x", "/", "\t", "!"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_LINKY, inline=st.booleans())
+def test_the_pre_scan_never_skips_a_text_with_something_to_drop(text, inline):
+    """`might_drop` spares check a parse; it may say yes too often, never no wrongly."""
+    from vpcsite.markdown import might_drop
+
+    renderer = MarkdownRenderer()
+    env: dict = {}
+    tokens = renderer._md.parseInline(text, env) if inline else renderer._md.parse(text, env)
+    found = [d for d in renderer._police(tokens, text, "a.md", lambda: body_place(1), inline, None)[0] if d.code == "VPC501"]
+    if "<" in text:
+        found += renderer._raw_html(text, "a.md", lambda: body_place(1), inline)
+    if found:
+        assert might_drop(text, inline)
+    assert renderer.findings(text, "a.md", lambda: body_place(1), inline) == found
