@@ -138,7 +138,7 @@ KEY_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 #: Keys that belong to one kind of item: "pains use severity", "creators use creates".
-_OWN_KEYS = {"importance": "jobs", "severity": "pains", "relevance": "gains", "relieves": "relievers", "creates": "creators"}
+_OWN_KEYS = {"importance": "jobs", "severity": "pains", "relevance": "gains", "relieves": "relievers", "creates": "creators", "jobs": "products"}
 
 #: A prefix that turns a word into its opposite: never suggested for each other.
 _NEGATIONS = ("in", "un", "non", "dis", "non-")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -158,27 +158,22 @@ class MarkdownRenderer:
         where: TextPlace | None = None
         cursors: dict[int, int] = {}
         found: list[Diagnostic] = []
-        for block in tokens:
-            row = block.map[0] if block.map and not inline else 0
-            for token in [block, *(block.children or [])]:
-                if token.type in ("softbreak", "hardbreak"):
-                    row += 1
-                    continue
-                if token.type not in ("html_block", "html_inline") or token.content.startswith("</"):
-                    continue
-                shown = token.content.strip().split("\n", 1)[0]
-                where = where or place()
-                line, column = _locate(text, lines, row, shown[:20], where, cursors)
-                found.append(
-                    diagnostic(
-                        "VPC506",
-                        path,
-                        line,
-                        column,
-                        f"raw HTML {_shorten(shown)} is shown as text",
-                        "write it in Markdown, or set [markdown] unsafe_html = true in site.toml if every author is trusted",
-                    )
+        for row, token in _rows(tokens, inline):
+            if token.type not in ("html_block", "html_inline") or token.content.startswith("</"):
+                continue
+            shown = token.content.strip().split("\n", 1)[0]
+            where = where or place()
+            line, column = _locate(text, lines, row, shown[:20], where, cursors)
+            found.append(
+                diagnostic(
+                    "VPC506",
+                    path,
+                    line,
+                    column,
+                    f"raw HTML {_shorten(shown)} is shown as text",
+                    "write it in Markdown, or set [markdown] unsafe_html = true in site.toml if every author is trusted",
                 )
+            )
         return found
 
     def _police(
@@ -199,64 +194,59 @@ class MarkdownRenderer:
         lines = text.split("\n")
         where: TextPlace | None = None
         cursors: dict[int, int] = {}
-        for block in tokens:
-            row = block.map[0] if block.map and not inline else 0
-            for token in [block, *(block.children or [])]:
-                if token.type in ("softbreak", "hardbreak"):
-                    row += 1
-                    continue
-                attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
-                if attr is None:
-                    continue
-                url = str(token.attrGet(attr) or "")
-                scheme = link_scheme(url)
-                target = local_target(url)
-                needle = f"{scheme}:" if scheme else (target or url)
-                where = where or place()
-                line, column = _locate(text, lines, row, needle, where, cursors)
-                if scheme is not None and scheme not in ALLOWED_SCHEMES:
-                    what = "link" if attr == "href" else "image"
-                    if token.type == "link_open":
-                        token.attrs.pop("href", None)  # an <a> without href: inert text
-                    else:
-                        # An image becomes its alt text: nothing to fetch, still valid HTML.
-                        alt = "".join(child.content for child in token.children or [])
-                        token.type, token.tag, token.attrs, token.children, token.content = "text", "", {}, None, alt
-                    found.append(
-                        diagnostic(
-                            "VPC501",
-                            path,
-                            line,
-                            column,
-                            f"{what} to a '{scheme}:' URL was dropped",
-                            "links and images may use http, https, mailto or a relative path",
-                        )
-                    )
-                    continue
-                if attr == "src":
-                    images.append((url, line, column))
-                if target is None:
-                    continue
-                linked = True
-                rewritten = local(target) if local is not None else None
-                if rewritten is not None:
-                    fragment = urlsplit(url).fragment
-                    token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
-                    if attr == "src":
-                        images[-1] = (token.attrGet(attr) or "", line, column)
-                elif target.endswith(".md") and local is not None:
-                    found.append(
-                        diagnostic(
-                            "VPC502",
-                            path,
-                            line,
-                            column,
-                            f"link to '{target}', which is not a page of this site",
-                            "check the path, relative to this file (drafts are left out without --drafts)",
-                        )
-                    )
+        for row, token in _rows(tokens, inline):
+            attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+            if attr is None:
+                continue
+            url = str(token.attrGet(attr) or "")
+            scheme = link_scheme(url)
+            target = local_target(url)
+            needle = f"{scheme}:" if scheme else (target or url)
+            where = where or place()
+            line, column = _locate(text, lines, row, needle, where, cursors)
+            if scheme is not None and scheme not in ALLOWED_SCHEMES:
+                what = "link" if attr == "href" else "image"
+                if token.type == "link_open":
+                    token.attrs.pop("href", None)  # an <a> without href: inert text
                 else:
-                    assets.append((target, line, column))
+                    # An image becomes its alt text: nothing to fetch, still valid HTML.
+                    alt = "".join(child.content for child in token.children or [])
+                    token.type, token.tag, token.attrs, token.children, token.content = "text", "", {}, None, alt
+                found.append(
+                    diagnostic(
+                        "VPC501",
+                        path,
+                        line,
+                        column,
+                        f"{what} to a '{scheme}:' URL was dropped",
+                        "links and images may use http, https, mailto or a relative path",
+                    )
+                )
+                continue
+            if attr == "src":
+                images.append((url, line, column))
+            if target is None:
+                continue
+            linked = True
+            rewritten = local(target) if local is not None else None
+            if rewritten is not None:
+                fragment = urlsplit(url).fragment
+                token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
+                if attr == "src":
+                    images[-1] = (token.attrGet(attr) or "", line, column)
+            elif target.endswith(".md") and local is not None:
+                found.append(
+                    diagnostic(
+                        "VPC502",
+                        path,
+                        line,
+                        column,
+                        f"link to '{target}', which is not a page of this site",
+                        "check the path, relative to this file (drafts are left out without --drafts)",
+                    )
+                )
+            else:
+                assets.append((target, line, column))
         return found, assets, linked, images
 
 
@@ -264,6 +254,17 @@ class MarkdownRenderer:
 #: definitions), blanks and an opening '<' skipped; it runs to a ')', a '>' or a blank.
 _DESTINATION = re.compile(r"\]\(|\]:")
 _DESTINATION_START = re.compile(r"[ \t\n]*<?")
+
+
+def _rows(tokens: Sequence[Token], inline: bool) -> Iterator[tuple[int, Token]]:
+    """Every block and inline token but line breaks, with the row of the text it is on."""
+    for block in tokens:
+        row = block.map[0] if block.map and not inline else 0
+        for token in [block, *(block.children or [])]:
+            if token.type in ("softbreak", "hardbreak"):
+                row += 1
+                continue
+            yield row, token
 
 
 def might_drop(text: str, inline: bool) -> bool:
