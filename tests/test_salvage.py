@@ -118,3 +118,14 @@ def test_a_segment_no_loadable_value_map_names_is_still_untargeted(make_site):
     other = "---\ntitle: Other\nsegment: someone-else\n"
     result = check(make_site, value_map=VALUE_MAP, extra={"content/segments/lonely.md": "---\ntitle: Lonely\n---\n", "content/value-maps/x.md": other})
     assert [d.path for d in result.diagnostics if d.code == "VPC306"] == ["content/segments/lonely.md"]
+
+
+def test_a_segment_that_cannot_be_loaded_is_known_by_its_id_line(make_site):
+    broken = "---\nid: busy-professional\ntitle: [unclosed\n---\n"
+    root = make_site({"content/segments/bp.md": broken, MAP_FILE: VALUE_MAP})
+    assert [d.code for d in check_site(root).diagnostics] == ["VPC004"]  # no VPC205 for the map
+
+
+def test_a_value_map_whose_segment_is_not_an_id_still_targets_what_it_may_name(make_site):
+    result = check(make_site, value_map=VALUE_MAP.replace("segment: busy-professional", "segment: Busy professional"))
+    assert [d.code for d in result.diagnostics] == ["VPC109"]

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
 from .paths import content_files, digest_of, inside  # noqa: F401 - imported from here too
-from .model import Document
+from .model import Document, slug
 from .schema import default_type, parse_document
 from .source import read_source
 from .workers import can_fork, fork_pool
@@ -184,24 +184,45 @@ class LoadedContent:
     #: (type, id by file name) of documents that failed validation: references to them
     #: are not reported again, since the file's own errors explain them.
     failed: frozenset[tuple[str, str]] = frozenset()
-    #: Segments named by value maps that could not be loaded at all: they are targeted
-    #: all the same (no "targeted by no value map" for a file's own error).
+    #: Segments that value maps which could not be loaded, or whose `segment` could not
+    #: be read, may name: they are targeted all the same (no "targeted by no value map"
+    #: for another file's error).
     targeted: frozenset[str] = frozenset()
 
 
-#: A `segment:` (YAML) or `segment =` (TOML) line at the start of a line.
-_SEGMENT_LINE = re.compile(r"""^segment[ \t]*[:=][ \t]*["']?([^\s"'#,\[\]{}]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
-_VALUE_MAP_TYPE = re.compile(r"""^type[ \t]*[:=][ \t]*["']?value-map["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+#: A top-level `key: value` (YAML) or `key = value` (TOML) line: (key, the rest).
+_TOP_LINE = re.compile(r"""^(segment|id|type)[ \t]*[:=][ \t]*(.*?)[ \t]*(?:#.*)?$""", re.MULTILINE)
+_WORD = re.compile(r"""[^\s"'#,\[\]{}]+""")
 
 
-def named_segment(relative: str, data: bytes) -> str | None:
-    """The segment a value map that failed to load names, when its line can be read
-    (an unclosed front matter, a syntax error elsewhere): a plain `segment: id` line."""
+@dataclass(frozen=True)
+class Identity:
+    """What the plain lines of a file that failed say of it: its type, its id (from its
+    `id:` line, else its file name) and the segments its `segment:` line may name."""
+
+    kind: str
+    id: str
+    segments: frozenset[str]
+
+
+def read_lines(relative: str, data: bytes) -> Identity:
+    """A failed file's identity, read from its top-level lines (an unclosed front matter,
+    a syntax error elsewhere, a `segment` that is not an id), so that references to it are
+    not reported as unknown and the segment it targets is not called untargeted."""
     text = data.decode("utf-8", "replace")
-    if default_type(relative) != "value-map" and _VALUE_MAP_TYPE.search(text) is None:
-        return None
-    found = _SEGMENT_LINE.search(text)
-    return found.group(1) if found else None
+    lines: dict[str, str] = {}
+    for found in _TOP_LINE.finditer(text):
+        lines.setdefault(found.group(1), found.group(2))
+    kind = lines.get("type", "").strip("\"' ") or default_type(relative)
+    raw_id = lines.get("id", "").strip("\"' ")
+    stem = PurePosixPath(relative).stem
+    segments: set[str] = set()
+    if kind == "value-map" and "segment" in lines:
+        raw = lines["segment"]
+        segments.update(_WORD.findall(raw))
+        segments.add(slug(raw))
+        segments.discard("")
+    return Identity(kind, raw_id if _WORD.fullmatch(raw_id or "-") and raw_id else stem, frozenset(segments))
 
 
 def load_content(
@@ -250,12 +271,13 @@ def load_content(
     targeted: set[str] = set()
     for (display, relative, data, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
-        if document is None:
-            failed.add((default_type(relative), PurePosixPath(relative).stem))
-            segment = named_segment(relative, data or _read_again(base / relative))
-            if segment is not None:
-                targeted.add(segment)
-            continue
+        unread_segment = document is not None and document.model.type == "value-map" and not document.model.segment  # type: ignore[union-attr]
+        if document is None or unread_segment:
+            lines = read_lines(relative, data or _read_again(base / relative))
+            targeted.update(lines.segments)
+            if document is None:
+                failed.update({(default_type(relative), PurePosixPath(relative).stem), (lines.kind, lines.id)})
+                continue
         if document.model.draft and not drafts:
             left_out.add(document.model.id)
             continue
