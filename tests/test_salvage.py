@@ -129,3 +129,12 @@ def test_a_segment_that_cannot_be_loaded_is_known_by_its_id_line(make_site):
 def test_a_value_map_whose_segment_is_not_an_id_still_targets_what_it_may_name(make_site):
     result = check(make_site, value_map=VALUE_MAP.replace("segment: busy-professional", "segment: Busy professional"))
     assert [d.code for d in result.diagnostics] == ["VPC109"]
+
+
+def test_a_duplicate_key_hides_no_other_finding(make_site):
+    segment = SEGMENT.replace("    severity: 2\n", "    severity: 2\n    severity: 3\n")
+    value_map = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: [lack-of-tme]")
+    result = check(make_site, segment, value_map)
+    assert codes_in(result, SEGMENT_FILE) == ["VPC007"]
+    assert codes_in(result, MAP_FILE) == ["VPC201"]
+    assert "busy-professional" not in result.site.segments  # read with errors: never published

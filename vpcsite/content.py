@@ -10,7 +10,7 @@ import os
 import re
 import stat
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +29,8 @@ def load_document(display: str, relative: str, data: bytes, digest: str = "") ->
         return None, problems
     stem = relative.rsplit("/", 1)[-1].removesuffix(".md")
     document, found = parse_document(source, relative, stem, digest)
+    if problems and document is not None and not document.partial:
+        document = replace(document, partial=True)  # read with errors: checked, never published
     return document, problems + found
 
 

@@ -50,6 +50,9 @@ class FrontMatter:
     runs: dict[Path_, tuple[Run, ...]] = field(default_factory=dict)
     #: Whether a text without runs is one plain line (YAML); TOML texts are not mapped.
     linear: bool = True
+    #: Problems found while reading that leave the values readable: (code, message,
+    #: position, hint) of each (a duplicate key, of which the first is kept).
+    problems: tuple[tuple[str, str, Position, str | None], ...] = ()
 
     def text_place(self, path: Path_) -> TextPlace:
         """Where each character of the text at `path` stands in the file."""
@@ -218,7 +221,8 @@ def read_source(path: str, data: bytes) -> tuple[SourceFile | None, list[Diagnos
     except _Refused as refused:
         line, column = refused.position
         return None, [diagnostic(refused.code, path, line, column, refused.message, refused.hint)]
-    return SourceFile(path, front_matter, body, close + 2, syntax), []
+    kept = [diagnostic(code, path, line, column, message, hint) for code, message, (line, column), hint in front_matter.problems]
+    return SourceFile(path, front_matter, body, close + 2, syntax), kept
 
 
 # --- YAML -------------------------------------------------------------------------
@@ -347,7 +351,8 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
         if not careful:
             return parse_yaml(text, first_line, careful=True)
         raise  # pragma: no cover - the careful composer refuses aliases before this
-    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1), builder.runs)
+    problems = tuple((r.code, r.message, r.position, r.hint) for r in builder.refused)
+    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1), builder.runs, problems=problems)
 
 
 _UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
@@ -383,6 +388,8 @@ class _TreeBuilder:
         self._text = text
         self._lines: list[str] | None = None
         self.runs: dict[Path_, tuple[Run, ...]] = {}
+        #: Problems that leave the rest of the file readable (a duplicate key).
+        self.refused: list[_Refused] = []
         self.positions: dict[Path_, Position] = {}
         self.key_positions: dict[Path_, Position] = {}
         self.spellings: dict[Path_, str] = {}
@@ -420,12 +427,16 @@ class _TreeBuilder:
                 raise _Refused("VPC006", "a key must be a plain word, not a list or mapping", at)
             key = key_node.value
             if key in first_seen:
-                raise _Refused(
-                    "VPC007",
-                    f"duplicate key '{key}' (first on line {first_seen[key][0]})",
-                    at,
-                    "remove one of the two; YAML would silently keep only the last",
+                # Reported, and the first kept, so the rest of the file is still checked.
+                self.refused.append(
+                    _Refused(
+                        "VPC007",
+                        f"duplicate key '{key}' (first on line {first_seen[key][0]})",
+                        at,
+                        "remove one of the two; YAML would silently keep only the last",
+                    )
                 )
+                continue
             first_seen[key] = at
             child = path + (key,)
             self.key_positions[child] = at
