@@ -136,7 +136,7 @@ def _check_content(
     found.extend(canvas_warnings(site, value_maps, target, loaded.targeted))
     found.extend(markdown_findings(loaded.documents, config.markdown.unsafe_html))
     # Documents with errors were checked as far as they go; they are never scored or
-    # published (a build stops at their errors unless those are ignored).
+    # published (their errors stop a build in any case: errors cannot be ignored).
     if any(document.partial for document in loaded.documents):
         site = assemble([document for document in loaded.documents if not document.partial])
     if config.pdf.enabled and last_layout:

@@ -76,7 +76,10 @@ def parse_document(
         kept = salvage(values, kind, exc.errors(include_url=False))
         if kept is None:
             return None, found
-        partial = Document(kept.model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, "", True, kept.unresolved, kept.damaged)
+        partial = Document(
+            kept.model, source.path, source.body, source.body_line, Positions.of(fm), digest=digest, relative=relative,
+            partial=True, unresolved=kept.unresolved, damaged=kept.damaged,
+        )
         return partial, found
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
