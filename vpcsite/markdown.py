@@ -295,23 +295,20 @@ def _shorten(shown: str) -> str:
     return repr(shown if len(shown) <= 40 else shown[:39] + "…")
 
 
-#: How a URL appears after what opens it: a link or image, an autolink, a reference.
-_OPENERS = ("](", "<", ": ", "")
+#: What opens a URL: a link or image, an autolink, a reference definition.
+_OPENERS = ("](", "<", "]: ")
 
 
 def _locate(text: str, lines: list[str], row: int, needle: str, where: TextPlace, cursors: dict[int, int]) -> tuple[int, int]:
     """Line and column in the file of the next `needle` on source row `row` of the text
     (each finding on a row starts looking after the one before, so two links with the
-    same scheme on one line get their own columns)."""
+    same scheme on one line get their own columns). A needle right after what opens a
+    URL is preferred to the same words in a link's text."""
     source = (lines[row] if row < len(lines) else "").lower()
     needle = needle.lower()
     start = cursors.get(row, 0)
-    index = -1
-    for opener in _OPENERS if needle else ("",):
-        found = source.find(opener + needle, start)
-        if found >= 0:
-            index = found + len(opener)
-            break
+    opened = [found + len(opener) for opener in _OPENERS if needle and (found := source.find(opener + needle, start)) >= 0]
+    index = min(opened) if opened else source.find(needle, start) if needle else -1
     if index < 0:
         index = max(source.find(needle), 0) if needle else 0
     cursors[row] = index + max(len(needle), 1)
