@@ -75,9 +75,15 @@ def refused(front_matter: str):
             "this line of the text under 'note:' (line 3) starts at column 2, left of the text's first line",
             "indent every line of the text to at least column 3",
         ),
+        (
+            "title: A\npains:\n  - text: a\n     - text: b\n",
+            (5, 6),
+            "this list item starts at column 6, but the items beside it start at column 3",
+            "start the '-' at column 3, like the item on line 4",
+        ),
     ],
     ids=["key-too-far", "item-key-too-far", "item-key-too-short", "item-key-dedented", "item-key-at-dash",
-         "document-key-too-far", "key-under-a-text", "list-item-dedented", "block-text-dedented"],
+         "document-key-too-far", "key-under-a-text", "list-item-dedented", "block-text-dedented", "list-item-too-far"],
 )
 def test_an_indentation_slip_names_the_line_and_the_column_it_should_start_at(front_matter, place, message, hint):
     found = refused(front_matter)
@@ -99,6 +105,12 @@ def test_an_unquoted_markdown_link_in_evidence_is_told_to_be_quoted(entry):
 def test_a_markdown_link_as_a_whole_value_is_told_to_be_quoted():
     found = refused("title: A\nsummary: [Our wiki](https://wiki.example)\n")
     assert found.hint == "quote it: '[Our wiki](https://wiki.example)'"
+
+
+def test_a_key_without_a_colon_is_named_where_it_starts():
+    found = refused("title: A\nsummary\nsegment: b\n")
+    assert (found.line, found.column) == (3, 1)
+    assert found.message == "YAML syntax error: 'summary' has no ':' after it"
 
 
 def test_a_colon_inside_a_text_still_asks_for_quotes():

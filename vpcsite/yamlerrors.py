@@ -79,6 +79,14 @@ def explain(error: yaml.YAMLError, text: str, first_line: int) -> Explained:
             return Explained(f"YAML syntax error: {message}", (slip_row + 1 + offset, indent + 1), hint)
     if problem.startswith("mapping values are not allowed"):
         return Explained(f"YAML syntax error: {problem}", at, "a text containing ': ' must be quoted")
+    if problem.startswith("could not find expected ':'") and error.context_mark is not None:
+        started = error.context_mark
+        words = lines[started.line][started.column :].strip() if started.line < len(lines) else ""
+        return Explained(
+            f"YAML syntax error: '{words[:40]}' has no ':' after it",
+            (started.line + 1 + offset, started.column + 1),
+            f"write '{words[:40]}: <value>', or indent it as part of the text above",
+        )
     if problem == "found unexpected end of stream" and error.context == "while scanning a quoted scalar" and error.context_mark is not None:
         opened = error.context_mark
         quote = lines[opened.line][opened.column] if opened.line < len(lines) and opened.column < len(lines[opened.line]) else "'"
@@ -194,7 +202,7 @@ def _indentation_slip(lines: list[str], row: int, column: int, problem: str, off
         # Only a key whose own colon broke the parse can be out of line; a colon further
         # on is a ': ' inside a text.
         key_at = _key_column(line)
-        if key_at is None or key_at != _indent(line) or line.find(":", key_at) != column:
+        if key_at is None or line.find(":", key_at) != column:
             return None
     indent = _indent(line)
     is_item = _DASH_LINE.match(line) is not None
