@@ -100,3 +100,10 @@ def test_relieves_on_a_creator_says_creators_use_creates(make_site):
     )
     found = [d for d in check_site(root).diagnostics if d.code == "VPC102"]
     assert found[0].hint.startswith("'relieves' is for relievers; creators use 'creates'")
+
+
+@pytest.mark.parametrize(("written", "meant"), [("canvas", "value-map"), ("persona", "segment"), ("customer-profile", "segment")])
+def test_a_document_type_in_other_words_suggests_the_methods(make_site, written, meant):
+    root = make_site({"content/x.md": f"---\ntitle: X\ntype: {written}\n---\n"})
+    found = [d for d in check_site(root).diagnostics if d.code == "VPC105"]
+    assert found[0].hint.startswith(f"did you mean '{meant}'?")

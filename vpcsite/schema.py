@@ -47,7 +47,7 @@ def parse_document(
     kind = values.get("type", default_type(relative))
     if not isinstance(kind, str) or kind not in DOCUMENT_TYPES:
         line, column = fm.position(("type",))
-        guess = did_you_mean(str(kind), DOCUMENT_TYPES)
+        guess = did_you_mean(str(kind), DOCUMENT_TYPES, key="type")
         return None, [
             diagnostic(
                 "VPC105",
