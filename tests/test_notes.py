@@ -170,3 +170,9 @@ def test_check_reports_markdown_findings_without_loading_the_renderer(make_site)
 def test_an_autolink_and_a_link_with_the_same_scheme_on_one_line_keep_their_order(make_site):
     places, text = dropped(make_site, "---\ntitle: S\n---\n<javascript:a> then [javascript: b](javascript:b)\n")
     assert places == [(4, 2), (4, 37)]
+
+
+def test_a_finding_inside_a_toml_text_is_placed_at_the_texts_start(make_site):
+    segment = '+++\ntitle = "S"\n[[jobs]]\ntext = "J"\nnote = """\nfirst\nsecond [a](javascript:a)"""\n+++\nBody [b](javascript:b)\n'
+    places, _ = dropped(make_site, segment)
+    assert places == [(5, 8), (9, 10)]  # the note's opening quotes; the body exactly
