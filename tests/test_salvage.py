@@ -138,3 +138,24 @@ def test_a_duplicate_key_hides_no_other_finding(make_site):
     assert codes_in(result, SEGMENT_FILE) == ["VPC007"]
     assert codes_in(result, MAP_FILE) == ["VPC201"]
     assert "busy-professional" not in result.site.segments  # read with errors: never published
+
+
+def test_a_misspelt_section_silences_references_into_it(make_site):
+    segment = SEGMENT.replace("pains:\n", "painz:\n")
+    result = check(make_site, segment)
+    assert codes_in(result, SEGMENT_FILE) == ["VPC102"]
+    assert codes_in(result, MAP_FILE) == []  # relieves: [lack-of-time] may be right
+
+
+def test_an_item_whose_id_cannot_be_read_silences_references_into_its_section(make_site):
+    segment = SEGMENT.replace("id: lack-of-time", "id: [lack-of-time]")
+    result = check(make_site, segment, VALUE_MAP.replace("[quick-results]", "[quick-result]"))
+    assert codes_in(result, SEGMENT_FILE) == ["VPC103"]
+    assert codes_in(result, MAP_FILE) == ["VPC202"]  # pains are silent, gains still checked
+
+
+def test_a_reference_close_to_a_bad_id_is_taken_for_it(make_site):
+    segment = SEGMENT.replace("id: track-workouts", "id: 'track-wor:kouts'")
+    result = check(make_site, segment)
+    assert codes_in(result, SEGMENT_FILE) == ["VPC109"]
+    assert codes_in(result, MAP_FILE) == []

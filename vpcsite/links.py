@@ -153,7 +153,7 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                 other = next((s for s in ids if ref in ids[s]), None)
                 owner = f"{_OWNER[section]} '{item.id}'"
                 if other is None and target.may_hold(ref, into):
-                    continue  # an item the segment's file has errors in
+                    continue  # an item the segment's file has errors in, or near one
                 if other is not None:
                     right = {"pains": "a reliever's 'relieves'", "gains": "a creator's 'creates'", "jobs": "a product's 'jobs'"}[other]
                     found.append(

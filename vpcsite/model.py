@@ -253,8 +253,15 @@ class Document:
 
     def may_hold(self, item_id: str, section: str) -> bool:
         """Whether an item of this id may exist in the file's `section` though it is not
-        in the model: a reference to it is then not reported."""
-        return item_id in self.unresolved or f"*{section}" in self.unresolved
+        in the model (its own id was bad, and this one is it or close to it): a reference
+        to it is then not reported."""
+        if not self.unresolved:
+            return False
+        if item_id in self.unresolved or f"*{section}" in self.unresolved:
+            return True
+        from .hints import did_you_mean
+
+        return did_you_mean(item_id, [raw for raw in self.unresolved if not raw.startswith("*")]) is not None
 
     def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.positions.position(path, key=key)

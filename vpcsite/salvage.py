@@ -11,8 +11,11 @@ The rules, applied to the raw front matter before validating it again:
   the item is kept with its default: the item is *damaged*, and the warnings about the
   item itself (relieves nothing, serves no job) are not given;
 - an item whose id is bad, or that is not an item at all, is removed; its id, when it can
-  be read, stays *unresolved*: a reference to it is not reported (its file's own error
-  explains it);
+  be read, stays *unresolved*: a reference to it, or to an id close to it, is not
+  reported (its file's own error explains it); when it cannot be read, no reference into
+  its section is reported;
+- an unknown top-level key holding a list or mapping may be a misspelt section: no
+  reference into that section (or, when no section is near, any) is reported;
 - a section that is not a list is removed, and any id of it is unresolved;
 - a bad top-level value is removed (its default applies); a missing or bad `title` is
   replaced by the id; a value map whose `segment` is missing or bad targets no segment.
@@ -25,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .hints import did_you_mean
 from .model import DOCUMENT_TYPES, SECTIONS, Page, Segment, ValueMap, slug
 
 
@@ -66,7 +70,8 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
                     if "text" not in item:
                         item["text"] = "?"
                 else:
-                    unresolved.update(_raw_ids(item))
+                    # An item whose id cannot be read may be any item of its section.
+                    unresolved.update(_raw_ids(item) or {f"*{key}"})
                     item = {"id": "unread", "text": "?"}
                     placeholders.add((key, index))
                 if index < len(items):
@@ -84,6 +89,10 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
                 values["segment"] = "unread"  # a valid placeholder, cleared below
                 no_segment = True
             else:
+                # A misspelt section ("pain:", "gains{") may hold the items referred to.
+                if error["type"] == "extra_forbidden" and isinstance(values.get(key), (list, dict)):
+                    near = did_you_mean(str(key), sections)
+                    unresolved.update({f"*{near}"} if near else {f"*{section}" for section in sections})
                 values.pop(key, None)
         try:
             model = DOCUMENT_TYPES[kind].model_validate(values)
@@ -102,15 +111,14 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
 
 def _raw_ids(item: Any) -> set[str]:
     """The ids a reference to a removed item may use: its id as written and the slug of
-    it (a bad id is often a good one with a space or a stray character), or its text's."""
-    if isinstance(item, str):
-        return {slug(item)} - {""}
-    if not isinstance(item, dict):
+    it (a bad id is often a good one with a space or a stray character), or its text's;
+    none when they cannot be read (then any id of the section may be meant)."""
+    if isinstance(item, dict):
+        raw = item.get("id")
+        if isinstance(raw, str):
+            return {raw, slug(raw)} - {""}
+        text = item.get("text")
+        return {slug(text)} - {""} if raw is None and isinstance(text, str) else set()
+    if isinstance(item, (list, type(None))):
         return set()
-    raw = item.get("id")
-    if isinstance(raw, str):
-        return {raw, slug(raw)} - {""}
-    text = item.get("text")
-    if raw is None and isinstance(text, str):
-        return {slug(text)} - {""}
-    return set()
+    return {slug(str(item))} - {""}  # a plain item that was read as a number or a date
