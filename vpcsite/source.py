@@ -51,7 +51,7 @@ class FrontMatter:
     #: Whether a text without runs is one plain line (YAML); TOML texts are not mapped.
     linear: bool = True
     #: Problems found while reading that leave the values readable: (code, message,
-    #: position, hint) of each (a duplicate key, of which the first is kept).
+    #: position, hint) of each (a duplicate key, of which the last is kept).
     problems: tuple[tuple[str, str, Position, str | None], ...] = ()
 
     def text_place(self, path: Path_) -> TextPlace:
@@ -427,7 +427,8 @@ class _TreeBuilder:
                 raise _Refused("VPC006", "a key must be a plain word, not a list or mapping", at)
             key = key_node.value
             if key in first_seen:
-                # Reported, and the first kept, so the rest of the file is still checked.
+                # Reported, and the last kept (as YAML would), so the rest of the file is
+                # still checked: the first is most often a left-over of a copy.
                 self.refused.append(
                     _Refused(
                         "VPC007",
@@ -436,8 +437,8 @@ class _TreeBuilder:
                         "remove one of the two; YAML would silently keep only the last",
                     )
                 )
-                continue
-            first_seen[key] = at
+            else:
+                first_seen[key] = at
             child = path + (key,)
             self.key_positions[child] = at
             mapping[key] = self.build(value_node, child, depth + 1)
