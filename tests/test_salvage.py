@@ -58,7 +58,8 @@ def test_a_section_that_is_not_a_list_silences_references_into_it_only(make_site
     value_map = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: [lack-of-tme]")
     result = check(make_site, segment, value_map)
     assert codes_in(result, SEGMENT_FILE) == ["VPC103"]
-    assert codes_in(result, MAP_FILE) == ["VPC201"]  # creates: [quick-results] is not reported
+    # creates: [quick-results] is not reported; the typo leaves an extreme pain open
+    assert codes_in(result, MAP_FILE) == ["VPC201", "VPC304"]
 
 
 def test_a_value_maps_own_checks_do_not_depend_on_its_segment_loading(make_site):
@@ -71,7 +72,7 @@ def test_a_value_maps_own_checks_do_not_depend_on_its_segment_loading(make_site)
 def test_a_value_map_with_one_bad_value_still_checks_its_references(make_site):
     value_map = VALUE_MAP.replace("by: [mobile-app]", "by: mobile-app").replace("[quick-results]", "[quick-result]")
     result = check(make_site, value_map=value_map)
-    assert codes_in(result, MAP_FILE) == ["VPC103", "VPC202"]
+    assert codes_in(result, MAP_FILE) == ["VPC103", "VPC202", "VPC305"]
     # the product is not called idle: the reliever whose `by` is bad may deliver it
     assert "VPC303" not in codes_in(result, MAP_FILE)
 
@@ -86,8 +87,23 @@ def test_fit_warnings_need_the_whole_pair(make_site):
     # Without the error the map leaves a severe pain open (VPC304).
     value_map = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: []")
     assert codes_in(check(make_site, value_map=value_map), MAP_FILE) == ["VPC301", "VPC304"]
-    broken = value_map.replace("text: Mobile app", "text: Mobile app\n    kind: service-ish")
-    assert codes_in(check(make_site, value_map=broken), MAP_FILE) == ["VPC105", "VPC301"]
+    # A bad reliever may relieve it: unknown. A bad product changes nothing about it.
+    bad_reliever = value_map.replace("relieves: []", "relieves: []\n    status: validated")
+    assert codes_in(check(make_site, value_map=bad_reliever), MAP_FILE) == ["VPC105"]
+    bad_product = value_map.replace("text: Mobile app", "text: Mobile app\n    kind: service-ish")
+    assert codes_in(check(make_site, value_map=bad_product), MAP_FILE) == ["VPC105", "VPC301", "VPC304"]
+    # A pain with a bad value is not known to be severe; the other pains still are.
+    bad_pain = SEGMENT.replace("severity: extreme", "severity: extreme\n    importance: 5")
+    assert codes_in(check(make_site, bad_pain, value_map), MAP_FILE) == ["VPC301"]
+    other_bad = SEGMENT.replace("severity: 2", "severity: two")
+    assert codes_in(check(make_site, other_bad, value_map), MAP_FILE) == ["VPC301", "VPC304"]
+
+
+def test_the_fit_below_the_band_needs_the_whole_pair(make_site):
+    below = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: [complex-apps]").replace("jobs: [track-workouts]", "jobs: []")
+    assert "VPC307" in codes_in(check(make_site, value_map=below), MAP_FILE)
+    broken = below.replace("text: Mobile app", "text: Mobile app\n    kind: service-ish")
+    assert "VPC307" not in codes_in(check(make_site, value_map=broken), MAP_FILE)
 
 
 def test_documents_with_errors_are_never_scored_or_published(make_site):
@@ -136,7 +152,7 @@ def test_a_duplicate_key_hides_no_other_finding(make_site):
     value_map = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: [lack-of-tme]")
     result = check(make_site, segment, value_map)
     assert codes_in(result, SEGMENT_FILE) == ["VPC007"]
-    assert codes_in(result, MAP_FILE) == ["VPC201"]
+    assert codes_in(result, MAP_FILE) == ["VPC201", "VPC304"]
     assert "busy-professional" not in result.site.segments  # read with errors: never published
 
 
@@ -151,7 +167,7 @@ def test_an_item_whose_id_cannot_be_read_silences_references_into_its_section(ma
     segment = SEGMENT.replace("id: lack-of-time", "id: [lack-of-time]")
     result = check(make_site, segment, VALUE_MAP.replace("[quick-results]", "[quick-result]"))
     assert codes_in(result, SEGMENT_FILE) == ["VPC103"]
-    assert codes_in(result, MAP_FILE) == ["VPC202"]  # pains are silent, gains still checked
+    assert codes_in(result, MAP_FILE) == ["VPC202", "VPC305"]  # pains are silent, gains still checked
 
 
 def test_a_reference_close_to_a_bad_id_is_taken_for_it(make_site):

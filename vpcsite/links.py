@@ -223,7 +223,8 @@ def canvas_warnings(
 
     `also_targeted`: segments named by value maps that could not be loaded. Only what
     is known is warned about: a value map with errors gets the warnings about its own
-    intact items, and the fit warnings need the whole value map and segment."""
+    intact items, an unaddressed pain or gain needs the pain or gain and every reliever
+    or creator intact, and the fit needs the whole value map and segment."""
     found: list[Diagnostic] = []
     targeted = {document.model.segment for document in value_maps} | set(also_targeted)  # type: ignore[union-attr]
     for segment_id, document in site.segments.items():
@@ -244,11 +245,11 @@ def canvas_warnings(
         assert isinstance(value_map, ValueMap)
         found.extend(remembered(("orphans", *source(document)), lambda: _orphans(document, value_map)))
         target_doc = site.segments.get(value_map.segment)
-        if target_doc is None or document.partial or target_doc.partial:
+        if target_doc is None:
             continue
-        segment = target_doc.model
-        assert isinstance(segment, Segment)
-        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, segment)))
+        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, target_doc)))
+        if document.partial or target_doc.partial:
+            continue  # the fit needs every weight and every link
         result = canvas_fit(document, target_doc, target)
         if result.band == "below":
             line, column = document.position(("title",))
@@ -270,7 +271,7 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     found = []
     delivering = {product for section in ("relievers", "creators") for item in getattr(value_map, section) for product in item.by}
     # A reliever or creator with errors may name any product in its `by`.
-    deliveries_known = not any(section in ("relievers", "creators") for section, _ in document.damaged)
+    deliveries_known = _intact(document, "relievers") and _intact(document, "creators")
     for section, index, item in items_of(value_map):
         if (section, index) in document.damaged:
             continue
@@ -294,11 +295,23 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     return found
 
 
-def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> list[Diagnostic]:
+def _intact(document: Document, section: str) -> bool:
+    """Whether every item of a section was read without error (always, in a whole document)."""
+    return not document.partial or (
+        f"*{section}" not in document.unresolved and all(damaged != section for damaged, _ in document.damaged)
+    )
+
+
+def _unaddressed(document: Document, value_map: ValueMap, target: Document) -> list[Diagnostic]:
+    """Severe pains and relevant gains no reliever or creator addresses: known for every
+    intact pain (gain) once every reliever (creator) of the value map was read."""
+    segment = target.model
+    assert isinstance(segment, Segment)
     hit = addressed(value_map)
     found = []
-    for pain in segment.pains:
-        if pain.severity >= 4 and pain.id not in hit.pains:
+    pains_known, gains_known = _intact(document, "relievers"), _intact(document, "creators")
+    for index, pain in enumerate(segment.pains):
+        if pains_known and ("pains", index) not in target.damaged and pain.severity >= 4 and pain.id not in hit.pains:
             found.append(
                 diagnostic(
                     "VPC304",
@@ -308,8 +321,8 @@ def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> l
                     f"add a reliever with 'relieves: [{pain.id}]'",
                 )
             )
-    for gain in segment.gains:
-        if gain.relevance >= 4 and gain.id not in hit.gains:
+    for index, gain in enumerate(segment.gains):
+        if gains_known and ("gains", index) not in target.damaged and gain.relevance >= 4 and gain.id not in hit.gains:
             found.append(
                 diagnostic(
                     "VPC305",
