@@ -175,3 +175,15 @@ def test_a_reference_close_to_a_bad_id_is_taken_for_it(make_site):
     result = check(make_site, segment)
     assert codes_in(result, SEGMENT_FILE) == ["VPC109"]
     assert codes_in(result, MAP_FILE) == []
+
+
+def test_a_lost_section_line_invents_no_finding(make_site):
+    # `relievers:` deleted: the reliever joins the products, and the pain it relieves
+    # is not called unrelieved; `pains:` deleted: pains join the jobs, and a reliever's
+    # reference is not called one to a job.
+    value_map = VALUE_MAP.replace("relievers:\n", "")
+    assert codes_in(check(make_site, value_map=value_map), MAP_FILE) == ["VPC102", "VPC102"]
+    segment = SEGMENT.replace("pains:\n", "")
+    result = check(make_site, segment)
+    assert codes_in(result, SEGMENT_FILE) == ["VPC102", "VPC102"]
+    assert codes_in(result, MAP_FILE) == []

@@ -153,7 +153,7 @@ KEY_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 #: Keys that belong to one kind of item: "pains use severity", "creators use creates".
-_OWN_KEYS = {"importance": "jobs", "severity": "pains", "relevance": "gains", "relieves": "relievers", "creates": "creators", "jobs": "products"}
+OWN_KEYS = {"importance": "jobs", "severity": "pains", "relevance": "gains", "relieves": "relievers", "creates": "creators", "jobs": "products"}
 
 #: A prefix that turns a word into its opposite: never suggested for each other.
 _NEGATIONS = ("in", "un", "non", "dis", "non-")
@@ -199,11 +199,11 @@ def key_hint(key: str, valid: list[str], owner: str | None) -> str | None:
     what this one uses ("pains use severity"); else a synonym or a near spelling."""
     listed = "valid keys: " + ", ".join(valid) if valid else ""
     lowered = key.strip().lower()
-    if owner is not None and lowered in _OWN_KEYS and _OWN_KEYS[lowered] != owner:
-        own = next((name for name, kind in _OWN_KEYS.items() if kind == owner and name in valid), None)
+    if owner is not None and lowered in OWN_KEYS and OWN_KEYS[lowered] != owner:
+        own = next((name for name, kind in OWN_KEYS.items() if kind == owner and name in valid), None)
         if own is not None:
-            return f"'{lowered}' is for {_OWN_KEYS[lowered]}; {owner} use '{own}'. {listed}"
-        return f"'{lowered}' is for {_OWN_KEYS[lowered]}, not {owner}. {listed}"
+            return f"'{lowered}' is for {OWN_KEYS[lowered]}; {owner} use '{own}'. {listed}"
+        return f"'{lowered}' is for {OWN_KEYS[lowered]}, not {owner}. {listed}"
     guess = next((candidate for candidate in KEY_SYNONYMS.get(lowered, ()) if candidate in valid), None)
     guess = guess or did_you_mean(key, valid)
     return ((f"did you mean '{guess}'? " if guess else "") + listed) or None

@@ -152,7 +152,7 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                 line, column = document.position((section, index, key, ref_index))
                 other = next((s for s in ids if ref in ids[s]), None)
                 owner = f"{_OWNER[section]} '{item.id}'"
-                if other is None and target.may_hold(ref, into):
+                if target.may_hold(ref, into):
                     continue  # an item the segment's file has errors in, or near one
                 if other is not None:
                     right = {"pains": "a reliever's 'relieves'", "gains": "a creator's 'creates'", "jobs": "a product's 'jobs'"}[other]

@@ -15,7 +15,9 @@ The rules, applied to the raw front matter before validating it again:
   reported (its file's own error explains it); when it cannot be read, no reference into
   its section is reported;
 - an unknown top-level key holding a list or mapping may be a misspelt section: no
-  reference into that section (or, when no section is near, any) is reported;
+  reference into that section (or, when no section is near, any) is reported; so for an
+  item holding a key of another section's items (`relieves` on a product: its
+  `relievers:` line was lost);
 - a section that is not a list is removed, and any id of it is unresolved;
 - a bad top-level value is removed (its default applies); a missing or bad `title` is
   replaced by the id; a value map whose `segment` is missing or bad targets no segment.
@@ -28,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .hints import did_you_mean
+from .hints import OWN_KEYS, did_you_mean
 from .model import DOCUMENT_TYPES, SECTIONS, Page, Segment, ValueMap, slug
 
 
@@ -66,6 +68,12 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
                 item = items[index] if index < len(items) else None
                 field = loc[2] if len(loc) >= 3 else None
                 if isinstance(item, dict) and field is not None and field != "id" and (key, index) not in placeholders:
+                    owner = OWN_KEYS.get(str(field))
+                    if error["type"] == "extra_forbidden" and owner in sections and owner != key:
+                        # A key of another section's items: an item that lost its own
+                        # section's line ("relievers:") and joined the one above. What
+                        # refers into, or depends on, that section is not known.
+                        unresolved.add(f"*{owner}")
                     item = {name: value for name, value in item.items() if name != field}
                     if "text" not in item:
                         item["text"] = "?"
