@@ -30,7 +30,7 @@ def parallel_always(monkeypatch):
 def test_parallel_load_gives_the_serial_documents_and_diagnostics(parallel_always):
     serial = load_content(BROKEN, "content", workers=1)
     parallel = load_content(BROKEN, "content", workers=2)
-    assert len(serial.diagnostics) >= 8 and len(serial.failed) == 4  # the fixture is broken on purpose
+    assert len(serial.diagnostics) >= 8 and len(serial.failed) == 3  # the fixture is broken on purpose (and one segment loads in part)
     assert _fingerprint(parallel) == _fingerprint(serial)
 
 

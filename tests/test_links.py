@@ -117,6 +117,7 @@ def test_checking_unpacks_the_positions_only_of_documents_that_report_something(
     a place for every item would unpack every document and keep it all in memory."""
     import marshal
 
+    import vpcsite.memo
     import vpcsite.source
 
     unpacked: list[int] = []
@@ -130,6 +131,7 @@ def test_checking_unpacks_the_positions_only_of_documents_that_report_something(
             return marshal.loads(data)
 
     monkeypatch.setattr(vpcsite.source, "marshal", Counting)
+    monkeypatch.setattr(vpcsite.memo, "_MEMO", {})  # what other tests of the same files remembered
     assert site(make_site).diagnostics == []
     assert unpacked == []
     orphan = VALUE_MAP.replace("relieves: [lack-of-time]", "relieves: []")

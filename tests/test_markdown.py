@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vpcsite.markdown import MarkdownRenderer, _parser, plain_html
+from vpcsite.places import TextPlace, body_place
 
 #: Letters, the punctuation plain text may hold, and characters that start markup.
 _ALPHABET = st.sampled_from(list("aZé1 ,.;:?()'\"/%!-’“”‘–—…") + list("*_`[]<>&~#|\\\n\t") + ["  ", "1. ", "- "])
@@ -39,7 +40,7 @@ def test_quoted_evidence_takes_the_fast_path():
 def test_text_with_markup_or_a_trailing_space_is_parsed():
     for text in ("Depends on the *partner* shipping", "a <b>", "Tom & Jerry", "[notes](x.md)", "ends with a space "):
         assert plain_html(text, False) is None
-    rendered = MarkdownRenderer().render_at("ends with a space ", "x.md", lambda: (1, 1), False)
+    rendered = MarkdownRenderer().render_at("ends with a space ", "x.md", lambda: body_place(1), False)
     assert rendered.html == "<p>ends with a space</p>\n"
 
 
@@ -63,16 +64,16 @@ def test_an_evidence_link_takes_the_fast_path_and_keeps_the_link_policy():
     # Anything but a plain web link is parsed, so the link policy sees it.
     for other in ("[notes](javascript:alert(1))", "[notes](../x.md)", "[notes](https://example.com/a%20b)", "[*notes*](https://example.com)"):
         assert plain_html(other, True) is None
-    dropped = MarkdownRenderer().render_at("[notes](javascript:alert(1))", "x.md", lambda: (3, 5), True)
+    dropped = MarkdownRenderer().render_at("[notes](javascript:alert(1))", "x.md", lambda: TextPlace(3, 5), True)
     assert [d.code for d in dropped.diagnostics] == ["VPC501"]
 
 
 def test_a_texts_place_is_asked_only_when_a_link_needs_pinning():
     asked: list[int] = []
 
-    def place() -> tuple[int, int]:
+    def place() -> TextPlace:
         asked.append(1)
-        return (7, 9)
+        return TextPlace(7, 9)
 
     renderer = MarkdownRenderer()
     renderer.render_at("Plain words", "a.md", place, True)
@@ -81,7 +82,7 @@ def test_a_texts_place_is_asked_only_when_a_link_needs_pinning():
     result = renderer.render_at("See [this](javascript:alert(1)) and [that](vbscript:x)", "a.md", place, True)
     assert asked == [1]  # once per text, however many links it has
     assert [(d.line, d.column) for d in result.diagnostics] == [(7, 9 + 11), (7, 9 + 43)]  # the column of each scheme
-    block = renderer.render_at("Intro\n\nthen [x](javascript:y)", "a.md", place, False)
+    block = renderer.render_at("Intro\n\nthen [x](javascript:y)", "a.md", lambda: body_place(7), False)
     assert [(d.line, d.column) for d in block.diagnostics] == [(9, 10)]
 
 
@@ -92,3 +93,26 @@ def test_underscores_never_take_the_fast_path():
         assert plain_html(text, inline) is None
         assert_fast_path_agrees(text, inline)
     assert "<em>b</em>" in full("a _b_", True)
+
+
+_LINKY = st.lists(
+    st.sampled_from(["[a]", "](", "]:", ")", "(", "<", ">", "javascript", "JavaScript", "data", "https", "mailto", ":", "&#58;", "\\", " ", "\n", "x", "/", "\t", "!"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_LINKY, inline=st.booleans())
+def test_the_pre_scan_never_skips_a_text_with_something_to_drop(text, inline):
+    """`might_drop` spares check a parse; it may say yes too often, never no wrongly."""
+    from vpcsite.markdown import might_drop
+
+    renderer = MarkdownRenderer()
+    env: dict = {}
+    tokens = renderer._md.parseInline(text, env) if inline else renderer._md.parse(text, env)
+    found = [d for d in renderer._police(tokens, text, "a.md", lambda: body_place(1), inline, None)[0] if d.code == "VPC501"]
+    if "<" in text:
+        found += renderer._raw_html(text, "a.md", lambda: body_place(1), inline)
+    if found:
+        assert might_drop(text, inline)
+    assert renderer.findings(text, "a.md", lambda: body_place(1), inline) == found

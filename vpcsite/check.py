@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config  # noqa: F401 - ConfigError is imported from here too
 from .content import DocumentCache, LoadedContent, inside, load_content
@@ -15,6 +16,7 @@ from .fit import Fit
 from .memory import paused_gc
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
+from .notes import markdown_findings
 from .workers import cpu_count
 
 
@@ -24,7 +26,8 @@ class CheckResult:
     site: Site
     fits: dict[str, Fit]
     diagnostics: list[Diagnostic]
-    #: (type, id by file name) of documents whose files did not load.
+    #: (type, id by file name) of documents whose files did not load, or loaded only in
+    #: part (salvage.py): neither is scored or published.
     unloaded: frozenset[tuple[str, str]] = frozenset()
 
     def failed(self, strict: bool) -> bool:
@@ -127,18 +130,19 @@ def _check_content(
     root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
     loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
-    measured: list[Diagnostic] = []
-    if config.pdf.enabled and last_layout:
+
+    def measure(site: Site) -> list[Diagnostic]:
         from .render.pdf import last_layout_warnings
 
-        measured = last_layout_warnings(root / config.output_dir, assemble(loaded.documents), config.pdf.page_size)
-    return check_loaded(config, loaded, measured)
+        return last_layout_warnings(root / config.output_dir, site, config.pdf.page_size)
+
+    return check_loaded(config, loaded, measure if config.pdf.enabled and last_layout else None)
 
 
-def check_loaded(config: SiteConfig, loaded: LoadedContent, measured: list[Diagnostic] | None = None) -> CheckResult:
+def check_loaded(config: SiteConfig, loaded: LoadedContent, measure: Callable[[Site], list[Diagnostic]] | None = None) -> CheckResult:
     """The checks and scores of documents already loaded, wherever their files came from
-    (the content folder, or a git revision for `vpcsite diff`). `measured` adds what
-    the last build measured of the canvases."""
+    (the content folder, or a git revision for `vpcsite diff`). `measure` adds what the
+    last build measured of the canvases."""
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
     site = assemble(loaded.documents)
@@ -146,9 +150,18 @@ def check_loaded(config: SiteConfig, loaded: LoadedContent, measured: list[Diagn
     value_maps = [document for document in loaded.documents if document.model.type == "value-map"]
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
-    found.extend(canvas_warnings(site, value_maps, target))
-    found.extend(measured or ())
+    found.extend(canvas_warnings(site, value_maps, target, loaded.targeted))
+    found.extend(markdown_findings(loaded.documents, config.markdown.unsafe_html))
+    # Documents with errors were checked as far as they go; they are never scored or
+    # published (their errors stop a build in any case: errors cannot be ignored).
+    partial = [document for document in loaded.documents if document.partial]
+    if partial:
+        site = assemble([document for document in loaded.documents if not document.partial])
+    if measure is not None:
+        found.extend(measure(site))
     fits = score_site(site, target)
     ignored = set(config.check.ignore)
     kept = [d for d in found if d.code not in ignored]
-    return CheckResult(config, site, fits, sort_diagnostics(kept), loaded.failed)
+    # Files that failed to load, or loaded only in part: `vpcsite diff` calls them invalid.
+    unloaded = loaded.failed | {(d.model.type, d.relative.rsplit("/", 1)[-1].removesuffix(".md")) for d in partial}
+    return CheckResult(config, site, fits, sort_diagnostics(kept), unloaded)

@@ -7,15 +7,17 @@ caller that keeps a `DocumentCache` (the dev server) re-does only the files that
 from __future__ import annotations
 
 import os
+import re
 import stat
+from typing import Callable
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
 from .paths import content_files, digest_of, inside  # noqa: F401 - imported from here too
-from .model import Document
+from .model import Document, slug
 from .schema import default_type, parse_document
 from .source import read_source
 from .workers import can_fork, fork_pool
@@ -28,6 +30,8 @@ def load_document(display: str, relative: str, data: bytes, digest: str = "") ->
         return None, problems
     stem = relative.rsplit("/", 1)[-1].removesuffix(".md")
     document, found = parse_document(source, relative, stem, digest)
+    if problems and document is not None and not document.partial:
+        document = replace(document, partial=True)  # read with errors: checked, never published
     return document, problems + found
 
 
@@ -183,6 +187,45 @@ class LoadedContent:
     #: (type, id by file name) of documents that failed validation: references to them
     #: are not reported again, since the file's own errors explain them.
     failed: frozenset[tuple[str, str]] = frozenset()
+    #: Segments that value maps which could not be loaded, or whose `segment` could not
+    #: be read, may name: they are targeted all the same (no "targeted by no value map"
+    #: for another file's error).
+    targeted: frozenset[str] = frozenset()
+
+
+#: A top-level `key: value` (YAML) or `key = value` (TOML) line: (key, the rest).
+_TOP_LINE = re.compile(r"""^(segment|id|type)[ \t]*[:=][ \t]*(.*?)[ \t]*(?:#.*)?$""", re.MULTILINE)
+_WORD = re.compile(r"""[^\s"'#,\[\]{}]+""")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the plain lines of a file that failed say of it: its type, its id (from its
+    `id:` line, else its file name) and the segments its `segment:` line may name."""
+
+    kind: str
+    id: str
+    segments: frozenset[str]
+
+
+def read_lines(relative: str, data: bytes) -> Identity:
+    """A failed file's identity, read from its top-level lines (an unclosed front matter,
+    a syntax error elsewhere, a `segment` that is not an id), so that references to it are
+    not reported as unknown and the segment it targets is not called untargeted."""
+    text = data.decode("utf-8", "replace")
+    lines: dict[str, str] = {}
+    for found in _TOP_LINE.finditer(text):
+        lines.setdefault(found.group(1), found.group(2))
+    kind = lines.get("type", "").strip("\"' ") or default_type(relative)
+    raw_id = lines.get("id", "").strip("\"' ")
+    stem = PurePosixPath(relative).stem
+    segments: set[str] = set()
+    if kind == "value-map" and "segment" in lines:
+        raw = lines["segment"]
+        segments.update(_WORD.findall(raw))
+        segments.add(slug(raw))
+        segments.discard("")
+    return Identity(kind, raw_id if _WORD.fullmatch(raw_id or "-") and raw_id else stem, frozenset(segments))
 
 
 def load_content(
@@ -226,7 +269,7 @@ def load_content(
             failed.add((default_type(relative), path.stem))
             continue
         pending.append((display, relative, data, digest_of(data)))
-    return content_from(pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed)
+    return content_from(pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed, reread=lambda relative: _read_again(base / relative))
 
 
 def content_from(
@@ -237,21 +280,38 @@ def content_from(
     workers: int = 1,
     found: list[Diagnostic] | None = None,
     failed: set[tuple[str, str]] | None = None,
+    reread: Callable[[str], bytes] = lambda relative: b"",
 ) -> LoadedContent:
     """Documents from files already read (from the content folder, or from a git
-    revision by `vpcsite diff`), with what reading them found so far."""
+    revision by `vpcsite diff`), with what reading them found so far. `reread` gives a
+    file's bytes again (by path under the content folder) where the cache spared
+    reading them."""
     cache = cache if cache is not None else DocumentCache()
     found = list(found or [])
     failed = set(failed or ())
     documents: list[Document] = []
     left_out: set[str] = set()
-    for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
+    targeted: set[str] = set()
+    for (_, relative, data, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
-        if document is None:
-            failed.add((default_type(relative), PurePosixPath(relative).stem))
-            continue
+        unread_segment = document is not None and document.model.type == "value-map" and not document.model.segment  # type: ignore[union-attr]
+        if document is None or unread_segment:
+            lines = read_lines(relative, data or reread(relative))
+            targeted.update(lines.segments)
+            if document is None:
+                failed.update({(default_type(relative), PurePosixPath(relative).stem), (lines.kind, lines.id)})
+                continue
         if document.model.draft and not drafts:
             left_out.add(document.model.id)
             continue
         documents.append(document)
-    return LoadedContent(documents, found, frozenset(left_out), frozenset(failed))
+    return LoadedContent(documents, found, frozenset(left_out), frozenset(failed), frozenset(targeted))
+
+
+def _read_again(path: Path) -> bytes:
+    """A failed file's bytes when the cache spared reading them (only failed files are
+    read twice, to find the segment they name)."""
+    try:
+        return _read_regular(path)
+    except OSError:
+        return b""

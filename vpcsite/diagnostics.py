@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from enum import Enum
@@ -60,12 +61,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC305": (Severity.WARNING, "relevant gain not created"),
     "VPC306": (Severity.WARNING, "segment targeted by no value map"),
     "VPC307": (Severity.WARNING, "fit below the target band"),
-    # Rendering Markdown (reported by build, where Markdown is rendered)
+    # Markdown (VPC501 and VPC506 reported by check and build, the others by build)
     "VPC501": (Severity.WARNING, "link or image with a disallowed URL scheme dropped"),
     "VPC502": (Severity.WARNING, "linked local file does not exist"),
     "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
     "VPC505": (Severity.WARNING, "linked file would replace a page of the site"),
+    "VPC506": (Severity.WARNING, "raw HTML in Markdown shown as text"),
     # PDF handouts (reported by build)
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),
@@ -155,19 +157,35 @@ _COLOURS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
+#: Characters that would start a new line, move the cursor, recolour the terminal or
+#: reorder what follows: a key, a value or a file name holding one must not forge or
+#: hide a line of output, so each is shown as an escape.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """`text` with every control, line-breaking or direction-changing character escaped
+    (a newline as `\\n`, others as `\\xNN` or `\\uNNNN`), so it stays on its line."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+
+
 def format_text(found: Sequence[Diagnostic], colour: bool = False) -> str:
-    """`path:line:col: severity CODE message` plus an indented hint, like compilers print."""
+    """`path:line:col: severity CODE message` plus an indented hint, like compilers print.
+    Every finding is exactly its lines: what the user wrote is shown escaped (`visible`)."""
     lines: list[str] = []
     for d in found:
-        where = f"{d.path}:{d.line}:{d.column}:"
+        where = f"{visible(d.path)}:{d.line}:{d.column}:"
         severity = d.severity.value
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
-        lines.append(f"{where} {severity} {d.code} {d.message}")
+        lines.append(f"{where} {severity} {d.code} {visible(d.message)}")
         if d.hint:
             hint = f"{_DIM}hint:{_RESET}" if colour else "hint:"
-            lines.append(f"  {hint} {d.hint}")
+            lines.append(f"  {hint} {visible(d.hint)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -203,10 +221,12 @@ def format_github(found: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands, so findings show on the pull request's diff."""
     lines = []
     for d in found:
-        message = f"{d.code} {d.message}" + (f"\n{d.hint}" if d.hint else "")
+        # The one line break is the one between message and hint; any in what the user
+        # wrote is shown escaped, as in the text format.
+        message = f"{d.code} {visible(d.message)}" + (f"\n{visible(d.hint)}" if d.hint else "")
         props = ",".join(
             [
-                f"file={_github_escape(d.path, prop=True)}",
+                f"file={_github_escape(visible(d.path), prop=True)}",
                 f"line={d.line}",
                 f"col={d.column}",
                 f"title={_github_escape(d.code, prop=True)}",

@@ -107,9 +107,10 @@ def check_links(
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
+        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
         target = site.segments.get(value_map.segment)
-        if target is None and value_map.segment in broken:
-            continue  # that segment's file has errors of its own
+        if target is None and (value_map.segment in broken or not value_map.segment):
+            continue  # that segment's file has errors of its own, or this map's `segment` has
         if target is None:
             line, column = document.position(("segment",))
             guess = did_you_mean(value_map.segment, [*site.segments, *broken])
@@ -117,6 +118,8 @@ def check_links(
                 hint = f"segment '{value_map.segment}' is a draft; build with --drafts or remove 'draft: true'"
             elif guess in broken:
                 hint = f"did you mean '{guess}'? (its file has errors of its own)"
+            elif guess and site.segments[guess].partial:
+                hint = f"did you mean '{guess}'? ({site.segments[guess].path}, which has errors of its own)"
             elif guess:
                 hint = f"did you mean '{guess}'? ({site.segments[guess].path})"
             else:
@@ -133,7 +136,6 @@ def check_links(
             )
         else:
             found.extend(remembered(("refs", *source(document), *source(target)), lambda: _check_references(document, target)))
-        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
     return found
 
 
@@ -150,6 +152,8 @@ def _check_references(document: Document, target: Document) -> list[Diagnostic]:
                 line, column = document.position((section, index, key, ref_index))
                 other = next((s for s in ids if ref in ids[s]), None)
                 owner = f"{_OWNER[section]} '{item.id}'"
+                if target.may_hold(ref, into):
+                    continue  # an item the segment's file has errors in, or near one
                 if other is not None:
                     right = {"pains": "a reliever's 'relieves'", "gains": "a creator's 'creates'", "jobs": "a product's 'jobs'"}[other]
                     found.append(
@@ -192,7 +196,7 @@ def _check_by(document: Document) -> list[Diagnostic]:
     for section in ("relievers", "creators"):
         for index, item in enumerate(getattr(value_map, section)):
             for ref_index, ref in enumerate(item.by):
-                if ref in products:
+                if ref in products or document.may_hold(ref, "products"):
                     continue
                 line, column = document.position((section, index, "by", ref_index))
                 guess = did_you_mean(ref, products)
@@ -212,10 +216,17 @@ def _check_by(document: Document) -> list[Diagnostic]:
     return found
 
 
-def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float, float]) -> list[Diagnostic]:
-    """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit."""
+def canvas_warnings(
+    site: Site, value_maps: list[Document], target: tuple[float, float], also_targeted: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit.
+
+    `also_targeted`: segments named by value maps that could not be loaded. Only what
+    is known is warned about: a value map with errors gets the warnings about its own
+    intact items, an unaddressed pain or gain needs the pain or gain and every reliever
+    or creator intact, and the fit needs the whole value map and segment."""
     found: list[Diagnostic] = []
-    targeted = {document.model.segment for document in value_maps}  # type: ignore[union-attr]
+    targeted = {document.model.segment for document in value_maps} | set(also_targeted)  # type: ignore[union-attr]
     for segment_id, document in site.segments.items():
         if segment_id not in targeted:
             line, column = document.position(("title",), key=True)
@@ -236,9 +247,9 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
         target_doc = site.segments.get(value_map.segment)
         if target_doc is None:
             continue
-        segment = target_doc.model
-        assert isinstance(segment, Segment)
-        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, segment)))
+        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, target_doc)))
+        if document.partial or target_doc.partial:
+            continue  # the fit needs every weight and every link
         result = canvas_fit(document, target_doc, target)
         if result.band == "below":
             line, column = document.position(("title",))
@@ -259,7 +270,11 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
 def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     found = []
     delivering = {product for section in ("relievers", "creators") for item in getattr(value_map, section) for product in item.by}
+    # A reliever or creator with errors may name any product in its `by`.
+    deliveries_known = _intact(document, "relievers") and _intact(document, "creators")
     for section, index, item in items_of(value_map):
+        if (section, index) in document.damaged:
+            continue
         # Positions are looked up only for what is reported: finding one unpacks them.
         if section == "relievers" and not item.relieves:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
@@ -267,7 +282,7 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
         elif section == "creators" and not item.creates:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
             found.append(diagnostic("VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"))
-        elif section == "products" and not item.jobs and item.id not in delivering:  # type: ignore[attr-defined]
+        elif section == "products" and not item.jobs and item.id not in delivering and deliveries_known:  # type: ignore[attr-defined]
             found.append(
                 diagnostic(
                     "VPC303",
@@ -280,11 +295,23 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
     return found
 
 
-def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> list[Diagnostic]:
+def _intact(document: Document, section: str) -> bool:
+    """Whether every item of a section was read without error (always, in a whole document)."""
+    return not document.partial or (
+        f"*{section}" not in document.unresolved and all(damaged != section for damaged, _ in document.damaged)
+    )
+
+
+def _unaddressed(document: Document, value_map: ValueMap, target: Document) -> list[Diagnostic]:
+    """Severe pains and relevant gains no reliever or creator addresses: known for every
+    intact pain (gain) once every reliever (creator) of the value map was read."""
+    segment = target.model
+    assert isinstance(segment, Segment)
     hit = addressed(value_map)
     found = []
-    for pain in segment.pains:
-        if pain.severity >= 4 and pain.id not in hit.pains:
+    pains_known, gains_known = _intact(document, "relievers"), _intact(document, "creators")
+    for index, pain in enumerate(segment.pains):
+        if pains_known and ("pains", index) not in target.damaged and pain.severity >= 4 and pain.id not in hit.pains:
             found.append(
                 diagnostic(
                     "VPC304",
@@ -294,8 +321,8 @@ def _unaddressed(document: Document, value_map: ValueMap, segment: Segment) -> l
                     f"add a reliever with 'relieves: [{pain.id}]'",
                 )
             )
-    for gain in segment.gains:
-        if gain.relevance >= 4 and gain.id not in hit.gains:
+    for index, gain in enumerate(segment.gains):
+        if gains_known and ("gains", index) not in target.damaged and gain.relevance >= 4 and gain.id not in hit.gains:
             found.append(
                 diagnostic(
                     "VPC305",

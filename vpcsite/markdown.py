@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -20,6 +20,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .diagnostics import Diagnostic, diagnostic
+from .places import TextPlace
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -70,9 +71,10 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
 #: to copy next to the page.
 LocalLinks = Callable[[str], str | None]
 
-#: The line and column at which a text starts in its file (the column matters only for
-#: an inline text, which is one front matter value).
-Place = Callable[[], tuple[int, int]]
+#: Where the text stands in its file, character by character (places.py); asked only
+#: when a finding needs pinning, since a front matter value's place unpacks its
+#: document's positions.
+Place = Callable[[], TextPlace]
 
 
 #: Text that Markdown renders as itself (but for quotes): one line starting with a letter
@@ -126,10 +128,53 @@ class MarkdownRenderer:
         env: dict[str, object] = {}
         tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
         found, assets, linked, images = self._police(tokens, text, path, place, inline, local)
+        if not self.unsafe_html and "<" in text:
+            found.extend(self._raw_html(text, path, place, inline))
         html = self._md.renderer.render(tokens, self._md.options, env)
         if not (found or assets or linked or images):
             self._memo[key] = html
         return Rendered(html, tuple(found), tuple(assets), tuple(images))
+
+    def findings(self, text: str, path: str, place: Place, inline: bool) -> list[Diagnostic]:
+        """What the link policy and the HTML policy drop from a text (VPC501, VPC506),
+        without rendering it: what `vpcsite check` reports of every note, evidence entry
+        and body. The same findings as rendering gives, so a build reports each once."""
+        if not might_drop(text, inline):
+            return []
+        env: dict[str, object] = {}
+        tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
+        found = [d for d in self._police(tokens, text, path, place, inline, None)[0] if d.code == "VPC501"]
+        if not self.unsafe_html and "<" in text:
+            found.extend(self._raw_html(text, path, place, inline))
+        return found
+
+    def _raw_html(self, text: str, path: str, place: Place, inline: bool) -> list[Diagnostic]:
+        """Every piece of raw HTML (but closing tags, which go with their opening one)
+        that the HTML policy shows as text, at its own line and column."""
+        md = _parser(True)
+        env: dict[str, object] = {}
+        tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+        lines = text.split("\n")
+        where: TextPlace | None = None
+        cursors: dict[int, int] = {}
+        found: list[Diagnostic] = []
+        for row, token in _rows(tokens, inline):
+            if token.type not in ("html_block", "html_inline") or token.content.startswith("</"):
+                continue
+            shown = token.content.strip().split("\n", 1)[0]
+            where = where or place()
+            line, column = _locate(text, lines, row, shown[:20], where, cursors)
+            found.append(
+                diagnostic(
+                    "VPC506",
+                    path,
+                    line,
+                    column,
+                    f"raw HTML {_shorten(shown)} is shown as text",
+                    "write it in Markdown, or set [markdown] unsafe_html = true in site.toml if every author is trusted",
+                )
+            )
+        return found
 
     def _police(
         self,
@@ -147,74 +192,125 @@ class MarkdownRenderer:
         images: list[tuple[str, int, int]] = []
         linked = False
         lines = text.split("\n")
-        origin: tuple[int, int] | None = None
-        for block in tokens:
-            row = block.map[0] if block.map and not inline else 0
-            for token in [block, *(block.children or [])]:
-                if token.type in ("softbreak", "hardbreak"):
-                    row += 1
-                    continue
-                attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
-                if attr is None:
-                    continue
-                url = str(token.attrGet(attr) or "")
-                scheme = link_scheme(url)
-                target = local_target(url)
-                needle = f"{scheme}:" if scheme else (target or url)
-                origin = origin or place()
-                line, column = _place(lines, row, needle, origin[0], origin[1] if inline else None)
-                if scheme is not None and scheme not in ALLOWED_SCHEMES:
-                    what = "link" if attr == "href" else "image"
-                    if token.type == "link_open":
-                        token.attrs.pop("href", None)  # an <a> without href: inert text
-                    else:
-                        # An image becomes its alt text: nothing to fetch, still valid HTML.
-                        alt = "".join(child.content for child in token.children or [])
-                        token.type, token.tag, token.attrs, token.children, token.content = "text", "", {}, None, alt
-                    found.append(
-                        diagnostic(
-                            "VPC501",
-                            path,
-                            line,
-                            column,
-                            f"{what} to a '{scheme}:' URL was dropped",
-                            "links and images may use http, https, mailto or a relative path",
-                        )
-                    )
-                    continue
-                if attr == "src":
-                    images.append((url, line, column))
-                if target is None:
-                    continue
-                linked = True
-                rewritten = local(target) if local is not None else None
-                if rewritten is not None:
-                    fragment = urlsplit(url).fragment
-                    token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
-                    if attr == "src":
-                        images[-1] = (token.attrGet(attr) or "", line, column)
-                elif target.endswith(".md") and local is not None:
-                    found.append(
-                        diagnostic(
-                            "VPC502",
-                            path,
-                            line,
-                            column,
-                            f"link to '{target}', which is not a page of this site",
-                            "check the path, relative to this file (drafts are left out without --drafts)",
-                        )
-                    )
+        where: TextPlace | None = None
+        cursors: dict[int, int] = {}
+        for row, token in _rows(tokens, inline):
+            attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+            if attr is None:
+                continue
+            url = str(token.attrGet(attr) or "")
+            scheme = link_scheme(url)
+            target = local_target(url)
+            needle = f"{scheme}:" if scheme else (target or url)
+            where = where or place()
+            line, column = _locate(text, lines, row, needle, where, cursors)
+            if scheme is not None and scheme not in ALLOWED_SCHEMES:
+                what = "link" if attr == "href" else "image"
+                if token.type == "link_open":
+                    token.attrs.pop("href", None)  # an <a> without href: inert text
                 else:
-                    assets.append((target, line, column))
+                    # An image becomes its alt text: nothing to fetch, still valid HTML.
+                    alt = "".join(child.content for child in token.children or [])
+                    token.type, token.tag, token.attrs, token.children, token.content = "text", "", {}, None, alt
+                found.append(
+                    diagnostic(
+                        "VPC501",
+                        path,
+                        line,
+                        column,
+                        f"{what} to a '{scheme}:' URL was dropped",
+                        "links and images may use http, https, mailto or a relative path",
+                    )
+                )
+                continue
+            if attr == "src":
+                images.append((url, line, column))
+            if target is None:
+                continue
+            linked = True
+            rewritten = local(target) if local is not None else None
+            if rewritten is not None:
+                fragment = urlsplit(url).fragment
+                token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
+                if attr == "src":
+                    images[-1] = (token.attrGet(attr) or "", line, column)
+            elif target.endswith(".md") and local is not None:
+                found.append(
+                    diagnostic(
+                        "VPC502",
+                        path,
+                        line,
+                        column,
+                        f"link to '{target}', which is not a page of this site",
+                        "check the path, relative to this file (drafts are left out without --drafts)",
+                    )
+                )
+            else:
+                assets.append((target, line, column))
         return found, assets, linked, images
 
 
-def _place(lines: list[str], row: int, needle: str, first_line: int, inline_column: int | None) -> tuple[int, int]:
-    """Line and column in the original file of `needle` on source row `row` of the text."""
-    source = lines[row] if row < len(lines) else ""
-    index = source.lower().find(needle.lower()) if needle else -1
-    if inline_column is not None:
-        # An evidence entry: one YAML value starting at inline_column (at its opening
-        # quote, if it has one, which puts the column one short).
-        return first_line, inline_column + max(index, 0)
-    return first_line + row, (index + 1) if index >= 0 else 1
+#: Where a link destination starts: after '](' (links, images) or ']:' (reference
+#: definitions), blanks and an opening '<' skipped; it runs to a ')', a '>' or a blank.
+_DESTINATION = re.compile(r"\]\(|\]:")
+_DESTINATION_START = re.compile(r"[ \t\n]*<?")
+
+
+def _rows(tokens: Sequence[Token], inline: bool) -> Iterator[tuple[int, Token]]:
+    """Every block and inline token but line breaks, with the row of the text it is on."""
+    for block in tokens:
+        row = block.map[0] if block.map and not inline else 0
+        for token in [block, *(block.children or [])]:
+            if token.type in ("softbreak", "hardbreak"):
+                row += 1
+                continue
+            yield row, token
+
+
+def might_drop(text: str, inline: bool) -> bool:
+    """Whether the policies could drop anything from `text`, without parsing it: raw HTML
+    and autolinks need a '<'; a link, image or reference whose scheme is refused needs a
+    destination whose start is not plainly allowed. A destination with an entity or a
+    backslash, which markdown-it decodes, counts as refused, so nothing is missed."""
+    if "<" in text:
+        return True
+    for opener in _DESTINATION.finditer(text):
+        start = _DESTINATION_START.match(text, opener.end()).end()  # type: ignore[union-attr]
+        head = text[start : start + 80]
+        cut = len(head)
+        for stop in ")> \n":
+            found = head.find(stop)
+            if found >= 0:
+                cut = min(cut, found)
+        head = head[:cut]
+        if "&" in head or "\\" in head:
+            return True
+        scheme = link_scheme(head)
+        if scheme is not None and scheme not in ALLOWED_SCHEMES:
+            return True
+    return False
+
+
+def _shorten(shown: str) -> str:
+    return repr(shown if len(shown) <= 40 else shown[:39] + "…")
+
+
+#: What opens a URL: a link or image, an autolink, a reference definition.
+_OPENERS = ("](", "<", "]: ")
+
+
+def _locate(text: str, lines: list[str], row: int, needle: str, where: TextPlace, cursors: dict[int, int]) -> tuple[int, int]:
+    """Line and column in the file of the next `needle` on source row `row` of the text
+    (each finding on a row starts looking after the one before, so two links with the
+    same scheme on one line get their own columns). A needle right after what opens a
+    URL is preferred to the same words in a link's text."""
+    source = (lines[row] if row < len(lines) else "").lower()
+    needle = needle.lower()
+    start = cursors.get(row, 0)
+    opened = [found + len(opener) for opener in _OPENERS if needle and (found := source.find(opener + needle, start)) >= 0]
+    index = min(opened) if opened else source.find(needle, start) if needle else -1
+    if index < 0:
+        index = max(source.find(needle), 0) if needle else 0
+    cursors[row] = index + max(len(needle), 1)
+    offset = sum(len(line) + 1 for line in lines[: min(row, len(lines))]) + index
+    return where.locate(text, offset)

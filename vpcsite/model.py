@@ -242,9 +242,33 @@ class Document:
     #: Hash of what lists and summaries show of the document (all but notes, evidence
     #: and body): pages listing it depend on this, not on every byte of the file.
     outline: str = ""
+    #: The document failed validation and holds what could be kept of it (salvage.py):
+    #: it is checked as far as it goes, never scored or published.
+    partial: bool = False
+    #: Of a partial document: ids of items that were removed ("*<section>": any id of
+    #: a section that was removed whole), and (section, index) of items that lost a
+    #: value or were removed.
+    unresolved: frozenset[str] = frozenset()
+    damaged: frozenset[tuple[str, int]] = frozenset()
+
+    def may_hold(self, item_id: str, section: str) -> bool:
+        """Whether an item of this id may exist in the file's `section` though it is not
+        in the model (its own id was bad, and this one is it or close to it): a reference
+        to it is then not reported."""
+        if not self.unresolved:
+            return False
+        if item_id in self.unresolved or f"*{section}" in self.unresolved:
+            return True
+        from .hints import did_you_mean
+
+        return did_you_mean(item_id, [raw for raw in self.unresolved if not raw.startswith("*")]) is not None
 
     def position(self, path: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         return self.positions.position(path, key=key)
+
+    def text_place(self, path: tuple[str | int, ...]) -> Any:
+        """Where each character of the front matter text at `path` stands (a places.TextPlace)."""
+        return self.positions.text_place(path)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
-from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
+from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
+from .salvage import salvage
 from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {
@@ -36,6 +37,7 @@ def parse_document(
     source: SourceFile, relative: str, stem: str, digest: str = ""
 ) -> tuple[Document | None, list[Diagnostic]]:
     """Validate one file's front matter as the document type its folder or `type` names.
+    A document with errors comes back partial (salvage.py) beside its diagnostics.
 
     `relative` is the path under content/ (it decides the default type); `stem` is the file
     name without `.md` (the default id).
@@ -45,7 +47,7 @@ def parse_document(
     kind = values.get("type", default_type(relative))
     if not isinstance(kind, str) or kind not in DOCUMENT_TYPES:
         line, column = fm.position(("type",))
-        guess = did_you_mean(str(kind), DOCUMENT_TYPES)
+        guess = did_you_mean(str(kind), DOCUMENT_TYPES, key="type")
         return None, [
             diagnostic(
                 "VPC105",
@@ -69,7 +71,16 @@ def parse_document(
             # text (a document's own empty id is reported here)
             if not (error["type"] == "vpc_id" and error.get("input") == "" and len(error["loc"]) > 1)
         ]
-        return None, found + duplicate_items(source, kind)
+        found += duplicate_items(source, kind)
+        # What validated is still checked, so one bad value hides no other finding.
+        kept = salvage(values, kind, exc.errors(include_url=False))
+        if kept is None:
+            return None, found
+        partial = Document(
+            kept.model, source.path, source.body, source.body_line, Positions.of(fm), digest=digest, relative=relative,
+            partial=True, unresolved=kept.unresolved, damaged=kept.damaged,
+        )
+        return partial, found
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
@@ -153,9 +164,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         key = str(loc[-1])
         model = _model_at(loc[:-1], document_type)
         valid = [name for name in model.model_fields if name != "type" or not loc[:-1]] if model else []
-        guess = did_you_mean(key, valid)
-        hint = (f"did you mean '{guess}'? " if guess else "") + ("valid keys: " + ", ".join(valid) if valid else "")
-        return make("VPC102", f"unknown key '{key}'" + (f" in {owner}" if owner else ""), hint or None, fm.position(loc, key=True))
+        section = str(loc[0]) if len(loc) == 3 and isinstance(loc[1], int) else None
+        hint = key_hint(key, valid, section)
+        return make("VPC102", f"unknown key '{key}'" + (f" in {owner}" if owner else ""), hint, fm.position(loc, key=True))
     if kind == "vpc_id":
         if loc == ("id",) and id_from_file:
             stem = str(value)
@@ -176,12 +187,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         words = ctx.get("expected", "")
         if str(value).strip().isdigit():
             return make("VPC103", f"{label}: '{value}' is quoted text, not a number", f"write {str(value).strip()} without quotes")
-        guess = did_you_mean(str(value).lower(), words.split(", "))
-        return make(
-            "VPC105",
-            f"{label}: '{value}' is not a word of the {ctx.get('scale', 'rank')} scale",
-            (f"did you mean '{guess}'? " if guess else "") + f"use 1–5 or one of: {words}",
-        )
+        scale = str(ctx.get("scale", loc[-1]))
+        hint = scale_hint(scale, str(value), SCALES) if scale in SCALES else f"use 1–5 or one of: {words}"
+        return make("VPC105", f"{label}: '{value}' is not a word of the {scale} scale", hint)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         scale = str(loc[-1])
         words = ", ".join(SCALES.get(scale, ()))
@@ -189,7 +197,7 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
     if kind == "literal_error":
         expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         if isinstance(value, str):
-            guess = did_you_mean(value, expected)
+            guess = did_you_mean(value, expected, key=str(loc[-1]))
             return make(
                 "VPC105",
                 f"{label}: '{value}' is not one of the allowed words",

@@ -18,6 +18,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
+from .places import Run, TextPlace, scalar_runs
+from .yamlerrors import explain, without_pyyaml_places
 
 #: Front matter beyond these is refused before it is parsed: a content file is a canvas,
 #: not a data dump, and the caps keep a hostile file from costing memory or the stack.
@@ -43,6 +45,19 @@ class FrontMatter:
     #: How a non-string scalar was written, so a hint can say "quote it: '1.10'".
     spellings: dict[Path_, str] = field(default_factory=dict)
     start: Position = (1, 1)
+    #: Of texts that are not one plain line (blocks, folded and quoted texts): where
+    #: each stretch of the text stands in the file (places.py).
+    runs: dict[Path_, tuple[Run, ...]] = field(default_factory=dict)
+    #: Whether a text without runs is one plain line (YAML); TOML texts are not mapped.
+    linear: bool = True
+    #: Problems found while reading that leave the values readable: (code, message,
+    #: position, hint) of each (a duplicate key, of which the last is kept).
+    problems: tuple[tuple[str, str, Position, str | None], ...] = ()
+
+    def text_place(self, path: Path_) -> TextPlace:
+        """Where each character of the text at `path` stands in the file."""
+        line, column = self.position(path)
+        return TextPlace(line, column, self.runs.get(tuple(path), ()), linear=self.linear)
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """The nearest known position: the value itself, else its key, else its parent."""
@@ -79,20 +94,24 @@ class Positions:
 
     @classmethod
     def of(cls, front_matter: FrontMatter) -> "Positions":
-        return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start)))
+        return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)))
 
     def _tables(self) -> FrontMatter:
         recent = Positions._recent
         if recent is not None and recent[0] is self:
             return recent[1]
-        positions, key_positions, start = marshal.loads(self._packed)
-        tables = FrontMatter({}, positions, key_positions, {}, start)
+        positions, key_positions, start, runs, linear = marshal.loads(self._packed)
+        tables = FrontMatter({}, positions, key_positions, {}, start, runs, linear)
         Positions._recent = (self, tables)
         return tables
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """As `FrontMatter.position`."""
         return self._tables().position(path, key=key)
+
+    def text_place(self, path: Path_) -> TextPlace:
+        """As `FrontMatter.text_place`."""
+        return self._tables().text_place(path)
 
     def written(self, path: Path_) -> bool:
         """Whether the file itself gives this value (rather than a default)."""
@@ -202,7 +221,8 @@ def read_source(path: str, data: bytes) -> tuple[SourceFile | None, list[Diagnos
     except _Refused as refused:
         line, column = refused.position
         return None, [diagnostic(refused.code, path, line, column, refused.message, refused.hint)]
-    return SourceFile(path, front_matter, body, close + 2, syntax), []
+    kept = [diagnostic(code, path, line, column, message, hint) for code, message, (line, column), hint in front_matter.problems]
+    return SourceFile(path, front_matter, body, close + 2, syntax), kept
 
 
 # --- YAML -------------------------------------------------------------------------
@@ -300,10 +320,9 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = _mark(mark, offset) if mark is not None else (first_line, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
         lines = text.split("\n")
         at = lines[mark.line][mark.column :] if mark is not None and mark.line < len(lines) else ""
-        if problem == "found undefined alias":  # libyaml composes aliases it cannot resolve
+        if (exc.problem or exc.context) == "found undefined alias":  # libyaml composes aliases it cannot resolve
             alias = re.match(r"\*[^\s,\[\]{}]*", at)
             raise _Refused(
                 "VPC008",
@@ -311,9 +330,11 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
                 position,
                 "write the value out instead of referring to an anchor",
             ) from None
-        raise _Refused("VPC004", f"YAML syntax error: {problem}", position, _yaml_hint(problem, at[:1])) from None
+        told = explain(exc, text, first_line)
+        raise _Refused("VPC004", told.message, told.position, told.hint) from None
     except yaml.YAMLError as exc:
-        raise _Refused("VPC004", f"YAML syntax error: {exc}", (first_line, 1)) from None
+        told = explain(exc, text, first_line)
+        raise _Refused("VPC004", told.message, told.position, told.hint) from None
     if root is None:
         return FrontMatter({}, {}, start=(first_line, 1))
     if not isinstance(root, MappingNode):
@@ -323,14 +344,15 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
             _mark(root.start_mark, offset),
             "write 'key: value' lines, e.g. 'title: Busy professional'",
         )
-    builder = _TreeBuilder(offset)
+    builder = _TreeBuilder(offset, text)
     try:
         values = builder.build(root, (), 1)
     except _AliasSeen:
         if not careful:
             return parse_yaml(text, first_line, careful=True)
         raise  # pragma: no cover - the careful composer refuses aliases before this
-    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1))
+    problems = tuple((r.code, r.message, r.position, r.hint) for r in builder.refused)
+    return FrontMatter(values, builder.positions, builder.key_positions, builder.spellings, (first_line, 1), builder.runs, problems=problems)
 
 
 _UNICODE_BREAKS = re.compile("[\u2028\u2029\x85]")
@@ -354,15 +376,6 @@ def _refuse_unicode_line_breaks(text: str, first_line: int) -> None:
     )
 
 
-def _yaml_hint(problem: str, character: str) -> str | None:
-    if "mapping values are not allowed" in problem:
-        return "a text containing ': ' must be quoted"
-    # libyaml's message does not name the character, so look at it.
-    if character == "\t" or "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
-    return None
-
-
 class _AliasSeen(Exception):
     """The fast path met an alias; the careful path re-reads the text to pin it exactly."""
 
@@ -370,8 +383,13 @@ class _AliasSeen(Exception):
 class _TreeBuilder:
     """Turn composed nodes into plain values, refusing duplicate keys, aliases and tags."""
 
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, text: str = "") -> None:
         self._offset = offset
+        self._text = text
+        self._lines: list[str] | None = None
+        self.runs: dict[Path_, tuple[Run, ...]] = {}
+        #: Problems that leave the rest of the file readable (a duplicate key).
+        self.refused: list[_Refused] = []
         self.positions: dict[Path_, Position] = {}
         self.key_positions: dict[Path_, Position] = {}
         self.spellings: dict[Path_, str] = {}
@@ -390,6 +408,8 @@ class _TreeBuilder:
         self.positions[path] = where
         tag = node.tag
         if tag == _STR_TAG:
+            if node.style or node.end_mark.line != mark.line:
+                self._map_text(node, path)
             return node.value
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
@@ -407,17 +427,31 @@ class _TreeBuilder:
                 raise _Refused("VPC006", "a key must be a plain word, not a list or mapping", at)
             key = key_node.value
             if key in first_seen:
-                raise _Refused(
-                    "VPC007",
-                    f"duplicate key '{key}' (first on line {first_seen[key][0]})",
-                    at,
-                    "remove one of the two; YAML would silently keep only the last",
+                # Reported, and the last kept (as YAML would), so the rest of the file is
+                # still checked: the first is most often a left-over of a copy.
+                self.refused.append(
+                    _Refused(
+                        "VPC007",
+                        f"duplicate key '{key}' (first on line {first_seen[key][0]})",
+                        at,
+                        "remove one of the two; YAML would silently keep only the last",
+                    )
                 )
-            first_seen[key] = at
+            else:
+                first_seen[key] = at
             child = path + (key,)
             self.key_positions[child] = at
             mapping[key] = self.build(value_node, child, depth + 1)
         return mapping
+
+    def _map_text(self, node: ScalarNode, path: Path_) -> None:
+        """Runs of a text that is not one plain line, for findings inside it."""
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        start, end = node.start_mark, node.end_mark
+        runs = scalar_runs(node.value, node.style, self._lines, (start.line, start.column), (end.line, end.column), self._offset + 1)
+        if runs:
+            self.runs[path] = runs
 
     def _check_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:
@@ -440,7 +474,10 @@ class _TreeBuilder:
         try:
             return _scalar_constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise _Refused("VPC004", f"YAML value '{node.value}' cannot be read: {exc}", _mark(node.start_mark, self._offset)) from None
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else str(exc)
+            raise _Refused(
+                "VPC004", f"YAML value '{node.value}' cannot be read: {without_pyyaml_places(reason)}", _mark(node.start_mark, self._offset), "quote it to keep it as text"
+            ) from None
 
 
 # --- TOML -------------------------------------------------------------------------
@@ -503,7 +540,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
         if rest.startswith("["):
             for index, string in enumerate(_TOML_STRING.finditer(rest)):
                 positions[path + (index,)] = (number, key.end() + string.start() + 1)
-    front_matter = FrontMatter(values, positions, key_positions, {}, (first_line, 1))
+    front_matter = FrontMatter(values, positions, key_positions, {}, (first_line, 1), linear=False)
     deep = _path_deeper_than(values, MAX_DEPTH - 1)
     if deep is not None:
         raise _Refused("VPC009", _TOO_DEEP, front_matter.position(deep))

@@ -17,6 +17,7 @@ from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
+from ..places import body_place
 from ..theme import Theme, static_folders
 from .pdf import ORIGIN
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
@@ -121,12 +122,12 @@ class SiteRenderer:
         links = self._page_links(document, page)
 
         def render(text: str, kind: str, where: tuple) -> LazyHtml:
-            return self._lazy_markdown(document, page, text, lambda: document.position(where), kind == "inline", links)
+            return self._lazy_markdown(document, page, text, lambda: document.text_place(where), kind == "inline", links)
 
         return render
 
     def _body(self, document: Document, page: str) -> LazyHtml:
-        place = (document.body_line, 1)
+        place = body_place(document.body_line)
         return self._lazy_markdown(document, page, document.body, lambda: place, False, self._page_links(document, page))
 
     def _lazy_markdown(self, document: Document, page: str, text: str, place: Place, inline: bool, links: LocalLinks) -> LazyHtml:
