@@ -111,7 +111,7 @@ def build_site(
     server's), used instead of the configured one and its guards.
     """
     from .output import guard_output
-    from .theme import ThemeError, find_theme
+    from .theme import ThemeError, find_theme, theme_chain
 
     config, problems = load_config(root)
     if config is None:
@@ -120,6 +120,7 @@ def build_site(
         config = config.model_copy(update={"base_url": options.base_url})
     try:
         theme = find_theme(config.theme, root)
+        theme_chain(theme, root)  # a theme that extends a missing one is found here, not mid-render
     except ThemeError as exc:
         from .theme import available_themes
 
@@ -139,7 +140,15 @@ def build_site(
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = private if private is not None else guard_output(output, root, protected, force=options.force)
     with paused_gc():
-        return _build(root, config, theme, target, options, cache, progress, trusted=private is not None)
+        try:
+            return _build(root, config, theme, target, options, cache, progress, trusted=private is not None)
+        except Exception as exc:
+            from .render.problems import locate
+
+            found = locate(exc, root)  # a template of the site's own failed: its mistake
+            if found is None:
+                raise
+            raise ConfigError([found]) from None
 
 
 def _build(
@@ -189,8 +198,9 @@ def _build(
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None
+    stuck: list[Path] = []
     try:
-        with staged_output(target) as staging, linking(target, staging, ahead) as linked:
+        with staged_output(target, stuck=stuck) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
                 from .check import check_site
                 from .content import DocumentCache
@@ -228,7 +238,8 @@ def _build(
                 made.update(report.written)
             gone = [path for path in ahead if path not in made]
             prune(staging, gone)
-            found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
+            left = [_stuck_tree(tree, root) for tree in stuck]
+            found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics(), *left] if d.code not in ignored)
             if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
                 raise _NotWritten(found)
@@ -255,6 +266,23 @@ def _build(
         checked, found, True, target, pages, rendered, reused,
         rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings,
         changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
+    )
+
+
+def _stuck_tree(tree: Path, root: Path) -> Diagnostic:
+    """A folder an earlier build left beside the output (a replaced output, an
+    interrupted build's staging) that could not be deleted: said, so it is not left to
+    fill the disk unseen."""
+    import os
+
+    shown = os.path.relpath(tree, root.resolve()) if tree.is_absolute() else str(tree)
+    return diagnostic(
+        "VPC801",
+        shown + "/",
+        1,
+        1,
+        "an earlier build's folder could not be deleted",
+        "delete it yourself (it may be read-only: chmod -R u+w it first); vpcsite no longer needs it",
     )
 
 

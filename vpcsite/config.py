@@ -138,7 +138,11 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if not path.is_file():
         return SiteConfig(), []
     shown = display_path(path, root)
-    text, problems = normalise_text(path.read_bytes(), shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [diagnostic("VPC401", shown, 1, 1, f"site.toml cannot be read: {exc.strerror or exc}", "check that you may read the file (chmod u+r site.toml)")]
+    text, problems = normalise_text(data, shown)
     if text is None:
         return None, [diagnostic("VPC401", shown, d.line, d.column, d.message, d.hint) for d in problems]
     try:

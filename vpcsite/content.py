@@ -153,6 +153,19 @@ def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
     return diagnostic("VPC010", display_path(path, root), 1, 1, message, hint)
 
 
+def unreadable_folder(folder: Path, root: Path) -> Diagnostic:
+    """A folder under content/ that cannot be listed: its documents would be left out
+    in silence, and the site published without them."""
+    return diagnostic(
+        "VPC012",
+        display_path(folder, root) + "/",
+        1,
+        1,
+        "folder cannot be read, so the documents in it are not loaded",
+        "check that you may read and enter the folder (chmod u+rx), or move it out of the content folder",
+    )
+
+
 def _utf8_name(relative: Path) -> bool:
     try:
         str(relative).encode("utf-8")
@@ -207,7 +220,8 @@ def load_content(
     failed: set[tuple[str, str]] = set()
     site_root = root.resolve()
     pending: list[Pending] = []
-    for path in content_files(base):
+    unlisted: list[Path] = []
+    for path in content_files(base, unlisted):
         if not _utf8_name(path.relative_to(base)):
             found.append(undecodable_name(path, root))
             continue
@@ -228,6 +242,8 @@ def load_content(
             failed.add((default_type(relative), path.stem))
             continue
         pending.append((display, relative, data, digest_of(data)))
+    for folder in unlisted:
+        found.append(unreadable_folder(folder, root))
     for (_, relative, _, _), (document, problems) in zip(pending, cache.load_many(pending, workers)):
         found.extend(problems)
         if document is None:

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC009": (Severity.ERROR, "front matter too large or too deeply nested"),
     "VPC010": (Severity.ERROR, "file cannot be read"),
     "VPC011": (Severity.ERROR, "file name is not valid UTF-8"),
+    "VPC012": (Severity.ERROR, "folder cannot be read"),
     # The schema of one document
     "VPC101": (Severity.ERROR, "missing required key"),
     "VPC102": (Severity.ERROR, "unknown key"),
@@ -73,6 +74,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # The dev server (shown in the browser's overlay and the terminal)
     "VPC701": (Severity.ERROR, "template error"),
     "VPC702": (Severity.ERROR, "internal error while building"),
+    # The output folder (reported by build)
+    "VPC801": (Severity.WARNING, "an earlier build's folder could not be deleted"),
     # site.toml (configuration errors: exit 2)
     "VPC401": (Severity.ERROR, "site.toml syntax error"),
     "VPC402": (Severity.ERROR, "unknown configuration key"),

@@ -23,6 +23,8 @@ from .paths import inside as _inside
 #: build to replace the folder.
 MARKER = ".vpcsite-output"
 _STAGING_PREFIX = ".vpcsite-staging-"
+#: What a site's own folder holds (DESIGN §2): an output folder never does.
+SOURCE_NAMES = ("site.toml", "content", "templates", "themes", "static")
 _OLD_PREFIX = ".vpcsite-old-"
 
 
@@ -34,7 +36,7 @@ def guard_output(output: Path, site_root: Path, protected: list[Path], *, force:
     """Refuse, before touching anything, an output folder that could destroy user files.
 
     `protected` holds the content, templates, themes and static folders of the site.
-    Returns the absolute, symlink-resolved output path.
+    The folder may lie outside the site root, never on or above it. Returns the absolute, symlink-resolved output path.
     """
     root = site_root.resolve()
     target = Path(os.path.abspath(output))
@@ -50,14 +52,17 @@ def guard_output(output: Path, site_root: Path, protected: list[Path], *, force:
         raise OutputRefused("the output folder cannot be the site root; use a subfolder such as 'public'")
     if _inside(root, target):
         raise OutputRefused(f"the output folder {output} contains the site; use a subfolder of the site such as 'public'")
-    if not _inside(target, root):
-        raise OutputRefused(f"the output folder {output} is outside the site root {site_root}; use a folder inside it")
     for folder in protected:
         folder = folder.resolve()
         if _inside(folder, target) or _inside(target, folder):
             raise OutputRefused(f"the output folder {output} overlaps {folder.relative_to(root)}/, which holds your files")
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"the output path {output} is a file, not a folder")
+    # Outside the site (a sibling ../site, as Hugo and Zola allow) the folder may be
+    # another site's: one holding sources is never replaced, --force or not.
+    sources = [name for name in SOURCE_NAMES if (target / name).exists()]
+    if sources and not (target / MARKER).is_file():
+        raise OutputRefused(f"the output folder {output} holds {', '.join(sources)}, the sources of a site; choose another folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file() and not force:
         raise OutputRefused(
             f"the output folder {output} is not empty and was not created by vpcsite; "
@@ -84,15 +89,72 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path)  # rmtree does not follow symlinks inside the tree
 
 
+def _leftovers(target: Path, prefix: str) -> list[tuple[str, Path]]:
+    """(token, folder) of every folder vpcsite made beside `target` with `prefix`, never
+    a symlink or a look-alike of someone else's making."""
+    pattern = re.compile(re.escape(f"{prefix}{target.name}-") + "((?:[0-9]+-)?[0-9a-f]{12})")
+    try:
+        entries = sorted(target.parent.iterdir())
+    except OSError:
+        return []
+    found = []
+    for path in entries:
+        match = pattern.fullmatch(path.name)
+        if match and not path.is_symlink() and path.is_dir():
+            found.append((match.group(1), path))
+    return found
+
+
 def replaced_trees(target: Path) -> list[Path]:
     """Earlier outputs of `target` waiting to be deleted: renamed aside by a swap and
     left behind when their deletion was cut short (the machine stopped, a kill)."""
-    pattern = re.compile(re.escape(f"{_OLD_PREFIX}{target.name}-") + "[0-9a-f]{12}")
+    return [path for _, path in _leftovers(target, _OLD_PREFIX)]
+
+
+def _busy(folder: Path) -> bool:
+    """Whether a running vpcsite process holds `folder`'s lock: a build writing its
+    staging folder, or a deletion under way."""
     try:
-        entries = list(target.parent.iterdir())
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:
-        return []
-    return sorted(p for p in entries if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _owner_gone(token: str) -> bool:
+    """Whether the build that named a staging folder `<pid>-<hex>` has ended. Its worker
+    processes may outlive a killed build and still hold the lock they inherited."""
+    pid = token.split("-", 1)[0] if "-" in token else ""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _delete_locked(tree: Path) -> None:
+    """Delete a replaced tree holding its lock, so no other build deletes it too."""
+    try:
+        fd = os.open(tree, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(tree, ignore_errors=True)
+    except OSError:
+        pass  # another process is deleting it
+    finally:
+        os.close(fd)
 
 
 def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
@@ -101,7 +163,7 @@ def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
     Removing a tree of folders written seconds before can take seconds on some file
     systems (on ext4 each rmdir waited on the journal; 3-5 s for a thousand canvases,
     longer than their whole build). A detached grandchild process does it instead;
-    anything it leaves is found by `replaced_trees` and deleted after the next build.
+    anything it leaves is found by `recover` at the start of the next build.
     """
     if not trees:
         return
@@ -112,28 +174,70 @@ def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the forked processes
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer
             if os.fork() == 0:
                 os.setsid()
                 os.nice(19)  # never compete with the next build for the processor
                 for tree in trees:
-                    shutil.rmtree(tree, ignore_errors=True)
+                    _delete_locked(tree)
         finally:
             os._exit(0)
     os.waitpid(child, 0)
 
 
+def recover(target: Path) -> list[Path]:
+    """Put right what an interrupted build left beside `target`, before a new one starts.
+
+    A kill between the swap's two renames leaves no output folder, the previous output
+    renamed aside and the new one complete in staging: the swap is completed (the new
+    output was whole; its marker is written before the first rename). Then every
+    staging folder of a build that no longer runs, and every replaced tree nobody is
+    deleting, is removed. Returns the trees that could not be deleted (a read-only
+    folder), for the build to report."""
+    olds = dict(_leftovers(target, _OLD_PREFIX))
+    stagings = _leftovers(target, _STAGING_PREFIX)
+    if not os.path.lexists(target):
+        for token, staging in reversed(stagings):
+            if token in olds and (staging / MARKER).is_file() and not _busy(olds[token]):
+                os.rename(staging, target)
+                break
+    stuck: list[Path] = []
+    for token, staging in _leftovers(target, _STAGING_PREFIX):
+        if not _busy(staging) or _owner_gone(token):
+            stuck += _remove_reporting(staging)
+    for token, old in _leftovers(target, _OLD_PREFIX):
+        if not _busy(old):
+            stuck += _remove_reporting(old)
+    return stuck
+
+
+def _remove_reporting(tree: Path) -> list[Path]:
+    """Delete `tree`; [tree] when some of it stays (a read-only folder), else []."""
+    failed: list[str] = []
+    shutil.rmtree(tree, onerror=lambda function, path, info: None if isinstance(info[1], FileNotFoundError) else failed.append(path))
+    return [tree] if failed or tree.exists() else []
+
+
 @contextmanager
-def staged_output(target: Path, *, wait: bool = False) -> Iterator[Path]:
+def staged_output(target: Path, *, wait: bool = False, stuck: list[Path] | None = None) -> Iterator[Path]:
     """Yield a fresh staging folder beside `target`; on success swap it in, on any
     failure (an exception, Ctrl-C) remove it and leave `target` as it was.
 
-    The replaced output is deleted in the background unless `wait` is set."""
+    What earlier builds left is put right first (`recover`); trees that could not be
+    deleted are added to `stuck`. The replaced output is deleted in the background
+    unless `wait` is set."""
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    abandoned_stagings(target)
-    token = uuid.uuid4().hex[:12]
+    token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     staging = parent / f"{_STAGING_PREFIX}{target.name}-{token}"
-    staging.mkdir()
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        left = recover(target)
+        staging.mkdir()
+    except OSError as exc:
+        # A read-only site, a full disk: the machine's refusal, told as such (exit 2).
+        raise OutputRefused(f"cannot write beside the output folder in {parent}: {exc.strerror or exc}") from None
+    if stuck is not None:
+        stuck.extend(left)
     # Held while the build runs (and by its workers, which inherit it): a later build
     # removes a staging folder only when no running build holds its lock.
     lock = os.open(staging, os.O_RDONLY)
@@ -157,30 +261,6 @@ def staged_output(target: Path, *, wait: bool = False) -> Iterator[Path]:
     finally:
         os.close(lock)
     discard_trees(replaced_trees(target), wait=wait)
-
-
-def abandoned_stagings(target: Path) -> None:
-    """Remove the staging folders of builds that were killed (SIGKILL, a power cut):
-    those whose lock no running build holds."""
-    pattern = re.compile(re.escape(f"{_STAGING_PREFIX}{target.name}-") + "[0-9a-f]{12}")
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return
-    for path in sorted(entries):
-        if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
-            continue
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a build is writing it
-        finally:
-            os.close(fd)
-        remove_tree(path)
 
 
 def link_files(source: Path, staging: Path, files: list[str]) -> None:

@@ -83,7 +83,10 @@ def theme_chain(theme: Theme, site_root: Path) -> list[Theme]:
     """The theme and those it extends, nearest first (cycles stop at the first repeat)."""
     chain = [theme]
     while chain[-1].extends and all(t.name != chain[-1].extends for t in chain):
-        chain.append(find_theme(chain[-1].extends, site_root))
+        try:
+            chain.append(find_theme(chain[-1].extends, site_root))
+        except ThemeError as exc:
+            raise ThemeError(f"theme '{chain[-1].name}' extends '{chain[-1].extends}', which is not found ({exc})") from None
     return chain
 
 
