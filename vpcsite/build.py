@@ -165,6 +165,7 @@ def _build(
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
     from .output import MARKER, linking, prune, staged_output
+    from .output import recover as recover_output
     from .record import (
         BuildRecord,
         asset_paths,
@@ -182,6 +183,9 @@ def _build(
     pdf = options.pdf and config.pdf.enabled
     setting = build_setting(root, config, options.drafts, pdf, options.strict)
     with stages("scan"):
+        # What an interrupted build left (a swap cut in two, staging folders, replaced
+        # trees) is put right first, so the record below is read from a whole output.
+        stuck = recover_output(target)
         record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
         scanned = time.time_ns()
         # Absolute paths: the record holds the same names from whatever folder it runs.
@@ -191,14 +195,13 @@ def _build(
         intact = record is not None and (trusted or record.intact(target))
     previous = record if intact else None
     if previous is not None and previous.inputs == inputs:
-        return _replayed(previous, target, stages.timings)
+        return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
     # Every output of a trusted last build is linked into staging ahead of time; what
     # this build makes replaces its file there, what it no longer makes is pruned.
     ahead = sorted(previous.outputs) if previous is not None else []
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None
-    stuck: list[Path] = []
     try:
         with staged_output(target, stuck=stuck) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
@@ -286,12 +289,12 @@ def _stuck_tree(tree: Path, root: Path) -> Diagnostic:
     )
 
 
-def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]]) -> BuildResult:
+def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:
     """Nothing changed since the last build: its output stands, and its findings are
-    this build's findings, exactly."""
+    this build's findings, exactly (and what could not be cleaned up beside it)."""
     from .diagnostics import diagnostic_from
 
-    found = [diagnostic_from(d) for d in record.diagnostics]
+    found = sort_diagnostics([*(diagnostic_from(d) for d in record.diagnostics), *stuck])
     summary = record.summary
     return BuildResult(
         None,

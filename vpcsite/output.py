@@ -7,15 +7,18 @@ output folder (or its staging sibling, which is removed on every exit path).
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import os
 import re
 import shutil
 import signal
+import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .paths import inside as _inside
 
@@ -87,6 +90,37 @@ def remove_tree(path: Path) -> None:
     if not path.exists():
         return
     shutil.rmtree(path)  # rmtree does not follow symlinks inside the tree
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE), so a kill
+    at any moment leaves one or the other in place. False where the system or the file
+    system cannot, and the caller swaps in two renames."""
+    if _renameat2 is None:
+        return False
+    result = _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(second))
+
+
+def _find_renameat2() -> Any:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _find_renameat2() if sys.platform.startswith("linux") else None
 
 
 def _leftovers(target: Path, prefix: str) -> list[tuple[str, Path]]:
@@ -198,7 +232,7 @@ def recover(target: Path) -> list[Path]:
     stagings = _leftovers(target, _STAGING_PREFIX)
     if not os.path.lexists(target):
         for token, staging in reversed(stagings):
-            if token in olds and (staging / MARKER).is_file() and not _busy(olds[token]):
+            if token in olds and (staging / MARKER).is_file() and (not _busy(staging) or _owner_gone(token)):
                 os.rename(staging, target)
                 break
     stuck: list[Path] = []
@@ -237,26 +271,31 @@ def staged_output(target: Path, *, wait: bool = False, stuck: list[Path] | None 
         # A read-only site, a full disk: the machine's refusal, told as such (exit 2).
         raise OutputRefused(f"cannot write beside the output folder in {parent}: {exc.strerror or exc}") from None
     if stuck is not None:
-        stuck.extend(left)
+        stuck.extend(tree for tree in left if tree not in stuck)
     # Held while the build runs (and by its workers, which inherit it): a later build
     # removes a staging folder only when no running build holds its lock.
     lock = os.open(staging, os.O_RDONLY)
     fcntl.flock(lock, fcntl.LOCK_EX)
+    old = parent / f"{_OLD_PREFIX}{target.name}-{token}"
     try:
         yield staging
         (staging / MARKER).write_text("This folder was written by vpcsite build and is replaced by the next build.\n")
-        if target.exists():
-            old = parent / f"{_OLD_PREFIX}{target.name}-{token}"
+        if not target.exists():
+            os.rename(staging, target)
+        elif exchange(staging, target):
+            # One step: the output folder is never missing, not even for a moment.
+            os.rename(staging, old)
+        else:
+            # Two steps; a kill between them is put right by the next build (`recover`).
             os.rename(target, old)
             try:
                 os.rename(staging, target)
             except BaseException:
                 os.rename(old, target)
                 raise
-        else:
-            os.rename(staging, target)
     except BaseException:
-        remove_tree(staging)
+        if os.path.lexists(staging) and not os.path.lexists(old):
+            remove_tree(staging)
         raise
     finally:
         os.close(lock)
