@@ -13,6 +13,7 @@ from .content import DocumentCache, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit
 from .memory import paused_gc
+from .names import check_names
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .workers import cpu_count
@@ -124,9 +125,12 @@ def check_site(
 def _check_content(
     root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
-    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
+    loaded = load_content(
+        root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests, max_size=config.check.max_file_size
+    )
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
+    found.extend(check_names(loaded.documents))
     site = assemble(loaded.documents)
     found.extend(check_page_urls(site.pages))
     value_maps = [document for document in loaded.documents if document.model.type == "value-map"]

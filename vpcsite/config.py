@@ -6,6 +6,7 @@ because nothing about the content can be trusted until the configuration is righ
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -68,9 +69,36 @@ class MarkdownConfig(_Section):
     unsafe_html: bool = False
 
 
+#: Sizes as site.toml may write them: 5000000, "5 MB", "512 kB", "2 MiB".
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+
+#: A content file larger than this is refused unread (DESIGN §4): a 50 MB page took
+#: 36 s and 2.3 GB to check, and no canvas needs a tenth of it.
+DEFAULT_MAX_FILE_SIZE = 5_000_000
+
+
 class CheckConfig(_Section):
     strict: bool = False
     ignore: list[str] = []
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _bytes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            found = _SIZE.match(value)
+            if not found:
+                raise ValueError(f"'{value}' is not a size; write bytes (5000000) or \"5 MB\", \"512 kB\"")
+            return int(float(found.group(1)) * _UNITS[(found.group(2) or "b").lower()])
+        return value
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1 byte")
+        return value
 
     @field_validator("ignore")
     @classmethod
@@ -203,6 +231,7 @@ def _config_hint(loc: tuple[Any, ...]) -> str | None:
         ("pdf", "page_size"): "page_size is one of: A4, A3, Letter, Legal",
         ("pdf", "orientation"): "orientation is landscape or portrait",
         ("check", "ignore"): "list codes such as \"VPC301\" (see docs/content-format.md)",
+        ("check", "max_file_size"): "a size in bytes, or text such as \"5 MB\" or \"512 kB\"",
         ("base_url",): "the address the site is published at, or \"\" for none",
         ("theme",): "a theme is a folder under themes/ with a theme.toml; built in: default, print",
         ("content_dir",): "a path relative to site.toml, without '..'",

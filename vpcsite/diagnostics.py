@@ -35,6 +35,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC010": (Severity.ERROR, "file cannot be read"),
     "VPC011": (Severity.ERROR, "file name is not valid UTF-8"),
     "VPC012": (Severity.ERROR, "folder cannot be read"),
+    "VPC013": (Severity.ERROR, "file too large"),
     # The schema of one document
     "VPC101": (Severity.ERROR, "missing required key"),
     "VPC102": (Severity.ERROR, "unknown key"),
@@ -67,6 +68,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC503": (Severity.WARNING, "linked file outside the content folder not copied"),
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
     "VPC505": (Severity.WARNING, "linked file would replace a page of the site"),
+    "VPC506": (Severity.WARNING, "Markdown nested too deeply"),
+    "VPC507": (Severity.WARNING, "image cannot be read"),
     # PDF handouts (reported by build)
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),

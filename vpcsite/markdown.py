@@ -54,6 +54,31 @@ def local_target(url: str) -> str | None:
     return unquote(parts.path)
 
 
+#: Blocks whose content markdown-it parses as blocks again, one level deeper.
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open", "footnote_open"})
+
+
+def too_deep(tokens: Sequence[Token], limit: int, path: str, place: Place) -> list[Diagnostic]:
+    """markdown-it stops parsing, without a word, inside blocks nested `limit` deep
+    (quotes in quotes, lists in lists): what lies within is lost. Said at the line where
+    the nesting passed the limit, once per text."""
+    for token in tokens:
+        if token.nesting == 1 and token.level >= limit - 1 and token.type in _CONTAINERS:
+            line, _ = place()
+            row = token.map[0] if token.map else 0
+            return [
+                diagnostic(
+                    "VPC506",
+                    path,
+                    line + row,
+                    1,
+                    f"Markdown nested more than {limit} levels deep (quotes or lists inside each other); the text inside is left out",
+                    "nest fewer quotes or lists",
+                )
+            ]
+    return []
+
+
 @lru_cache(maxsize=4)
 def _parser(unsafe_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": False})
@@ -126,6 +151,8 @@ class MarkdownRenderer:
         env: dict[str, object] = {}
         tokens = self._md.parseInline(text, env) if inline else self._md.parse(text, env)
         found, assets, linked, images = self._police(tokens, text, path, place, inline, local)
+        if not inline:
+            found.extend(too_deep(tokens, self._md.options["maxNesting"], path, place))
         html = self._md.renderer.render(tokens, self._md.options, env)
         if not (found or assets or linked or images):
             self._memo[key] = html

@@ -19,6 +19,7 @@ from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..theme import Theme, static_folders
 from .pdf import ORIGIN
+from .images import image_problem
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from ..record import digest
 from .files import Asset, PageFindings, static_files
@@ -245,6 +246,18 @@ class SiteRenderer:
                 )
             )
             return
+        problem = image_problem(real)
+        if problem is not None:
+            self._found.append(
+                diagnostic(
+                    "VPC507",
+                    document.path,
+                    line,
+                    column,
+                    f"image '{target}' cannot be shown: {problem}; it is copied, but browsers show it broken and PDFs leave it out",
+                    "save the image again from an image editor, or replace the file",
+                )
+            )
         self.assets.setdefault(url, Asset(real, url, (document.path, line, column)))
 
     def _prepare(self) -> None:
