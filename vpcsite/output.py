@@ -176,6 +176,16 @@ def _owner_gone(token: str) -> bool:
     return False
 
 
+def _abandoned(token: str, staging: Path) -> bool:
+    """Whether the build that made `staging` has ended. A staging folder is named with
+    its build's process id: a build that runs keeps it, even in the moment between
+    making the folder and locking it; one that died leaves it, even while a worker it
+    forked still holds the lock. Without an id (an older vpcsite), the lock decides."""
+    if "-" in token:
+        return _owner_gone(token)
+    return not _busy(staging)
+
+
 def _delete_locked(tree: Path) -> None:
     """Delete a replaced tree holding its lock, so no other build deletes it too."""
     try:
@@ -232,12 +242,12 @@ def recover(target: Path) -> list[Path]:
     stagings = _leftovers(target, _STAGING_PREFIX)
     if not os.path.lexists(target):
         for token, staging in reversed(stagings):
-            if token in olds and (staging / MARKER).is_file() and (not _busy(staging) or _owner_gone(token)):
+            if token in olds and (staging / MARKER).is_file() and _abandoned(token, staging):
                 os.rename(staging, target)
                 break
     stuck: list[Path] = []
     for token, staging in _leftovers(target, _STAGING_PREFIX):
-        if not _busy(staging) or _owner_gone(token):
+        if _abandoned(token, staging):
             stuck += _remove_reporting(staging)
     for token, old in _leftovers(target, _OLD_PREFIX):
         if not _busy(old):
