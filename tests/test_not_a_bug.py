@@ -38,12 +38,18 @@ TEMPLATE_MISTAKES = {
 }
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("mistake", sorted(TEMPLATE_MISTAKES))
-def test_a_broken_template_of_the_site_names_its_file_and_line_and_exits_2(site, mistake):
+def test_a_broken_template_of_the_site_names_its_file_and_line_and_exits_2(site, mistake, jobs, monkeypatch):
+    import vpcsite.render.parallel
+
+    # With two jobs the pages render in worker processes, whose errors reach the
+    # parent without their traceback: the template's line is found in the worker.
+    monkeypatch.setattr(vpcsite.render.parallel, "PARALLEL_THRESHOLD", 1)
     text, line, message = TEMPLATE_MISTAKES[mistake]
     (site / "templates").mkdir()
     (site / "templates" / "page.html").write_text(text)
-    result = run(site, "build", "--no-pdf", "-j", "1")
+    result = run(site, "build", "--no-pdf", "-j", jobs)
     no_bug(result)
     assert result.exit_code == 2
     assert f"templates/page.html:{line}:1: error VPC701 template error: " in result.output
