@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
 from .hints import _EXPECTED, _type_name, did_you_mean
@@ -70,7 +70,7 @@ class MarkdownConfig(_Section):
 
 
 #: Sizes as site.toml may write them: 5000000, "5 MB", "512 kB", "2 MiB".
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bB]|[kKmMgG][iI]?[bB])?\s*$")
 _UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
 #: A content file larger than this is refused unread (DESIGN §4): a 50 MB page took
@@ -81,7 +81,15 @@ DEFAULT_MAX_FILE_SIZE = 5_000_000
 class CheckConfig(_Section):
     strict: bool = False
     ignore: list[str] = []
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_file_size: Annotated[
+        int,
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": _SIZE.pattern}],
+                "description": 'bytes, or a size such as "5 MB", "512 kB", "2 MiB"',
+            }
+        ),
+    ] = DEFAULT_MAX_FILE_SIZE
 
     @field_validator("max_file_size", mode="before")
     @classmethod
