@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_example, site_files
-from vpcsite import output as output_module
+from vpcsite import staging as staging_module
 from vpcsite.build import BuildOptions, build_site
-from vpcsite.output import recover
+from vpcsite.staging import recover
 
 KILLED = 77
 OPTIONS = BuildOptions(pdf=False, jobs=1)
@@ -45,13 +45,13 @@ def _kill_at(n: int) -> None:
             return _real(*args, **kwargs)
 
         setattr(os, name, counted)
-    real_exchange = output_module.exchange
+    real_exchange = staging_module.exchange
 
     def counted_exchange(*args):
         tick()
         return real_exchange(*args)
 
-    output_module.exchange = counted_exchange
+    staging_module.exchange = counted_exchange
     real_open = builtins.open
 
     def counted_open(file, mode="r", *args, **kwargs):
@@ -139,7 +139,7 @@ def old_or_new(public: Path, before: dict[str, bytes] | None, after: dict[str, b
 def test_a_build_killed_at_any_moment_leaves_the_output_old_or_new(versions, swap, monkeypatch):
     site, expected = versions
     if swap == "two renames":
-        monkeypatch.setattr(output_module, "_renameat2", None)
+        monkeypatch.setattr(staging_module, "_renameat2", None)
     public = site / "public"
     shutil.rmtree(public, ignore_errors=True)
     seen = set()

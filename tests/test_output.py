@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, replaced_trees, safe_join, staged_output
+from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, safe_join
+from vpcsite.staging import replaced_trees, staged_output
 
 
 @pytest.fixture

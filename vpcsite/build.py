@@ -164,8 +164,9 @@ def _build(
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
-    from .output import MARKER, linking, prune, staged_output
-    from .output import recover as recover_output
+    from .output import MARKER, linking, prune
+    from .staging import recover as recover_output
+    from .staging import staged_output
     from .record import (
         BuildRecord,
         asset_paths,
