@@ -217,3 +217,14 @@ def test_a_link_hiding_a_nul_is_a_missing_file(site):
     no_bug(result)
     assert result.exit_code == 0
     assert "warning VPC502 linked file 'images/a\\x00b.png' does not exist" in result.output
+
+
+def test_a_huge_number_in_theme_toml_is_a_configuration_error(site):
+    (site / "themes" / "mine").mkdir(parents=True)
+    (site / "themes" / "mine" / "theme.toml").write_text(f"weight = {HUGE}\n")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace('theme = "default"', 'theme = "mine"'))
+    result = run(site, "build", "--no-pdf")
+    no_bug(result)
+    assert result.exit_code == 2
+    assert "error VPC403 'theme':" in result.output and "4300 digits" in result.output

@@ -57,8 +57,9 @@ def find_theme(name: str, site_root: Path) -> Theme:
         if manifest.is_file():
             try:
                 data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ThemeError(f"{manifest}: {exc}") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+                # ValueError: a number of thousands of digits, which Python will not read.
+                raise ThemeError(f"{manifest}: {' '.join(str(exc).split())[:200]}") from None
             extends = data.get("extends")
             stylesheets = data.get("stylesheets", list(DEFAULT_STYLESHEETS))
             scripts = data.get("scripts", [])
