@@ -33,6 +33,12 @@ def quiet(site: Path) -> None:
     toml.write_text(toml.read_text().replace("ignore = []", 'ignore = ["VPC301", "VPC302", "VPC303", "VPC304", "VPC305", "VPC306", "VPC307"]'))
 
 
+def set_limit(site: Path, limit: str) -> None:
+    toml = site / "site.toml"
+    lines = [line for line in toml.read_text().splitlines() if not line.startswith("max_file_size")]
+    toml.write_text("\n".join(lines).replace("ignore = []", f"ignore = []\nmax_file_size = {limit}") + "\n")
+
+
 # --- page file names and hrefs ---------------------------------------------------------------
 
 
@@ -183,15 +189,13 @@ def test_a_content_file_over_the_size_limit_is_refused_with_its_size(site):
 @pytest.mark.parametrize("limit, refused", [('"10 MB"', False), ("6000000", False), ('"5 MiB"', True), ('"512 kB"', True)])
 def test_the_size_limit_is_set_in_site_toml(site, limit, refused):
     (site / "content" / "log.md").write_text("---\ntitle: Log\n---\n" + "word " * 1_100_000)
-    toml = site / "site.toml"
-    toml.write_text(toml.read_text().replace("ignore = []", f"ignore = []\nmax_file_size = {limit}"))
+    set_limit(site, limit)
     result = run(site, "check")
     assert ("VPC013" in result.output) is refused
 
 
 def test_a_size_limit_that_is_no_size_is_a_configuration_error(site):
-    toml = site / "site.toml"
-    toml.write_text(toml.read_text().replace("ignore = []", 'ignore = []\nmax_file_size = "ten"'))
+    set_limit(site, '"ten"')
     result = run(site, "check")
     assert result.exit_code == 2
     assert "error VPC403 'check.max_file_size': 'ten' is not a size" in result.output
