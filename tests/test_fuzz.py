@@ -38,6 +38,11 @@ def _example() -> dict[str, bytes]:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file():
                 files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    # A page with TOML front matter, so TOML scalars meet front matter too.
+    files["content/notes.md"] = (
+        b'+++\ntitle = "Notes"\nsummary = "Method notes"\ndraft = false\n+++\n\n'
+        b"See the [FitNow canvas](value-maps/fitnow.md) and ![a sketch](images/canvas-sketch.svg).\n"
+    )
     return files
 
 

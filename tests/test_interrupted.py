@@ -213,6 +213,13 @@ def test_a_replaced_tree_that_cannot_be_deleted_is_reported(tmp_path, monkeypatc
     assert result.written
     said = [d for d in result.diagnostics if d.code == "VPC801"]
     assert [(d.path, d.severity.value) for d in said] == [(".vpcsite-old-public-0123456789ab/", "warning")]
+    # Said once by a build with nothing to do as well, while the folder stays ...
+    again = build_site(site, OPTIONS)
+    assert again.unchanged and [d.code for d in again.diagnostics].count("VPC801") == 1
+    # ... and no more once it can be deleted.
+    monkeypatch.setattr(shutil, "rmtree", real)
+    last = build_site(site, OPTIONS)
+    assert "VPC801" not in [d.code for d in last.diagnostics] and not stuck.exists()
 
 
 def test_the_output_folder_may_sit_beside_the_site(tmp_path):

@@ -257,7 +257,7 @@ def _build(
                     renderer.page_records,
                     {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps},
                     renderer.template_keys.record() if renderer.template_keys else {},
-                    [d.as_dict() for d in found],
+                    [d.as_dict() for d in found if d.code != "VPC801"],  # said again only while it stays
                     {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused},
                 )
                 save_record(staging, fresh)
