@@ -114,10 +114,10 @@ def _abandoned(token: str, staging: Path) -> bool:
     """Whether the build that made `staging` has ended. A staging folder is named with
     its build's process id: a build that runs keeps it, even in the moment between
     making the folder and locking it; one that died leaves it, even while a worker it
-    forked still holds the lock. Without an id (an older vpcsite), the lock decides."""
-    if "-" in token:
+    forked still holds the lock. Without an id, or with this process's, the lock decides."""
+    if "-" in token and token.split("-", 1)[0] != str(os.getpid()):
         return _owner_gone(token)
-    return not _busy(staging)
+    return not _busy(staging)  # an older vpcsite's, or this process's own (the dev server)
 
 
 def _delete_locked(tree: Path) -> None:
