@@ -234,3 +234,13 @@ def test_the_output_folder_may_sit_beside_the_site(tmp_path):
     build_site(site, BuildOptions(output=tmp_path / "cold", pdf=False, jobs=1, force_all=True))
     assert site_files(beside) == site_files(tmp_path / "cold")
     assert no_leftovers_soon(tmp_path) == []
+
+
+def test_a_staging_folder_this_process_left_is_removed_unless_it_is_in_use(tmp_path):
+    """The dev server builds again and again in one process: what one of its builds
+    left is its own to remove, what it writes now is not."""
+    site = copy_example(tmp_path / "site")
+    left = site / f".vpcsite-staging-public-{os.getpid()}-0123456789ab"
+    (left / "canvases").mkdir(parents=True)
+    build_site(site, OPTIONS)
+    assert no_leftovers_soon(site) == []
