@@ -228,3 +228,15 @@ def test_a_huge_number_in_theme_toml_is_a_configuration_error(site):
     no_bug(result)
     assert result.exit_code == 2
     assert "error VPC403 'theme':" in result.output and "4300 digits" in result.output
+
+
+@pytest.mark.parametrize("key", ["output_dir", "content_dir", "theme"])
+def test_a_folder_name_in_site_toml_holding_a_nul_is_a_configuration_error(site, key):
+    toml = site / "site.toml"
+    lines = [f'{key} = "a\\u0000b"' if line.startswith(f"{key} ") else line for line in toml.read_text().splitlines()]
+    toml.write_text("\n".join(lines) + "\n")
+    for command in (["check"], ["build", "--no-pdf"]):
+        result = run(site, *command)
+        no_bug(result)
+        assert result.exit_code == 2
+        assert f"error VPC403 '{key}': must not contain control characters" in result.output

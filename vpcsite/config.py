@@ -158,6 +158,14 @@ class SiteConfig(_Section):
             raise ValueError("must be the name of a theme folder, such as 'default'")
         return value
 
+    @field_validator("content_dir", "output_dir", "theme", mode="before")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        # A NUL names no file on any system, and a control character no sane folder.
+        if isinstance(value, str) and any(ord(character) < 32 or character == "\x7f" for character in value):
+            raise ValueError("must not contain control characters (such as a NUL, \\u0000)")
+        return value
+
     @field_validator("content_dir")
     @classmethod
     def _inside_the_site(cls, value: str) -> str:
