@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, replaced_trees, safe_join, staged_output
+from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, safe_join
+from vpcsite.staging import replaced_trees, staged_output
 
 
 @pytest.fixture
@@ -49,8 +50,15 @@ def test_filesystem_root_and_home_are_refused(site, monkeypatch):
     refuse(site / "public", site, "home folder")
 
 
-def test_folder_outside_the_site_is_refused(site, tmp_path):
-    refuse(tmp_path / "elsewhere", site, "outside the site root")
+def test_folder_outside_the_site_is_accepted(site, tmp_path):
+    assert guard_output(tmp_path / "elsewhere", site, []) == (tmp_path / "elsewhere").resolve()
+
+
+def test_folder_holding_another_site_is_refused_even_when_forced(site, tmp_path):
+    other = tmp_path / "other"
+    (other / "content").mkdir(parents=True)
+    with pytest.raises(OutputRefused, match="sources of a site"):
+        guard_output(other, site, [], force=True)
 
 
 def test_non_empty_foreign_folder_is_refused_unless_forced(site):

@@ -114,7 +114,7 @@ def build_site(
     server's), used instead of the configured one and its guards.
     """
     from .output import guard_output
-    from .theme import ThemeError, find_theme
+    from .theme import ThemeError, find_theme, theme_chain
 
     config, problems = load_config(root)
     if config is None:
@@ -123,6 +123,7 @@ def build_site(
         config = config.model_copy(update={"base_url": options.base_url})
     try:
         theme = find_theme(config.theme, root)
+        theme_chain(theme, root)  # a theme that extends a missing one is found here, not mid-render
     except ThemeError as exc:
         from .theme import available_themes
 
@@ -142,7 +143,15 @@ def build_site(
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = private if private is not None else guard_output(output, root, protected, force=options.force)
     with paused_gc():
-        return _build(root, config, theme, target, options, cache, progress, trusted=private is not None)
+        try:
+            return _build(root, config, theme, target, options, cache, progress, trusted=private is not None)
+        except Exception as exc:
+            from .render.problems import locate
+
+            found = locate(exc, root)  # a template of the site's own failed: its mistake
+            if found is None:
+                raise
+            raise ConfigError([found]) from None
 
 
 def _build(
@@ -158,7 +167,9 @@ def _build(
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
-    from .output import MARKER, linking, prune, staged_output
+    from .output import MARKER, linking, prune
+    from .staging import recover as recover_output
+    from .staging import staged_output
     from .record import (
         BuildRecord,
         asset_paths,
@@ -176,6 +187,9 @@ def _build(
     pdf = options.pdf and config.pdf.enabled
     setting = build_setting(root, config, options.drafts, pdf, options.strict)
     with stages("scan"):
+        # What an interrupted build left (a swap cut in two, staging folders, replaced
+        # trees) is put right first, so the record below is read from a whole output.
+        stuck = recover_output(target)
         record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
         scanned = time.time_ns()
         # Absolute paths: the record holds the same names from whatever folder it runs.
@@ -187,7 +201,7 @@ def _build(
         head = git[1] if git else ""
     previous = record if intact else None
     if previous is not None and previous.inputs == inputs and previous.head == head:
-        return _replayed(previous, target, stages.timings)
+        return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
     # Every output of a trusted last build is linked into staging ahead of time; what
     # this build makes replaces its file there, what it no longer makes is pruned.
     ahead = sorted(previous.outputs) if previous is not None else []
@@ -195,7 +209,7 @@ def _build(
     ignored = set(config.check.ignore)
     renderer = None
     try:
-        with staged_output(target) as staging, linking(target, staging, ahead) as linked:
+        with staged_output(target, stuck=stuck) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
                 from .check import check_site
                 from .content import DocumentCache
@@ -240,7 +254,8 @@ def _build(
                 made.update(report.written)
             gone = [path for path in ahead if path not in made]
             prune(staging, gone)
-            found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics()] if d.code not in ignored)
+            left = [_stuck_tree(tree, root) for tree in stuck]
+            found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics(), *left] if d.code not in ignored)
             notes = [history.note] if history is not None and history.note else []
             if has_errors(found, strict):
                 # Rendering found something (a dropped link under --strict): keep the old site.
@@ -255,7 +270,7 @@ def _build(
                     renderer.page_records,
                     {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps},
                     renderer.template_keys.record() if renderer.template_keys else {},
-                    [d.as_dict() for d in found],
+                    [d.as_dict() for d in found if d.code != "VPC801"],  # said again only while it stays
                     {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused, "notes": notes},
                     history.cache if history else {},
                     head,
@@ -273,12 +288,29 @@ def _build(
     )
 
 
-def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]]) -> BuildResult:
+def _stuck_tree(tree: Path, root: Path) -> Diagnostic:
+    """A folder an earlier build left beside the output (a replaced output, an
+    interrupted build's staging) that could not be deleted: said, so it is not left to
+    fill the disk unseen."""
+    import os
+
+    shown = os.path.relpath(tree, root.resolve()) if tree.is_absolute() else str(tree)
+    return diagnostic(
+        "VPC801",
+        shown + "/",
+        1,
+        1,
+        "an earlier build's folder could not be deleted",
+        "delete it yourself (it may be read-only: chmod -R u+w it first); vpcsite no longer needs it",
+    )
+
+
+def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:
     """Nothing changed since the last build: its output stands, and its findings are
-    this build's findings, exactly."""
+    this build's findings, exactly (and what could not be cleaned up beside it)."""
     from .diagnostics import diagnostic_from
 
-    found = [diagnostic_from(d) for d in record.diagnostics]
+    found = sort_diagnostics([*(diagnostic_from(d) for d in record.diagnostics), *stuck])
     summary = record.summary
     return BuildResult(
         None,

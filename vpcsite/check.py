@@ -14,6 +14,7 @@ from .content import DocumentCache, LoadedContent, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit
 from .memory import paused_gc
+from .names import check_names
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .notes import markdown_findings
@@ -129,7 +130,9 @@ def check_site(
 def _check_content(
     root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
-    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests)
+    loaded = load_content(
+        root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests, max_size=config.check.max_file_size
+    )
 
     def measure(site: Site) -> list[Diagnostic]:
         from .render.pdf import last_layout_warnings
@@ -145,6 +148,7 @@ def check_loaded(config: SiteConfig, loaded: LoadedContent, measure: Callable[[S
     last build measured of the canvases."""
     found = list(loaded.diagnostics)
     found.extend(check_site_ids(loaded.documents))
+    found.extend(check_names(loaded.documents))
     site = assemble(loaded.documents)
     found.extend(check_page_urls(site.pages))
     value_maps = [document for document in loaded.documents if document.model.type == "value-map"]

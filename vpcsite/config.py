@@ -6,11 +6,12 @@ because nothing about the content can be trusted until the configuration is righ
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
 from .hints import _EXPECTED, _type_name, did_you_mean
@@ -68,9 +69,44 @@ class MarkdownConfig(_Section):
     unsafe_html: bool = False
 
 
+#: Sizes as site.toml may write them: 5000000, "5 MB", "512 kB", "2 MiB".
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bB]|[kKmMgG][iI]?[bB])?\s*$")
+_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+
+#: A content file larger than this is refused unread (DESIGN §4): a 50 MB page took
+#: 36 s and 2.3 GB to check, and no canvas needs a tenth of it.
+DEFAULT_MAX_FILE_SIZE = 5_000_000
+
+
 class CheckConfig(_Section):
     strict: bool = False
     ignore: list[str] = []
+    max_file_size: Annotated[
+        int,
+        WithJsonSchema(
+            {
+                "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": _SIZE.pattern}],
+                "description": 'bytes, or a size such as "5 MB", "512 kB", "2 MiB"',
+            }
+        ),
+    ] = DEFAULT_MAX_FILE_SIZE
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _bytes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            found = _SIZE.match(value)
+            if not found:
+                raise ValueError(f"'{value}' is not a size; write bytes (5000000) or \"5 MB\", \"512 kB\"")
+            return int(float(found.group(1)) * _UNITS[(found.group(2) or "b").lower()])
+        return value
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1 byte")
+        return value
 
     @field_validator("ignore")
     @classmethod
@@ -128,6 +164,14 @@ class SiteConfig(_Section):
             raise ValueError("must be the name of a theme folder, such as 'default'")
         return value
 
+    @field_validator("content_dir", "output_dir", "theme", mode="before")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        # A NUL names no file on any system, and a control character no sane folder.
+        if isinstance(value, str) and any(ord(character) < 32 or character == "\x7f" for character in value):
+            raise ValueError("must not contain control characters (such as a NUL, \\u0000)")
+        return value
+
     @field_validator("content_dir")
     @classmethod
     def _inside_the_site(cls, value: str) -> str:
@@ -143,7 +187,12 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig(), []
-    return parse_config(path.read_bytes(), display_path(path, root))
+    shown = display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [diagnostic("VPC401", shown, 1, 1, f"site.toml cannot be read: {exc.strerror or exc}", "check that you may read the file (chmod u+r site.toml)")]
+    return parse_config(data, shown)
 
 
 def parse_config(data: bytes, shown: str) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -210,6 +259,7 @@ def _config_hint(loc: tuple[Any, ...]) -> str | None:
         ("pdf", "page_size"): "page_size is one of: A4, A3, Letter, Legal",
         ("pdf", "orientation"): "orientation is landscape or portrait",
         ("check", "ignore"): "list codes such as \"VPC301\" (see docs/content-format.md)",
+        ("check", "max_file_size"): "a size in bytes, or text such as \"5 MB\" or \"512 kB\"",
         ("base_url",): "the address the site is published at, or \"\" for none",
         ("theme",): "a theme is a folder under themes/ with a theme.toml; built in: default, print",
         ("content_dir",): "a path relative to site.toml, without '..'",

@@ -136,10 +136,29 @@ class _NotRegular(OSError):
     """A pipe, socket or device named *.md: reading it could block or never end."""
 
 
-def _read_regular(path: Path) -> bytes:
-    if not stat.S_ISREG(os.stat(path).st_mode):  # a dangling link raises here
+class _TooLarge(OSError):
+    """A file over `[check] max_file_size`: refused unread."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"{size} bytes")
+        self.size, self.limit = size, limit
+
+
+def _read_regular(path: Path, limit: int | None = None) -> bytes:
+    info = os.stat(path)  # a dangling link raises here
+    if not stat.S_ISREG(info.st_mode):
         raise _NotRegular("not a regular file")
+    if limit is not None and info.st_size > limit:
+        raise _TooLarge(info.st_size, limit)
     return path.read_bytes()
+
+
+def _size(count: int) -> str:
+    """A size as people read it: 52.4 MB, 812 kB, 90 bytes."""
+    for unit, scale in (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{count} bytes"
 
 
 def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
@@ -148,13 +167,30 @@ def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
     if path.is_symlink() and not path.exists():
         message = f"symbolic link to {os.readlink(path)}, which does not exist"
         hint = "point the link at an existing file, or delete it"
+    elif isinstance(error, _TooLarge):
+        message = f"file is {_size(error.size)}, over the limit of {_size(error.limit)} for a content file, so it is not read"
+        hint = "split it into smaller files, or raise the limit in site.toml: [check] max_file_size = \"20 MB\""
     elif isinstance(error, _NotRegular):
         message = "not a regular file (a pipe, socket or device), so it is not read"
         hint = "content files must be ordinary files; move this one out of the content folder"
     else:
         message = f"file cannot be read: {error.strerror or error}"
         hint = "check that the file exists and that you may read it"
-    return diagnostic("VPC010", display_path(path, root), 1, 1, message, hint)
+    code = "VPC013" if isinstance(error, _TooLarge) else "VPC010"
+    return diagnostic(code, display_path(path, root), 1, 1, message, hint)
+
+
+def unreadable_folder(folder: Path, root: Path) -> Diagnostic:
+    """A folder under content/ that cannot be listed: its documents would be left out
+    in silence, and the site published without them."""
+    return diagnostic(
+        "VPC012",
+        display_path(folder, root) + "/",
+        1,
+        1,
+        "folder cannot be read, so the documents in it are not loaded",
+        "check that you may read and enter the folder (chmod u+rx), or move it out of the content folder",
+    )
 
 
 def _utf8_name(relative: Path) -> bool:
@@ -236,10 +272,11 @@ def load_content(
     cache: DocumentCache | None = None,
     workers: int = 1,
     digests: dict[str, str] | None = None,
+    max_size: int | None = None,
 ) -> LoadedContent:
     """Every document under the content folder. `digests` holds content hashes of files
     by absolute path, taken by the build's scan a moment ago: a file whose hash is
-    cached is not read again."""
+    cached is not read again. A file over `max_size` bytes is refused unread."""
     cache = cache if cache is not None else DocumentCache()
     digests = digests or {}
     base = root / content_dir
@@ -248,7 +285,8 @@ def load_content(
     failed: set[tuple[str, str]] = set()
     site_root = root.resolve()
     pending: list[Pending] = []
-    for path in content_files(base):
+    unlisted: list[Path] = []
+    for path in content_files(base, unlisted):
         if not _utf8_name(path.relative_to(base)):
             found.append(undecodable_name(path, root))
             continue
@@ -263,12 +301,14 @@ def load_content(
             pending.append((display, relative, b"", known))  # loaded before, unchanged
             continue
         try:
-            data = _read_regular(path)
+            data = _read_regular(path, max_size)
         except OSError as exc:
             found.append(unreadable(path, root, exc))
             failed.add((default_type(relative), path.stem))
             continue
         pending.append((display, relative, data, digest_of(data)))
+    for folder in unlisted:
+        found.append(unreadable_folder(folder, root))
     return content_from(pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed, reread=lambda relative: _read_again(base / relative))
 
 

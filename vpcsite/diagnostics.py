@@ -35,6 +35,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC009": (Severity.ERROR, "front matter too large or too deeply nested"),
     "VPC010": (Severity.ERROR, "file cannot be read"),
     "VPC011": (Severity.ERROR, "file name is not valid UTF-8"),
+    "VPC012": (Severity.ERROR, "folder cannot be read"),
+    "VPC013": (Severity.ERROR, "file too large"),
     # The schema of one document
     "VPC101": (Severity.ERROR, "missing required key"),
     "VPC102": (Severity.ERROR, "unknown key"),
@@ -68,6 +70,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC504": (Severity.WARNING, "symbolic link leading outside the site not followed"),
     "VPC505": (Severity.WARNING, "linked file would replace a page of the site"),
     "VPC506": (Severity.WARNING, "raw HTML in Markdown shown as text"),
+    "VPC507": (Severity.WARNING, "image cannot be read"),
+    "VPC508": (Severity.WARNING, "Markdown nested too deeply"),
     # PDF handouts (reported by build)
     "VPC601": (Severity.WARNING, "file not embedded in a PDF"),
     "VPC602": (Severity.WARNING, "canvas does not fit on one PDF page"),
@@ -75,6 +79,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # The dev server (shown in the browser's overlay and the terminal)
     "VPC701": (Severity.ERROR, "template error"),
     "VPC702": (Severity.ERROR, "internal error while building"),
+    # The output folder (reported by build)
+    "VPC801": (Severity.WARNING, "an earlier build's folder could not be deleted"),
     # site.toml (configuration errors: exit 2)
     "VPC401": (Severity.ERROR, "site.toml syntax error"),
     "VPC402": (Severity.ERROR, "unknown configuration key"),

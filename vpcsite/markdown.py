@@ -55,6 +55,34 @@ def local_target(url: str) -> str | None:
     return unquote(parts.path)
 
 
+#: Blocks whose content markdown-it parses as blocks again, one level deeper.
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open", "footnote_open"})
+
+
+def too_deep(tokens: Sequence[Token], text: str, limit: int, path: str, place: Place) -> list[Diagnostic]:
+    """markdown-it stops parsing, without a word, inside blocks nested `limit` deep
+    (quotes in quotes, lists in lists): what lies within is lost. Said at the line where
+    the nesting passed the limit, once per text."""
+    for token in tokens:
+        if token.nesting == 1 and token.level >= limit - 1 and token.type in _CONTAINERS:
+            row = token.map[0] if token.map else 0
+            offset = 0
+            for _ in range(row):
+                offset = text.find("\n", offset) + 1 or len(text)
+            line, column = place().locate(text, offset)
+            return [
+                diagnostic(
+                    "VPC508",
+                    path,
+                    line,
+                    column,
+                    f"Markdown nested more than {limit} levels deep (quotes or lists inside each other); the text inside is left out",
+                    "nest fewer quotes or lists",
+                )
+            ]
+    return []
+
+
 @lru_cache(maxsize=4)
 def _parser(unsafe_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": unsafe_html, "typographer": False})
@@ -130,6 +158,8 @@ class MarkdownRenderer:
         found, assets, linked, images = self._police(tokens, text, path, place, inline, local)
         if not self.unsafe_html and "<" in text:
             found.extend(self._raw_html(text, path, place, inline))
+        if not inline:
+            found.extend(too_deep(tokens, text, self._md.options["maxNesting"], path, place))
         html = self._md.renderer.render(tokens, self._md.options, env)
         if not (found or assets or linked or images):
             self._memo[key] = html

@@ -1,5 +1,6 @@
-"""The output folder: guards against writing anywhere dangerous, a staging folder beside
-it, and an atomic swap, so a failed build leaves the previous site byte-identical.
+"""The output folder: guards against writing anywhere dangerous, and writing into the
+staging folder (staging.py makes it and swaps it in): files linked over from the last
+build, files replaced rather than written through, outputs no longer made pruned.
 
 Nothing here follows a symlink when it deletes, and nothing is written outside the
 output folder (or its staging sibling, which is removed on every exit path).
@@ -7,12 +8,9 @@ output folder (or its staging sibling, which is removed on every exit path).
 
 from __future__ import annotations
 
-import fcntl
 import os
-import re
 import shutil
 import signal
-import uuid
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
@@ -22,8 +20,8 @@ from .paths import inside as _inside
 #: Written into every output folder vpcsite creates; its presence is what allows a later
 #: build to replace the folder.
 MARKER = ".vpcsite-output"
-_STAGING_PREFIX = ".vpcsite-staging-"
-_OLD_PREFIX = ".vpcsite-old-"
+#: What a site's own folder holds (DESIGN §2): an output folder never does.
+SOURCE_NAMES = ("site.toml", "content", "templates", "themes", "static")
 
 
 class OutputRefused(Exception):
@@ -34,7 +32,7 @@ def guard_output(output: Path, site_root: Path, protected: list[Path], *, force:
     """Refuse, before touching anything, an output folder that could destroy user files.
 
     `protected` holds the content, templates, themes and static folders of the site.
-    Returns the absolute, symlink-resolved output path.
+    The folder may lie outside the site root, never on or above it. Returns the absolute, symlink-resolved output path.
     """
     root = site_root.resolve()
     target = Path(os.path.abspath(output))
@@ -50,14 +48,17 @@ def guard_output(output: Path, site_root: Path, protected: list[Path], *, force:
         raise OutputRefused("the output folder cannot be the site root; use a subfolder such as 'public'")
     if _inside(root, target):
         raise OutputRefused(f"the output folder {output} contains the site; use a subfolder of the site such as 'public'")
-    if not _inside(target, root):
-        raise OutputRefused(f"the output folder {output} is outside the site root {site_root}; use a folder inside it")
     for folder in protected:
         folder = folder.resolve()
         if _inside(folder, target) or _inside(target, folder):
             raise OutputRefused(f"the output folder {output} overlaps {folder.relative_to(root)}/, which holds your files")
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"the output path {output} is a file, not a folder")
+    # Outside the site (a sibling ../site, as Hugo and Zola allow) the folder may be
+    # another site's: one holding sources is never replaced, --force or not.
+    sources = [name for name in SOURCE_NAMES if (target / name).exists()]
+    if sources and not (target / MARKER).is_file():
+        raise OutputRefused(f"the output folder {output} holds {', '.join(sources)}, the sources of a site; choose another folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file() and not force:
         raise OutputRefused(
             f"the output folder {output} is not empty and was not created by vpcsite; "
@@ -82,105 +83,6 @@ def remove_tree(path: Path) -> None:
     if not path.exists():
         return
     shutil.rmtree(path)  # rmtree does not follow symlinks inside the tree
-
-
-def replaced_trees(target: Path) -> list[Path]:
-    """Earlier outputs of `target` waiting to be deleted: renamed aside by a swap and
-    left behind when their deletion was cut short (the machine stopped, a kill)."""
-    pattern = re.compile(re.escape(f"{_OLD_PREFIX}{target.name}-") + "[0-9a-f]{12}")
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return []
-    return sorted(p for p in entries if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
-
-
-def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
-    """Delete replaced outputs without making the build wait for them.
-
-    Removing a tree of folders written seconds before can take seconds on some file
-    systems (on ext4 each rmdir waited on the journal; 3-5 s for a thousand canvases,
-    longer than their whole build). A detached grandchild process does it instead;
-    anything it leaves is found by `replaced_trees` and deleted after the next build.
-    """
-    if not trees:
-        return
-    if wait or not hasattr(os, "fork"):
-        for tree in trees:
-            remove_tree(tree)
-        return
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the forked processes
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                os.nice(19)  # never compete with the next build for the processor
-                for tree in trees:
-                    shutil.rmtree(tree, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
-
-
-@contextmanager
-def staged_output(target: Path, *, wait: bool = False) -> Iterator[Path]:
-    """Yield a fresh staging folder beside `target`; on success swap it in, on any
-    failure (an exception, Ctrl-C) remove it and leave `target` as it was.
-
-    The replaced output is deleted in the background unless `wait` is set."""
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    abandoned_stagings(target)
-    token = uuid.uuid4().hex[:12]
-    staging = parent / f"{_STAGING_PREFIX}{target.name}-{token}"
-    staging.mkdir()
-    # Held while the build runs (and by its workers, which inherit it): a later build
-    # removes a staging folder only when no running build holds its lock.
-    lock = os.open(staging, os.O_RDONLY)
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        yield staging
-        (staging / MARKER).write_text("This folder was written by vpcsite build and is replaced by the next build.\n")
-        if target.exists():
-            old = parent / f"{_OLD_PREFIX}{target.name}-{token}"
-            os.rename(target, old)
-            try:
-                os.rename(staging, target)
-            except BaseException:
-                os.rename(old, target)
-                raise
-        else:
-            os.rename(staging, target)
-    except BaseException:
-        remove_tree(staging)
-        raise
-    finally:
-        os.close(lock)
-    discard_trees(replaced_trees(target), wait=wait)
-
-
-def abandoned_stagings(target: Path) -> None:
-    """Remove the staging folders of builds that were killed (SIGKILL, a power cut):
-    those whose lock no running build holds."""
-    pattern = re.compile(re.escape(f"{_STAGING_PREFIX}{target.name}-") + "[0-9a-f]{12}")
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return
-    for path in sorted(entries):
-        if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
-            continue
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a build is writing it
-        finally:
-            os.close(fd)
-        remove_tree(path)
 
 
 def link_files(source: Path, staging: Path, files: list[str]) -> None:

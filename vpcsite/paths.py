@@ -14,10 +14,17 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, in a stable order; hidden files and folders skipped."""
+def content_files(content_dir: Path, unreadable: list[Path] | None = None) -> list[Path]:
+    """Every Markdown file under content/, in a stable order; hidden files and folders
+    skipped. Folders that cannot be listed are added to `unreadable` (when given): a
+    site whose canvases sit in a folder nobody may read must not build without them."""
     found: list[Path] = []
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+
+    def refused(error: OSError) -> None:
+        if unreadable is not None and error.filename is not None and os.path.lexists(error.filename):
+            unreadable.append(Path(error.filename))
+
+    for folder, dirs, files in os.walk(content_dir, onerror=refused, followlinks=False):
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         found.extend(Path(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith("."))
     return found

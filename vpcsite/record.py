@@ -79,7 +79,7 @@ def fingerprint_files(paths: Iterable[str], previous: dict[str, Any], now_ns: in
     for path in paths:
         try:
             info = os.stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a link's target ("%00")
             found[path] = None
             continue
         before = previous.get(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import marshal
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -473,10 +474,17 @@ class _TreeBuilder:
         self.spellings[path] = node.value
         try:
             return _scalar_constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else str(exc)
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways (`!!timestamp x`)
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            if isinstance(exc, ValueError) and "digits" in str(exc):
+                reason = f"a number of more than {sys.get_int_max_str_digits()} digits"
+            else:
+                reason = f"it is not a valid {node.tag.removeprefix(_YAML_TAG)}"
             raise _Refused(
-                "VPC004", f"YAML value '{node.value}' cannot be read: {without_pyyaml_places(reason)}", _mark(node.start_mark, self._offset), "quote it to keep it as text"
+                "VPC004",
+                f"YAML value '{shown}' cannot be read: {reason}",
+                _mark(node.start_mark, self._offset),
+                "quote the value to keep it as text, or remove the tag before it",
             ) from None
 
 
@@ -509,6 +517,9 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
             line, column = text.count("\n") + 1, len(last) + 1
         message = _TOML_ERROR_AT.sub("", str(exc)).replace("(at end of document)", "at the end").strip()
         raise _Refused("VPC005", f"TOML syntax error: {message}", (line + first_line - 1, column)) from None
+    except ValueError:
+        # Python refuses to read an integer of thousands of digits (sys.int_info).
+        raise _Refused("VPC005", f"TOML value cannot be read: a number of more than {sys.get_int_max_str_digits()} digits", _long_number(text, first_line), "write a shorter number, or quote it as text") from None
     except RecursionError:
         # tomllib recurses once per nested array or inline table.
         raise _Refused("VPC009", _TOO_DEEP, _toml_deepest(text, first_line)) from None
@@ -545,6 +556,16 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
     if deep is not None:
         raise _Refused("VPC009", _TOO_DEEP, front_matter.position(deep))
     return front_matter
+
+
+def _long_number(text: str, first_line: int) -> Position:
+    """Where the first run of more digits than Python reads as an integer starts."""
+    found = re.search(r"[0-9_]{%d,}" % 4000, text)
+    if found is None:
+        return (first_line, 1)
+    line = text.count("\n", 0, found.start())
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return (line + first_line, column)
 
 
 def _path_deeper_than(values: Any, limit: int) -> Path_ | None:

@@ -57,8 +57,9 @@ def find_theme(name: str, site_root: Path) -> Theme:
         if manifest.is_file():
             try:
                 data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ThemeError(f"{manifest}: {exc}") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+                # ValueError: a number of thousands of digits, which Python will not read.
+                raise ThemeError(f"{manifest}: {' '.join(str(exc).split())[:200]}") from None
             extends = data.get("extends")
             stylesheets = data.get("stylesheets", list(DEFAULT_STYLESHEETS))
             scripts = data.get("scripts", [])
@@ -83,7 +84,10 @@ def theme_chain(theme: Theme, site_root: Path) -> list[Theme]:
     """The theme and those it extends, nearest first (cycles stop at the first repeat)."""
     chain = [theme]
     while chain[-1].extends and all(t.name != chain[-1].extends for t in chain):
-        chain.append(find_theme(chain[-1].extends, site_root))
+        try:
+            chain.append(find_theme(chain[-1].extends, site_root))
+        except ThemeError as exc:
+            raise ThemeError(f"theme '{chain[-1].name}' extends '{chain[-1].extends}', which is not found ({exc})") from None
     return chain
 
 

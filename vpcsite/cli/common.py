@@ -121,14 +121,11 @@ def guard(run: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         code = 130
-    except Exception:  # noqa: BLE001 - the last line of defence, by design
-        click.echo(traceback.format_exc(), err=True)
-        click.echo(
-            "This is a bug in vpcsite, not a problem with your content. "
-            "Please report it with the traceback above.",
-            err=True,
-        )
-        code = EXIT_BUG
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
+        code = _not_a_bug(exc)
+        if code is None:
+            _report_bug()
+            code = EXIT_BUG
     if process_exit:
         # The command is done and said everything: skip freeing a heap of a few hundred
         # MB object by object (a third of a second after a large build).
@@ -136,6 +133,39 @@ def guard(run: Callable[[], int]) -> None:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _not_a_bug(exc: BaseException) -> int | None:
+    """The exit code of a failure that is the machine's, not vpcsite's, after saying
+    what it was; None for a bug.
+
+    A Ctrl-C that lands while worker processes are stopped can surface as another
+    exception (a broken pipe, a pool's error) raised while handling it: still an
+    interrupt (130). A refusal of the operating system (a read-only folder, a full
+    disk, a file gone mid-build) is told as such (2)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            return 130
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, OSError) and exc.errno is not None:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        click.echo("  hint: check that the folder is writable and the disk not full, then run the command again", err=True)
+        return EXIT_USAGE
+    return None
+
+
+def _report_bug() -> None:
+    click.echo(traceback.format_exc(), err=True)
+    click.echo(
+        "This is a bug in vpcsite, not a problem with your content. "
+        "Please report it with the traceback above.",
+        err=True,
+    )
 
 
 #: Set by `entry` (the installed command and `python -m vpcsite`), never by a caller

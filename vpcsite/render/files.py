@@ -62,6 +62,9 @@ class Asset:
 
     source: Path
     url: str
+    #: Where the link was written (document path, line, column), to say so should the
+    #: file be gone by the time it is copied.
+    place: tuple[str, int, int] = ("", 1, 1)
 
 
 def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:

@@ -183,8 +183,12 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
 
 
 def _relative(url: str, page: PageInfo) -> str:
-    """A site-root-relative URL as seen from `page` (templates: `{{ url|relative(page) }}`)."""
-    return page.root + url
+    """A site-root-relative URL as seen from `page` (templates: `{{ url|relative(page) }}`).
+    A first segment holding ':' gets './' before it, so it can never read as a scheme."""
+    relative = page.root + url
+    if ":" in relative.split("/", 1)[0]:
+        return "./" + relative
+    return relative
 
 
 def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo, **values: Any) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..output import write_file
 from ..workers import can_fork, cpu_count, fork_pool
 from .html import render_page
+from .problems import TemplateProblem, locate
 
 if TYPE_CHECKING:
     from .site import PageJob, SiteRenderer
@@ -28,8 +29,16 @@ Task = Callable[[Path], None]
 _shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]] | None = None
 
 
-def _render_one(env: Any, info: Any, job: "PageJob", staging: Path) -> None:
-    html = render_page(env, job.template, info, job.info, **job.values())
+def _render_one(env: Any, info: Any, job: "PageJob", staging: Path, root: Path) -> None:
+    try:
+        html = render_page(env, job.template, info, job.info, **job.values())
+    except Exception as exc:
+        # Located here, where the traceback names the template's line: a worker's
+        # exception reaches the parent without it.
+        found = locate(exc, root)
+        if found is None:
+            raise
+        raise TemplateProblem(found) from None
     write_file(staging, job.url, html.encode("utf-8"))
 
 
@@ -41,7 +50,7 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
         tasks[bounds[1]](staging)
         return 0, renderer.drain()
     for job in jobs[bounds[0] : bounds[1]]:
-        _render_one(env, info, job, staging)
+        _render_one(env, info, job, staging, renderer.root)
     return bounds[1] - bounds[0], renderer.drain()
 
 
@@ -65,7 +74,7 @@ def render_all(
     total = len(jobs)
     if workers <= 1 or max(total, weight) < PARALLEL_THRESHOLD or not can_fork():
         for done, job in enumerate(jobs, start=1):
-            _render_one(env, info, job, staging)
+            _render_one(env, info, job, staging, renderer.root)
             if progress:
                 progress("pages", done, total)
         for task in tasks:

@@ -20,6 +20,7 @@ from ..model import Document
 from ..places import body_place
 from ..theme import Theme, static_folders
 from .pdf import ORIGIN
+from .images import image_problem
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from ..record import digest
 from .files import Asset, PageFindings, static_files
@@ -211,6 +212,9 @@ class SiteRenderer:
 
     def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
         """Copy a linked local file next to the page, or say why it is not copied."""
+        if "\x00" in target:  # "%00" in a link: no file system names one
+            self._found.append(diagnostic("VPC502", document.path, line, column, f"linked file {target!r} does not exist", "a file name cannot hold '%00' (a NUL character)"))
+            return
         source = Path(os.path.normpath(source_dir / target))
         real = Path(os.path.realpath(source))
         if not inside(real, self.content_dir) or not inside(source, self.content_dir):
@@ -249,7 +253,19 @@ class SiteRenderer:
                 )
             )
             return
-        self.assets.setdefault(url, Asset(real, url))
+        problem = image_problem(real)
+        if problem is not None:
+            self._found.append(
+                diagnostic(
+                    "VPC507",
+                    document.path,
+                    line,
+                    column,
+                    f"image '{target}' cannot be shown: {problem}; it is copied, but browsers show it broken and PDFs leave it out",
+                    "save the image again from an image editor, or replace the file",
+                )
+            )
+        self.assets.setdefault(url, Asset(real, url, (document.path, line, column)))
 
     def _prepare(self) -> None:
         site = self.checked.site
@@ -359,6 +375,10 @@ class SiteRenderer:
     @property
     def segments(self) -> dict[str, SegmentView]:
         return {segment_id: self.segment(segment_id) for segment_id in self.segment_ids}
+
+    def report(self, found: Diagnostic) -> None:
+        """A finding of the writing stage (a linked file gone since it was checked)."""
+        self._found.append(found)
 
     def diagnostics(self) -> list[Diagnostic]:
         """Findings so far; complete once `write` has rendered every page."""

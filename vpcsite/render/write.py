@@ -11,6 +11,7 @@ from typing import Any, Callable
 import orjson
 
 from ..content import digest_of
+from ..diagnostics import diagnostic, display_path
 from ..record import BuildRecord, digest
 from .data import site_data
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
@@ -94,12 +95,27 @@ def write_site(
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
     renderer.settle()
     for source, relative in renderer.static:
-        _put(renderer, staging, f"static/{relative}", source.read_bytes(), previous)
+        data = _read(renderer, source, (display_path(source, renderer.root), 1, 1), "VPC010")
+        if data is not None:
+            _put(renderer, staging, f"static/{relative}", data, previous)
     for url, asset in sorted(renderer.assets.items()):
-        _put(renderer, staging, url, asset.source.read_bytes(), previous)
+        data = _read(renderer, asset.source, asset.place, "VPC502")
+        if data is not None:
+            _put(renderer, staging, url, data, previous)
     if renderer.config.base_url:
         _put(renderer, staging, "sitemap.xml", sitemap(renderer.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"), previous)
     return len(page_jobs)
+
+
+def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], code: str) -> bytes | None:
+    """A file to copy, or None and a finding when it went away (or became unreadable)
+    while the site was being built."""
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        path, line, column = place
+        renderer.report(diagnostic(code, path, line, column, f"{display_path(source, renderer.root)} cannot be read: {exc.strerror or exc}", "it changed while the site was built; build again"))
+        return None
 
 
 def _links_hold(renderer: SiteRenderer, kept: PageFindings) -> bool:

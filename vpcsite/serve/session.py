@@ -15,7 +15,8 @@ from typing import Callable
 
 from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
-from ..diagnostics import Diagnostic, Severity, diagnostic, display_path, format_text, summary_line
+from ..diagnostics import Diagnostic, Severity, format_text, summary_line
+from ..render.problems import template_problem
 from .reload import BuildState, Channel
 
 #: Folders and files of a site that a rebuild reads (DESIGN §12).
@@ -107,15 +108,3 @@ class DevSite:
         self.channel.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-
-def template_problem(exc: Exception, root: Path) -> Diagnostic:
-    """A template error as a finding at the template's line; anything else as what it
-    is, so the overlay shows it instead of the server dying."""
-    from jinja2 import TemplateError, TemplateSyntaxError
-
-    if isinstance(exc, TemplateSyntaxError):
-        path = exc.filename or exc.name or "template"
-        return diagnostic("VPC701", display_path(Path(path), root), exc.lineno or 1, 1, f"template error: {exc.message}", "fix the template; the page reloads when it builds")
-    if isinstance(exc, TemplateError):
-        return diagnostic("VPC701", "templates", 1, 1, f"template error: {exc}", "fix the template; the page reloads when it builds")
-    return diagnostic("VPC702", "vpcsite", 1, 1, f"internal error: {type(exc).__name__}: {exc}", "this is a bug in vpcsite; the terminal shows the details")
