@@ -40,7 +40,8 @@ def scale_word(scale: str, value: int) -> str:
     return SCALES[scale][value - 1]
 
 
-def _scale(scale: str) -> Any:
+def _scale(scale: str, name: str | None = None) -> Any:
+    """Accept a word of `scale` for its number; `name` is the key as the message calls it."""
     words = SCALES[scale]
 
     def to_number(value: Any) -> Any:
@@ -51,7 +52,7 @@ def _scale(scale: str) -> Any:
             raise PydanticCustomError(
                 "scale_word",
                 "'{value}' is not a word of the {scale} scale",
-                {"value": value, "scale": scale, "expected": ", ".join(words)},
+                {"value": value, "scale": name or scale, "expected": ", ".join(words)},
             )
         return value
 
@@ -85,6 +86,11 @@ DocumentId = Annotated[str, BeforeValidator(_check_document_id)]
 Importance = Annotated[int, _scale("importance"), Field(ge=1, le=5)]
 Severity = Annotated[int, _scale("severity"), Field(ge=1, le=5)]
 Relevance = Annotated[int, _scale("relevance"), Field(ge=1, le=5)]
+#: The rank of a product, reliever or creator (DESIGN §3): the words of the relevance
+#: scale; None when not written (then derived from what the item addresses, ranks.py).
+OfferImportance = Annotated[int, _scale("relevance", "importance"), Field(ge=1, le=5)]
+#: Which scale's words a value-map item's `importance` takes.
+OFFER_SCALE = "relevance"
 
 
 class Item(BaseModel):
@@ -137,15 +143,18 @@ class Gain(Item):
 
 class Product(Item):
     kind: ProductKind = "intangible"
+    importance: OfferImportance | None = None
     jobs: list[str] = []
 
 
 class Reliever(Item):
+    importance: OfferImportance | None = None
     relieves: list[str] = []
     by: list[str] = []
 
 
 class Creator(Item):
+    importance: OfferImportance | None = None
     creates: list[str] = []
     by: list[str] = []
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
-from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
+from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
 from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {
@@ -183,9 +183,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
             (f"did you mean '{guess}'? " if guess else "") + f"use 1–5 or one of: {words}",
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        scale = str(loc[-1])
-        words = ", ".join(SCALES.get(scale, ()))
-        return make("VPC104", f"{label}: {value} is out of range 1–5", "use 1–5" + (f" or one of: {words}" if words else ""))
+        words = ", ".join(_scale_words(loc, document_type))
+        low, high = _RANGES.get(str(loc[-1]), (1, 5)) if not words else (1, 5)
+        return make("VPC104", f"{label}: {value} is out of range {low}–{high}", f"use {low}–{high}" + (f" or one of: {words}" if words else ""))
     if kind == "literal_error":
         expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         if isinstance(value, str):
@@ -209,10 +209,23 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
             )
         if value is None:
             return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
-        if kind == "int_type" and str(loc[-1]) in SCALES:
-            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(SCALES[str(loc[-1])]))
+        if kind == "int_type" and _scale_words(loc, document_type):
+            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(_scale_words(loc, document_type)))
         return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
     return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
+
+
+#: Ranges of whole numbers that are not 1–5 ranks, by key (an experiment's ratings).
+_RANGES = {"critical": (1, 3), "cost": (1, 3), "reliability": (1, 3), "time": (1, 3)}
+
+
+def _scale_words(loc: tuple[Any, ...], document_type: str) -> tuple[str, ...]:
+    """The words of the scale the value at `loc` takes, if it is a rank: a value-map
+    item's `importance` takes the relevance words, a job's the importance words."""
+    key = str(loc[-1]) if loc else ""
+    if document_type == "value-map" and key == "importance":
+        return SCALES[OFFER_SCALE]
+    return SCALES.get(key, ())
 
 
 def _missing_hint(key: str) -> str | None:
@@ -260,18 +273,27 @@ def json_schema(kind: str) -> dict[str, Any]:
     schema = model.model_json_schema()
     schema = json.loads(json.dumps(schema))  # a private copy to edit
     _loosen(schema)
-    for definition in schema.get("$defs", {}).values():
-        _loosen(definition)
+    for name, definition in schema.get("$defs", {}).items():
+        _loosen(definition, offer=name in ("Product", "Reliever", "Creator"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"vpcsite {kind} front matter"
     return schema
 
 
-def _loosen(schema: dict[str, Any]) -> None:
+def _loosen(schema: dict[str, Any], *, offer: bool = False) -> None:
     properties = schema.get("properties", {})
+    if offer and "importance" in properties:
+        words = list(SCALES[OFFER_SCALE])
+        properties["importance"] = {
+            "anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"enum": words}],
+            "title": "Importance",
+            "description": f"1–5 or one of: {', '.join(words)}; when absent, derived from the jobs, pains or gains it addresses",
+        }
     if "required" in schema:
         schema["required"] = [key for key in schema["required"] if key not in ("id", "type")]
     for name, prop in properties.items():
+        if offer and name == "importance":
+            continue
         if name in SCALES:
             words = list(SCALES[name])
             properties[name] = {

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..fit import Fit, Score, gaps
 from ..memo import remembered, source
+from ..ranks import OFFER_SECTIONS, offer_ranks
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -54,12 +55,30 @@ def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
 
         return remembered(("gaps", *source(document), *source(segment)), make)
 
+    def ranked_items(document: Any, segment: Any) -> dict[str, Any]:
+        """The value map's items with their ranks filled in: `importance` as shown,
+        `importance_origin` "written" or "derived"."""
+
+        def make() -> dict[str, Any]:
+            ranks = offer_ranks(segment.model, document.model)
+            dumped = entry(document)
+            return {
+                section: [
+                    {**item, "importance": ranks[section, item["id"]].value, "importance_origin": ranks[section, item["id"]].origin}
+                    for item in dumped[section]
+                ]
+                for section in OFFER_SECTIONS
+            }
+
+        return remembered(("ranks", *source(document), *source(segment)), make)
+
     value_maps = []
     for map_id, document in sorted(site.value_maps.items()):
         result = checked.fits.get(map_id)
         value_map = {**entry(document), "fit": fit_data(result) if result else None}
         segment = site.segments.get(document.model.segment)
         if segment is not None:
+            value_map.update(ranked_items(document, segment))
             value_map.update(open_items(document, segment))
         value_maps.append(value_map)
     return {
