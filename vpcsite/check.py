@@ -5,7 +5,7 @@ runs and what every build runs first, so both report exactly the same findings.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config  # noqa: F401 - ConfigError is imported from here too
@@ -13,6 +13,8 @@ from .content import DocumentCache, inside, load_content
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 from .fit import Fit
 from .memory import paused_gc
+from .evidence import with_evidence
+from .experiments import check_business_models, check_experiments
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .workers import cpu_count
@@ -24,6 +26,8 @@ class CheckResult:
     site: Site
     fits: dict[str, Fit]
     diagnostics: list[Diagnostic]
+    #: Statuses experiments set, by (document type, document id, item id) (evidence.py).
+    verdicts: dict = field(default_factory=dict)
 
     def failed(self, strict: bool) -> bool:
         return has_errors(self.diagnostics, strict)
@@ -67,18 +71,15 @@ def _config_line(root: Path, key: str) -> int:
 
 
 def assemble(documents: list) -> Site:
-    segments = {}
-    value_maps = {}
+    by_type: dict[str, dict] = {"segment": {}, "value-map": {}, "experiment": {}, "business-model": {}}
     pages = []
     for document in documents:
         kind = document.model.type
-        if kind == "segment":
-            segments.setdefault(document.model.id, document)
-        elif kind == "value-map":
-            value_maps.setdefault(document.model.id, document)
+        if kind in by_type:
+            by_type[kind].setdefault(document.model.id, document)
         else:
             pages.append(document)
-    return Site(segments, value_maps, pages)
+    return Site(by_type["segment"], by_type["value-map"], pages, by_type["experiment"], by_type["business-model"])
 
 
 def score_site(site: Site, target: tuple[float, float]) -> dict[str, Fit]:
@@ -133,6 +134,12 @@ def _check_content(
     found.extend(check_links(site, value_maps, loaded.drafts, loaded.failed))
     target = config.fit.target
     found.extend(canvas_warnings(site, value_maps, target))
+    found.extend(check_experiments(site, loaded.drafts, loaded.failed))
+    found.extend(check_business_models(site, loaded.drafts, loaded.failed))
+    verdicts: dict = {}
+    if site.experiments:
+        site, verdicts, contradicted = with_evidence(site)
+        found.extend(contradicted)
     if config.pdf.enabled and last_layout:
         from .render.pdf import last_layout_warnings
 
@@ -140,4 +147,4 @@ def _check_content(
     fits = score_site(site, target)
     ignored = set(config.check.ignore)
     kept = [d for d in found if d.code not in ignored]
-    return CheckResult(config, site, fits, sort_diagnostics(kept))
+    return CheckResult(config, site, fits, sort_diagnostics(kept), verdicts)

@@ -24,12 +24,19 @@ _SINGULAR = {
     "products": "product",
     "relievers": "reliever",
     "creators": "creator",
+    "key_partners": "key partner",
+    "key_activities": "key activity",
+    "key_resources": "key resource",
+    "customer_relationships": "customer relationship",
+    "channels": "channel",
+    "cost_structure": "cost",
+    "revenue_streams": "revenue stream",
 }
 
 def default_type(relative: str) -> str:
     """DESIGN §2: the top folder under content/ decides when front matter does not."""
     top = relative.split("/", 1)[0] if "/" in relative else ""
-    return {"segments": "segment", "value-maps": "value-map"}.get(top, "page")
+    return {"segments": "segment", "value-maps": "value-map", "experiments": "experiment", "business-models": "business-model"}.get(top, "page")
 
 
 def parse_document(
@@ -70,9 +77,40 @@ def parse_document(
             if not (error["type"] == "vpc_id" and error.get("input") == "" and len(error["loc"]) > 1)
         ]
         return None, found + duplicate_items(source, kind)
+    if kind == "experiment":
+        conflict = _experiment_target(source, model)
+        if conflict is not None:
+            return None, [conflict, *duplicate_items(source, kind)]
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
+
+
+def _experiment_target(source: SourceFile, experiment: Any) -> Diagnostic | None:
+    """An experiment tests the hypotheses of one canvas (`value_map`) or of one customer
+    profile (`segment`): exactly one of the two."""
+    fm = source.front_matter
+    if experiment.value_map and experiment.segment:
+        line, column = fm.position(("segment",), key=True)
+        return diagnostic(
+            "VPC111",
+            source.path,
+            line,
+            column,
+            f"experiment '{experiment.id}' names both value map '{experiment.value_map}' and segment '{experiment.segment}'",
+            "keep 'value_map:' (it reaches its segment's items too), or keep 'segment:' to test customer items only",
+        )
+    if not experiment.value_map and not experiment.segment:
+        line, column = fm.position(("title",), key=True)
+        return diagnostic(
+            "VPC101",
+            source.path,
+            line,
+            column,
+            f"missing required key 'value_map' (or 'segment') in experiment '{experiment.id}'",
+            "name the canvas it tests: 'value_map: <value map id>', or 'segment: <segment id>' for customer items only",
+        )
+    return None
 
 
 def duplicate_items(source: SourceFile, kind: str) -> list[Diagnostic]:
@@ -233,6 +271,8 @@ def _missing_hint(key: str) -> str | None:
         "title": "add 'title: ...' to the front matter",
         "text": "give the item a 'text:' (or write the item as a plain string)",
         "segment": "name the segment this value map targets: 'segment: <segment id>'",
+        "hypothesis": "write the test card's belief: 'hypothesis: We believe that ...'",
+        "tests": "list the ids of the items it tests: 'tests: [item-id]'",
     }.get(key)
 
 
@@ -269,7 +309,7 @@ def _model_at(loc: tuple[Any, ...], document_type: str) -> type[BaseModel] | Non
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one document type's front matter, as editors should see it:
     items may be plain strings, scales accept words, and `id` and `type` are optional."""
-    model = {"segment": Segment, "value-map": ValueMap, "page": Page}[kind]
+    model = DOCUMENT_TYPES[kind]
     schema = model.model_json_schema()
     schema = json.loads(json.dumps(schema))  # a private copy to edit
     _loosen(schema)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @main.command()
 @site_options
-@click.argument("kind", type=click.Choice(["segment", "value-map", "page", "site"]), default="segment")
+@click.argument("kind", type=click.Choice(["segment", "value-map", "experiment", "business-model", "page", "site"]), default="segment")
 def schema(kind: str) -> None:
     """Print the JSON Schema of front matter (or of site.toml), for editors."""
 
