@@ -110,6 +110,10 @@ class ItemView:
     #: A value-map item's rank: "written" (its `importance:`) or "derived" (from what it
     #: addresses); None for customer items, whose rank is always written or 3.
     rank_origin: str | None = None
+    #: The latest result of a done experiment testing the item, and that experiment's
+    #: title: the small mark on the drawing (render/method.py fills them in).
+    result: str | None = None
+    result_title: str = ""
 
     # The properties below are worked out when a template asks, in whichever process
     # renders the page, rather than for every item when the views are prepared.

@@ -1,0 +1,426 @@
+"""The method beyond the canvas as templates show it: experiment pages and the board,
+the assumptions map, Business Model Canvases. Pure views from the checked site, like
+views.py; `method_jobs` adds their pages to the site's page jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..experiments import tested_items
+from ..fit import Fit, percent
+from ..model import Document, Site, items_of
+from ..ranks import offer_ranks
+from ..urls import ASSUMPTIONS_URL, EXPERIMENTS_URL, business_model_url, canvas_url, experiment_url, segment_url
+from .views import ItemView, LazyHtml, dom_id
+
+if TYPE_CHECKING:
+    from .site import PageJob, SiteRenderer
+
+STATES = ("planned", "running", "done")
+STATE_TITLES = {"planned": "Planned", "running": "Running", "done": "Done"}
+_NOUN = {
+    "jobs": "job",
+    "pains": "pain",
+    "gains": "gain",
+    "products": "product",
+    "relievers": "reliever",
+    "creators": "creator",
+}
+RATING_TITLES = (("critical", "Critical"), ("cost", "Cost"), ("reliability", "Reliability"), ("time", "Time"))
+#: The evidence axis of the assumptions map, weakest first; invalidated sits apart.
+EVIDENCE = ("assumed", "observed", "verified")
+#: Importance from which a hypothesis counts as important on the assumptions map.
+IMPORTANT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TestedItem:
+    """An item an experiment tests, linked where it is drawn."""
+
+    noun: str  # "pain"
+    id: str
+    text: str
+    status: str
+    url: str  # site-root-relative, with the item's anchor
+
+
+@dataclass(frozen=True)
+class ExperimentView:
+    id: str
+    title: str
+    kind: str
+    state: str
+    owner: str
+    deadline: str
+    concluded: str
+    result: str
+    decision: str
+    hypothesis: str
+    test: str
+    metric: str
+    criteria: str
+    ratings: tuple[tuple[str, int], ...]
+    observation: str
+    learning: str
+    target_noun: str  # "canvas" | "segment"
+    target_title: str
+    target_url: str
+    tested: tuple[TestedItem, ...]
+    notes: LazyHtml | None = None
+
+    @property
+    def url(self) -> str:
+        return experiment_url(self.id)
+
+    @property
+    def state_title(self) -> str:
+        return STATE_TITLES[self.state]
+
+
+def experiment_view(site: Site, document: Document, notes: LazyHtml | None = None) -> ExperimentView:
+    model = document.model
+    kind, target_id = model.target
+    target = (site.value_maps if kind == "value-map" else site.segments).get(target_id)
+    tested_list = []
+    for item_id, (owner, section, index) in tested(site, document).items():
+        item = getattr(owner.model, section)[index]
+        if owner.model.type == "value-map":
+            page = canvas_url(owner.model.id)
+        elif kind == "value-map":
+            page = canvas_url(target_id)  # a customer item, drawn on the canvas tested
+        else:
+            page = segment_url(owner.model.id)
+        tested_list.append(TestedItem(_NOUN[section], item.id, item.text, item.status, f"{page}#{dom_id(section, item.id)}"))
+    return ExperimentView(
+        id=model.id,
+        title=model.title,
+        kind=model.kind,
+        state=model.state,
+        owner=model.owner,
+        deadline=model.deadline.isoformat() if model.deadline else "",
+        concluded=model.concluded.isoformat() if model.concluded else "",
+        result=model.result or "",
+        decision=model.decision or "",
+        hypothesis=model.hypothesis,
+        test=model.test,
+        metric=model.metric,
+        criteria=model.criteria,
+        ratings=tuple((title, getattr(model.ratings, key)) for key, title in RATING_TITLES if getattr(model.ratings, key) is not None),
+        observation=model.observation,
+        learning=model.learning,
+        target_noun="canvas" if kind == "value-map" else "segment",
+        target_title=target.model.title if target is not None else target_id,
+        target_url=(canvas_url if kind == "value-map" else segment_url)(target_id),
+        tested=tuple(tested_list),
+        notes=notes,
+    )
+
+
+def board(views: list[ExperimentView]) -> tuple[tuple[str, str, tuple[ExperimentView, ...]], ...]:
+    """Planned, running and done, each by deadline (then id); done by conclusion, latest first."""
+    columns = []
+    for state in STATES:
+        mine = [v for v in views if v.state == state]
+        if state == "done":
+            mine.sort(key=lambda v: (v.concluded or "", v.id), reverse=True)
+        else:
+            mine.sort(key=lambda v: (v.deadline or "9999", v.id))
+        columns.append((state, STATE_TITLES[state], tuple(mine)))
+    return tuple(columns)
+
+
+def tested(site: Site, experiment: Document) -> dict[str, tuple[Document, str, int]]:
+    """The items an experiment tests that resolve, by id (see tested_items)."""
+    items = tested_items(site, experiment)
+    return {item_id: items[item_id] for item_id in experiment.model.tests if item_id in items}
+
+
+def experiments_on(site: Site, documents: list[Document]) -> list[ExperimentView]:
+    """The experiments that test items of these documents (a canvas: its value map and
+    segment), as their pages list them."""
+    keys = {(d.model.type, d.model.id) for d in documents}
+    return [
+        experiment_view(site, experiment)
+        for _, experiment in sorted(site.experiments.items())
+        if any((owner.model.type, owner.model.id) in keys for owner, _, _ in tested(site, experiment).values())
+    ]
+
+
+def mark_results(sections: dict[str, tuple[ItemView, ...]], results: dict[tuple[str, str, str], tuple[str, str]], owners: dict[str, tuple[str, str]]) -> None:
+    """Give each item of a view its latest experiment result (the mark on the drawing).
+    `owners` maps a section to the (document type, id) its items belong to."""
+    for section, items in sections.items():
+        if section not in owners:
+            continue
+        kind, owner_id = owners[section]
+        for item in items:
+            found = results.get((kind, owner_id, item.id))
+            if found is not None:
+                item.result, item.result_title = found
+
+
+# --- the assumptions map ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    noun: str
+    text: str
+    importance: int
+    status: str
+    url: str
+    owner_title: str
+    #: Planned or running experiments that test it.
+    planned: tuple[tuple[str, str], ...]  # (title, url)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How many hypotheses share one importance and one evidence level (a mark on the map)."""
+
+    x: float
+    y: float
+    r: float
+    count: int
+    label: str
+
+
+@dataclass(frozen=True)
+class AssumptionsMap:
+    quadrants: tuple[tuple[str, str, tuple[Hypothesis, ...]], ...]  # (key, title, items)
+    invalidated: tuple[Hypothesis, ...]
+    cells: tuple[Cell, ...]
+    width: int = 480
+    height: int = 400
+    left: int = 70
+    top: int = 20
+    #: Where the quadrant lines cross.
+    cross_x: float = 0
+    cross_y: float = 0
+
+    @property
+    def total(self) -> int:
+        return sum(len(items) for _, _, items in self.quadrants) + len(self.invalidated)
+
+
+def hypotheses(site: Site) -> list[Hypothesis]:
+    """Every customer item of every segment and every item of every value map."""
+    planned: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for _, experiment in sorted(site.experiments.items()):
+        if experiment.model.state == "done":
+            continue
+        for item_id, (owner, _, _) in tested(site, experiment).items():
+            planned.setdefault((owner.model.type, owner.model.id, item_id), []).append((experiment.model.title, experiment_url(experiment.model.id)))
+    found = []
+    for segment_id, segment in sorted(site.segments.items()):
+        for section, _, item in items_of(segment.model):
+            found.append(
+                Hypothesis(_NOUN[section], item.text, item.weight, item.status, f"{segment_url(segment_id)}#{dom_id(section, item.id)}", segment.model.title, tuple(planned.get(("segment", segment_id, item.id), ())))
+            )
+    for map_id, value_map in sorted(site.value_maps.items()):
+        segment = site.segments.get(value_map.model.segment)
+        if segment is None:
+            continue
+        ranks = offer_ranks(segment.model, value_map.model)
+        for section, _, item in items_of(value_map.model):
+            found.append(
+                Hypothesis(_NOUN[section], item.text, ranks[section, item.id].value, item.status, f"{canvas_url(map_id)}#{dom_id(section, item.id)}", value_map.model.title, tuple(planned.get(("value-map", map_id, item.id), ())))
+            )
+    return found
+
+
+def assumptions_map(site: Site) -> AssumptionsMap:
+    """Importance (up) against evidence (right): the top-left quadrant, important with no
+    evidence yet, is what to test next and is listed first."""
+    found = hypotheses(site)
+    ranked = lambda items: tuple(sorted(items, key=lambda h: -h.importance))  # noqa: E731
+    live = [h for h in found if h.status != "invalidated"]
+    quadrants = (
+        ("test-next", "Test next: important, no evidence yet", ranked(h for h in live if h.importance >= IMPORTANT and h.status == "assumed")),
+        ("keep-watching", "Important, with evidence", ranked(h for h in live if h.importance >= IMPORTANT and h.status != "assumed")),
+        ("later", "Less important, no evidence yet", ranked(h for h in live if h.importance < IMPORTANT and h.status == "assumed")),
+        ("settled", "Less important, with evidence", ranked(h for h in live if h.importance < IMPORTANT and h.status != "assumed")),
+    )
+    width, height, left, top = 480, 400, 70, 20
+    plot_w, plot_h = width - left - 20, height - top - 60
+    column = plot_w / len(EVIDENCE)
+    row = plot_h / 5
+    counts: dict[tuple[int, int], int] = {}
+    for h in live:
+        key = (EVIDENCE.index(h.status), h.importance)
+        counts[key] = counts.get(key, 0) + 1
+    biggest = max(counts.values(), default=1)
+    cells = tuple(
+        Cell(
+            round(left + column * (x + 0.5), 1),
+            round(top + row * (5 - importance + 0.5), 1),
+            round(6 + (min(column, row) / 2 - 8) * (count / biggest) ** 0.5, 1),
+            count,
+            f"{count} {EVIDENCE[x]} with importance {importance}",
+        )
+        for (x, importance), count in sorted(counts.items())
+    )
+    return AssumptionsMap(
+        quadrants,
+        ranked(h for h in found if h.status == "invalidated"),
+        cells,
+        width,
+        height,
+        left,
+        top,
+        cross_x=round(left + column, 1),
+        cross_y=round(top + row * (5 - IMPORTANT + 1), 1),
+    )
+
+
+# --- Business Model Canvas ----------------------------------------------------------
+
+BLOCK_TITLES = {
+    "key_partners": "Key partners",
+    "key_activities": "Key activities",
+    "key_resources": "Key resources",
+    "value_propositions": "Value propositions",
+    "customer_relationships": "Customer relationships",
+    "channels": "Channels",
+    "segments": "Customer segments",
+    "cost_structure": "Cost structure",
+    "revenue_streams": "Revenue streams",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BlockEntry:
+    text: str
+    url: str = ""  # site-root-relative, for value propositions and segments
+    detail: str = ""  # "fit 64 %" or a status
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class BusinessModelView:
+    id: str
+    title: str
+    summary: str
+    blocks: dict[str, tuple[BlockEntry, ...]]
+    notes: LazyHtml | None = None
+
+    @property
+    def url(self) -> str:
+        return business_model_url(self.id)
+
+    def block(self, name: str) -> tuple[str, str, tuple[BlockEntry, ...]]:
+        """(css name, title, entries) of one of the nine blocks."""
+        return (name.replace("_", "-"), BLOCK_TITLES[name], self.blocks[name])
+
+
+def business_model_view(site: Site, document: Document, fits: dict[str, Fit], notes: LazyHtml | None = None) -> BusinessModelView:
+    model = document.model
+    blocks: dict[str, tuple[BlockEntry, ...]] = {}
+    for name in BLOCK_TITLES:
+        if name == "value_propositions":
+            entries = []
+            for map_id in model.value_propositions:
+                value_map = site.value_maps.get(map_id)
+                if value_map is None:
+                    continue
+                result = fits.get(map_id)
+                entries.append(BlockEntry(value_map.model.title, canvas_url(map_id), f"fit {percent(result.overall.value if result else None)}"))
+            blocks[name] = tuple(entries)
+        elif name == "segments":
+            blocks[name] = tuple(
+                BlockEntry(site.segments[s].model.title, segment_url(s)) for s in model.segments if s in site.segments
+            )
+        else:
+            blocks[name] = tuple(BlockEntry(item.text, status=item.status) for item in getattr(model, name))
+    return BusinessModelView(model.id, model.title, model.summary, blocks, notes)
+
+
+# --- pages --------------------------------------------------------------------------
+
+
+def method_nav(site: Site) -> list[tuple[str, str]]:
+    """Navigation entries for the pages the site has: (title, url)."""
+    nav = []
+    if site.experiments:
+        nav += [("Experiments", EXPERIMENTS_URL), ("Assumptions", ASSUMPTIONS_URL)]
+    if site.business_models:
+        nav.append(("Business models", business_model_url(sorted(site.business_models)[0]) if len(site.business_models) == 1 else "index.html#business-models"))
+    return nav
+
+
+def method_jobs(renderer: "SiteRenderer", make_job: Callable[..., "PageJob"]) -> list["PageJob"]:
+    """The experiment pages, the board and the assumptions map (when the site has
+    experiments), and a page per business model. Each shows whole documents: the key of
+    a page covers every file whose values it shows."""
+    site = renderer.checked.site
+    jobs = []
+    if site.experiments:
+        targets = {experiment.model.target for experiment in site.experiments.values()}
+        target_digests = tuple(
+            (site.value_maps if kind == "value-map" else site.segments)[i].digest
+            for kind, i in sorted(targets)
+            if i in (site.value_maps if kind == "value-map" else site.segments)
+        )
+        all_experiments = tuple(site.experiments[i].digest for i in sorted(site.experiments))
+        for experiment_id, document in sorted(site.experiments.items()):
+            url = experiment_url(experiment_id)
+            shows = (document.digest, *_owners(site, document))
+            jobs.append(
+                make_job(url, "experiment.html", document.model.title, "experiment", lambda d=document, u=url: {"experiment": experiment_view(site, d, renderer.body_of(d, u))}, shows, document.model.hypothesis)
+            )
+        jobs.append(
+            make_job(EXPERIMENTS_URL, "experiments.html", "Experiments", "experiments", lambda: {"board": board([experiment_view(site, d) for _, d in sorted(site.experiments.items())])}, (*all_experiments, *target_digests))
+        )
+        everything = tuple(d.digest for d in (*site.segments.values(), *site.value_maps.values()))
+        jobs.append(make_job(ASSUMPTIONS_URL, "assumptions.html", "Assumptions map", "assumptions", lambda: {"assumptions": assumptions_map(site)}, (*all_experiments, *everything)))
+    for model_id, document in sorted(site.business_models.items()):
+        url = business_model_url(model_id)
+        shown = [site.value_maps[i] for i in document.model.value_propositions if i in site.value_maps]
+        shown += [site.segments[i] for i in document.model.segments if i in site.segments]
+        shown += [site.segments[d.model.segment] for d in shown if d.model.type == "value-map" and d.model.segment in site.segments]
+        jobs.append(
+            make_job(
+                url,
+                "business-model.html",
+                document.model.title,
+                "business-model",
+                lambda d=document, u=url: {"model": business_model_view(site, d, renderer.checked.fits, renderer.body_of(d, u))},
+                (document.digest, *(d.digest for d in shown), repr(renderer.config.fit.target)),
+                document.model.summary,
+            )
+        )
+    return jobs
+
+
+def _owners(site: Site, experiment: Document) -> tuple[str, ...]:
+    """Digests of the documents whose items an experiment shows (and of its target)."""
+    kind, target_id = experiment.model.target
+    found = {owner.digest for owner, _, _ in tested(site, experiment).values()}
+    target = (site.value_maps if kind == "value-map" else site.segments).get(target_id)
+    if target is not None:
+        found.add(target.digest)
+    return tuple(sorted(found))
+
+
+def business_model_cards(site: Site, fits: dict[str, Fit]) -> list[BusinessModelView]:
+    """Every business model as the index lists it."""
+    return [business_model_view(site, d, fits) for _, d in sorted(site.business_models.items())]
+
+
+def latest_results(site: Site) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """Each tested item's latest result, inconclusive included, as (result, experiment
+    title), for the mark on the drawing: (document type, document id, item id) → it."""
+    import datetime as dt
+
+    done = sorted(
+        (d for d in site.experiments.values() if d.model.state == "done" and d.model.result),
+        key=lambda d: (d.model.concluded or dt.date.min, d.path),
+    )
+    found: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for experiment in done:
+        for item_id, (owner, _, _) in tested(site, experiment).items():
+            found[owner.model.type, owner.model.id, item_id] = (experiment.model.result, experiment.model.title)
+    return found
+
