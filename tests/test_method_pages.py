@@ -132,3 +132,15 @@ def test_concluding_an_experiment_rebuilds_to_the_same_bytes_as_a_cold_build(tmp
     cold = site_files(build(cold_root))
     assert warm == cold
     assert "result-mark--refuted" in warm["canvases/fitnow/index.html"].decode()
+
+
+def test_site_json_carries_experiments_evidence_and_business_models(example):
+    data = json.loads(read(example, "data/site.json"))
+    assert {e["id"] for e in data["experiments"]} == {"badge-ab-test", "coach-check-in-pilot", "snack-swap-fake-door", "seen-as-healthy-interviews"}
+    badge = next(e for e in data["experiments"] if e["id"] == "badge-ab-test")
+    assert (badge["state"], badge["result"], badge["concluded"]) == ("done", "supported", "2026-10-28")
+    assert {"type": "segment", "document": "busy-professional", "item": "sense-of-achievement", "status": "verified", "experiment": "badge-ab-test"} in data["evidence"]
+    segment = next(s for s in data["segments"] if s["id"] == "busy-professional")
+    assert next(g for g in segment["gains"] if g["id"] == "sense-of-achievement")["status"] == "verified"
+    (model,) = data["business_models"]
+    assert model["value_propositions"] == ["fitnow"] and model["fits"]["fitnow"] is not None

@@ -89,4 +89,20 @@ def site_data(config: "SiteConfig", checked: "CheckResult") -> dict[str, Any]:
         "segments": [entry(document) for _, document in sorted(site.segments.items())],
         "value_maps": value_maps,
         "pages": [entry(document) for document in sorted(site.pages, key=lambda d: d.path)],
+        "experiments": [entry(document) for _, document in sorted(site.experiments.items())],
+        # The statuses concluded experiments set (segments and value maps above show them).
+        "evidence": [
+            {"type": kind, "document": document_id, "item": item_id, "status": verdict.status, "experiment": verdict.experiment}
+            for (kind, document_id, item_id), verdict in sorted(checked.verdicts.items())
+        ],
+        "business_models": [
+            {
+                **entry(document),
+                "fits": {
+                    map_id: checked.fits[map_id].overall.value if map_id in checked.fits else None
+                    for map_id in document.model.value_propositions
+                },
+            }
+            for _, document in sorted(site.business_models.items())
+        ],
     }
