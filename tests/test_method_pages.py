@@ -144,3 +144,17 @@ def test_site_json_carries_experiments_evidence_and_business_models(example):
     assert next(g for g in segment["gains"] if g["id"] == "sense-of-achievement")["status"] == "verified"
     (model,) = data["business_models"]
     assert model["value_propositions"] == ["fitnow"] and model["fits"]["fitnow"] is not None
+
+
+def test_handout_has_a_page_per_business_model(tmp_path):
+    import pypdf
+
+    root = copy_example(tmp_path / "site")
+    result = CliRunner().invoke(main, ["--source", str(root), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(root / "public/pdf/handout.pdf")
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert "Business model: FitNow" in titles
+    page = next(p for p in reader.pages if "Key partners" in (p.extract_text() or ""))
+    text = page.extract_text()
+    assert "FitNow app" in text and "CC BY-SA 3.0" in text

@@ -144,8 +144,8 @@ def test_canvas_page_tells_written_from_derived_ranks(make_site):
     page = (public / "canvases/fitnow/index.html").read_text()
     derived = page.split('id="vpc-products-mobile-app"', 1)[1].split("</li>", 1)[0]
     written = page.split('id="vpc-relievers-coach"', 1)[1].split("</li>", 1)[0]
-    assert "5 · essential" in derived and "item__origin" in derived
-    assert "2 · desired" in written and "item__origin" not in written
+    assert "5<span class=\"item__word\"> · essential</span>" in derived and "item__origin" in derived
+    assert "2<span class=\"item__word\"> · desired</span>" in written and "item__origin" not in written
 
 
 def test_canvas_page_lists_relievers_by_rank(make_site):

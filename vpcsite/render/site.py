@@ -204,6 +204,10 @@ class SiteRenderer:
         site = self.checked.site
         return [*site.segments.values(), *site.value_maps.values(), *site.pages, *site.experiments.values(), *site.business_models.values()]
 
+    def business_models(self) -> list:
+        """Every Business Model Canvas's view (the handout has a page for each)."""
+        return business_model_cards(self.checked.site, self.checked.fits)
+
     def body_of(self, document: Document, page: str) -> LazyHtml:
         """A document's Markdown body as shown on `page` (experiment and business model pages)."""
         return self._body(document, page)
