@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from vpcsite.cli import main
 
-from .conftest import SEGMENT, VALUE_MAP, copy_example, site_files, write_site
+from .conftest import SEGMENT, VALUE_MAP, copy_example, site_files
 
 
 def build(root: Path):
@@ -158,3 +158,13 @@ def test_handout_has_a_page_per_business_model(tmp_path):
     page = next(p for p in reader.pages if "Key partners" in (p.extract_text() or ""))
     text = page.extract_text()
     assert "FitNow app" in text and "CC BY-SA 3.0" in text
+
+
+def test_quadrants_beyond_test_next_list_their_most_important_and_count_the_rest():
+    from vpcsite.render.assumptions import LISTED, Hypothesis, _quadrant
+
+    items = [Hypothesis("job", f"J{n}", 1 + n % 5, "observed", "u", "S", ()) for n in range(LISTED + 7)]
+    quadrant = _quadrant("settled", "Settled", list(items))
+    assert (quadrant.count, len(quadrant.items), quadrant.more) == (LISTED + 7, LISTED, 7)
+    assert quadrant.items[0].importance == 5
+    assert len(_quadrant("test-next", "Test next", list(items), None).items) == LISTED + 7

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .diagnostics import Diagnostic, diagnostic
-from .experiments import tested_items
+from .experiments import tested, tested_items
+from .memo import remembered, source
 from .model import Document, Site, items_of, outline_of
 
 #: Where an item lives: (document type, document id, item id).
@@ -75,10 +76,7 @@ def findings_of(site: Site) -> list[Finding]:
         model = experiment.model
         if model.state != "done":
             continue
-        items = tested_items(site, experiment)
-        keys = tuple(
-            (items[item_id][0].model.type, items[item_id][0].model.id, item_id) for item_id in model.tests if item_id in items
-        )
+        keys = tuple((owner.model.type, owner.model.id, item_id) for item_id, (owner, _, _) in tested(site, experiment).items())
         found.append(Finding(model.id, experiment.path, model.concluded, model.result, model.ratings.reliability, keys))
     return found
 
@@ -91,45 +89,25 @@ def with_evidence(site: Site) -> tuple[Site, dict[ItemKey, Verdict], list[Diagno
     own and those experiments' hashes: every page and cache keyed by it then follows
     the experiments as it follows its own file."""
     decided = verdicts(findings_of(site))
-    touching: dict[tuple[str, str], list[str]] = {}
+    touching: dict[tuple[str, str], dict[str, None]] = {}
     for experiment in site.experiments.values():
         for document, _, _ in tested_items(site, experiment).values():
-            key = (document.model.type, document.model.id)
-            touching.setdefault(key, [])
-            if experiment.digest not in touching[key]:
-                touching[key].append(experiment.digest)
+            touching.setdefault((document.model.type, document.model.id), {})[f"{experiment.path}:{experiment.digest}"] = None
+    by_document: dict[tuple[str, str], dict[str, Verdict]] = {}
+    for (kind, document_id, item_id), verdict in decided.items():
+        by_document.setdefault((kind, document_id), {})[item_id] = verdict
     warnings: list[Diagnostic] = []
 
     def updated(document: Document) -> Document:
-        model = document.model
-        key = (model.type, model.id)
+        key = (document.model.type, document.model.id)
         if key not in touching:
             return document
-        changes: dict[str, list] = {}
-        for section, index, item in items_of(model):
-            verdict = decided.get((model.type, model.id, item.id))
-            if verdict is None:
-                continue
-            if document.positions.written((section, index, "status")) and item.status != verdict.status:
-                warnings.append(
-                    diagnostic(
-                        "VPC308",
-                        document.path,
-                        *document.position((section, index, "status")),
-                        f"{_noun(section)} '{item.id}' is declared '{item.status}', but experiment '{verdict.experiment}' makes it '{verdict.status}'",
-                        f"write 'status: {verdict.status}' or remove it; the status follows {verdict.path}",
-                    )
-                )
-            if item.status != verdict.status:
-                items = changes.setdefault(section, list(getattr(model, section)))
-                items[index] = item.model_copy(update={"status": verdict.status})
-        new_model = model.model_copy(update=changes) if changes else model
-        return dataclasses.replace(
-            document,
-            model=new_model,
-            digest=digest(document.digest, *sorted(touching[key])),
-            outline=digest(repr(outline_of(new_model))) if changes else document.outline,
-        )
+        # What the experiments make of a document depends on it and them alone: the
+        # dev server works it out again only when one of them changes.
+        sources = sorted(touching[key])
+        new, found = remembered(("evidence", *source(document), *sources), lambda: _apply(document, by_document.get(key, {}), sources))
+        warnings.extend(found)
+        return new
 
     evidenced = dataclasses.replace(
         site,
@@ -137,6 +115,38 @@ def with_evidence(site: Site) -> tuple[Site, dict[ItemKey, Verdict], list[Diagno
         value_maps={key: updated(document) for key, document in site.value_maps.items()},
     )
     return evidenced, decided, warnings
+
+
+def _apply(document: Document, decided: dict[str, Verdict], sources: list[str]) -> tuple[Document, list[Diagnostic]]:
+    """A document with its items' derived statuses, a content hash covering the
+    experiments (`sources`), and a VPC308 for each written status they contradict."""
+    model = document.model
+    changes: dict[str, list] = {}
+    found: list[Diagnostic] = []
+    for section, index, item in items_of(model):
+        verdict = decided.get(item.id)
+        if verdict is None or item.status == verdict.status:
+            continue
+        if document.positions.written((section, index, "status")):
+            found.append(
+                diagnostic(
+                    "VPC308",
+                    document.path,
+                    *document.position((section, index, "status")),
+                    f"{_noun(section)} '{item.id}' is declared '{item.status}', but experiment '{verdict.experiment}' makes it '{verdict.status}'",
+                    f"write 'status: {verdict.status}' or remove it; the status follows {verdict.path}",
+                )
+            )
+        items = changes.setdefault(section, list(getattr(model, section)))
+        items[index] = item.model_copy(update={"status": verdict.status})
+    new_model = model.model_copy(update=changes) if changes else model
+    new = dataclasses.replace(
+        document,
+        model=new_model,
+        digest=digest(document.digest, *sources),
+        outline=digest(repr(outline_of(new_model))) if changes else document.outline,
+    )
+    return new, found
 
 
 def digest(*parts: str) -> str:

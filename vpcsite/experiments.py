@@ -8,6 +8,7 @@ from typing import Iterable
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import did_you_mean
+from .memo import remembered, source
 from .model import Document, Site, items_of
 
 #: How an item's section reads in a message.
@@ -29,6 +30,11 @@ def tested_items(site: Site, experiment: Document) -> dict[str, tuple[Document, 
                 places.append(segment)
     elif target_id in site.segments:
         places.append(site.segments[target_id])
+    return remembered(("tested", *(part for document in places for part in source(document))), lambda: _item_places(places))
+
+
+def _item_places(places: list[Document]) -> dict[str, tuple[Document, str, int]]:
+    """Ids of the items of these documents with their places, ids found twice left out."""
     found: dict[str, tuple[Document, str, int]] = {}
     twice: set[str] = set()
     for document in places:
@@ -37,6 +43,12 @@ def tested_items(site: Site, experiment: Document) -> dict[str, tuple[Document, 
                 twice.add(item.id)
             found.setdefault(item.id, (document, section, index))
     return {item_id: place for item_id, place in found.items() if item_id not in twice}
+
+
+def tested(site: Site, experiment: Document) -> dict[str, tuple[Document, str, int]]:
+    """The items an experiment tests that resolve, by id, in the order of `tests`."""
+    items = tested_items(site, experiment)
+    return {item_id: items[item_id] for item_id in experiment.model.tests if item_id in items}
 
 
 def _ambiguous(site: Site, experiment: Document) -> set[str]:
@@ -87,12 +99,11 @@ def check_experiments(site: Site, drafts_left_out: Iterable[str] = (), failed: I
         if kind == "value-map" and known[target_id].model.segment not in site.segments:
             continue  # the value map's own finding (VPC205) explains it
         items = tested_items(site, experiment)
-        twice = _ambiguous(site, experiment)
         for index, item_id in enumerate(model.tests):
             if item_id in items:
                 continue
             where = experiment.position(("tests", index))
-            if item_id in twice:
+            if item_id in _ambiguous(site, experiment):
                 found.append(
                     diagnostic(
                         "VPC209",

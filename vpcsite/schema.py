@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
-from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
+from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
 from .source import FrontMatter, Positions, SourceFile
 
 _SINGULAR = {

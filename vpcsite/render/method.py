@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ..experiments import tested_items
+from ..experiments import tested
 from ..fit import Fit, percent
-from ..model import Document, Site, items_of
-from ..ranks import offer_ranks
+from ..model import Document, Site
 from ..urls import ASSUMPTIONS_URL, EXPERIMENTS_URL, business_model_url, canvas_url, experiment_url, segment_url
+from .assumptions import assumptions_map
 from .views import ItemView, LazyHtml, dom_id
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 STATES = ("planned", "running", "done")
 STATE_TITLES = {"planned": "Planned", "running": "Running", "done": "Done"}
-_NOUN = {
+NOUN = {
     "jobs": "job",
     "pains": "pain",
     "gains": "gain",
@@ -29,10 +29,6 @@ _NOUN = {
     "creators": "creator",
 }
 RATING_TITLES = (("critical", "Critical"), ("cost", "Cost"), ("reliability", "Reliability"), ("time", "Time"))
-#: The evidence axis of the assumptions map, weakest first; invalidated sits apart.
-EVIDENCE = ("assumed", "observed", "verified")
-#: Importance from which a hypothesis counts as important on the assumptions map.
-IMPORTANT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +88,7 @@ def experiment_view(site: Site, document: Document, notes: LazyHtml | None = Non
             page = canvas_url(target_id)  # a customer item, drawn on the canvas tested
         else:
             page = segment_url(owner.model.id)
-        tested_list.append(TestedItem(_NOUN[section], item.id, item.text, item.status, f"{page}#{dom_id(section, item.id)}"))
+        tested_list.append(TestedItem(NOUN[section], item.id, item.text, item.status, f"{page}#{dom_id(section, item.id)}"))
     return ExperimentView(
         id=model.id,
         title=model.title,
@@ -131,21 +127,21 @@ def board(views: list[ExperimentView]) -> tuple[tuple[str, str, tuple[Experiment
     return tuple(columns)
 
 
-def tested(site: Site, experiment: Document) -> dict[str, tuple[Document, str, int]]:
-    """The items an experiment tests that resolve, by id (see tested_items)."""
-    items = tested_items(site, experiment)
-    return {item_id: items[item_id] for item_id in experiment.model.tests if item_id in items}
+def experiments_by_owner(site: Site) -> dict[tuple[str, str], list[Document]]:
+    """The experiments that test items of each segment or value map, by (type, id), in
+    id order: canvas and segment pages list them."""
+    found: dict[tuple[str, str], list[Document]] = {}
+    for _, experiment in sorted(site.experiments.items()):
+        for key in dict.fromkeys((owner.model.type, owner.model.id) for owner, _, _ in tested(site, experiment).values()):
+            found.setdefault(key, []).append(experiment)
+    return found
 
 
-def experiments_on(site: Site, documents: list[Document]) -> list[ExperimentView]:
-    """The experiments that test items of these documents (a canvas: its value map and
+def experiments_on(site: Site, index: dict[tuple[str, str], list[Document]], owners: list[tuple[str, str]]) -> list[ExperimentView]:
+    """The experiments on the items of these documents (a canvas: its value map and
     segment), as their pages list them."""
-    keys = {(d.model.type, d.model.id) for d in documents}
-    return [
-        experiment_view(site, experiment)
-        for _, experiment in sorted(site.experiments.items())
-        if any((owner.model.type, owner.model.id) in keys for owner, _, _ in tested(site, experiment).values())
-    ]
+    chosen = {experiment.model.id: experiment for key in owners for experiment in index.get(key, ())}
+    return [experiment_view(site, chosen[i]) for i in sorted(chosen)]
 
 
 def mark_results(sections: dict[str, tuple[ItemView, ...]], results: dict[tuple[str, str, str], tuple[str, str]], owners: dict[str, tuple[str, str]]) -> None:
@@ -159,120 +155,6 @@ def mark_results(sections: dict[str, tuple[ItemView, ...]], results: dict[tuple[
             found = results.get((kind, owner_id, item.id))
             if found is not None:
                 item.result, item.result_title = found
-
-
-# --- the assumptions map ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Hypothesis:
-    noun: str
-    text: str
-    importance: int
-    status: str
-    url: str
-    owner_title: str
-    #: Planned or running experiments that test it.
-    planned: tuple[tuple[str, str], ...]  # (title, url)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """How many hypotheses share one importance and one evidence level (a mark on the map)."""
-
-    x: float
-    y: float
-    r: float
-    count: int
-    label: str
-
-
-@dataclass(frozen=True)
-class AssumptionsMap:
-    quadrants: tuple[tuple[str, str, tuple[Hypothesis, ...]], ...]  # (key, title, items)
-    invalidated: tuple[Hypothesis, ...]
-    cells: tuple[Cell, ...]
-    width: int = 480
-    height: int = 400
-    left: int = 70
-    top: int = 20
-    #: Where the quadrant lines cross.
-    cross_x: float = 0
-    cross_y: float = 0
-
-    @property
-    def total(self) -> int:
-        return sum(len(items) for _, _, items in self.quadrants) + len(self.invalidated)
-
-
-def hypotheses(site: Site) -> list[Hypothesis]:
-    """Every customer item of every segment and every item of every value map."""
-    planned: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for _, experiment in sorted(site.experiments.items()):
-        if experiment.model.state == "done":
-            continue
-        for item_id, (owner, _, _) in tested(site, experiment).items():
-            planned.setdefault((owner.model.type, owner.model.id, item_id), []).append((experiment.model.title, experiment_url(experiment.model.id)))
-    found = []
-    for segment_id, segment in sorted(site.segments.items()):
-        for section, _, item in items_of(segment.model):
-            found.append(
-                Hypothesis(_NOUN[section], item.text, item.weight, item.status, f"{segment_url(segment_id)}#{dom_id(section, item.id)}", segment.model.title, tuple(planned.get(("segment", segment_id, item.id), ())))
-            )
-    for map_id, value_map in sorted(site.value_maps.items()):
-        segment = site.segments.get(value_map.model.segment)
-        if segment is None:
-            continue
-        ranks = offer_ranks(segment.model, value_map.model)
-        for section, _, item in items_of(value_map.model):
-            found.append(
-                Hypothesis(_NOUN[section], item.text, ranks[section, item.id].value, item.status, f"{canvas_url(map_id)}#{dom_id(section, item.id)}", value_map.model.title, tuple(planned.get(("value-map", map_id, item.id), ())))
-            )
-    return found
-
-
-def assumptions_map(site: Site) -> AssumptionsMap:
-    """Importance (up) against evidence (right): the top-left quadrant, important with no
-    evidence yet, is what to test next and is listed first."""
-    found = hypotheses(site)
-    ranked = lambda items: tuple(sorted(items, key=lambda h: -h.importance))  # noqa: E731
-    live = [h for h in found if h.status != "invalidated"]
-    quadrants = (
-        ("test-next", "Test next: important, no evidence yet", ranked(h for h in live if h.importance >= IMPORTANT and h.status == "assumed")),
-        ("keep-watching", "Important, with evidence", ranked(h for h in live if h.importance >= IMPORTANT and h.status != "assumed")),
-        ("later", "Less important, no evidence yet", ranked(h for h in live if h.importance < IMPORTANT and h.status == "assumed")),
-        ("settled", "Less important, with evidence", ranked(h for h in live if h.importance < IMPORTANT and h.status != "assumed")),
-    )
-    width, height, left, top = 480, 400, 70, 20
-    plot_w, plot_h = width - left - 20, height - top - 60
-    column = plot_w / len(EVIDENCE)
-    row = plot_h / 5
-    counts: dict[tuple[int, int], int] = {}
-    for h in live:
-        key = (EVIDENCE.index(h.status), h.importance)
-        counts[key] = counts.get(key, 0) + 1
-    biggest = max(counts.values(), default=1)
-    cells = tuple(
-        Cell(
-            round(left + column * (x + 0.5), 1),
-            round(top + row * (5 - importance + 0.5), 1),
-            round(6 + (min(column, row) / 2 - 8) * (count / biggest) ** 0.5, 1),
-            count,
-            f"{count} {EVIDENCE[x]} with importance {importance}",
-        )
-        for (x, importance), count in sorted(counts.items())
-    )
-    return AssumptionsMap(
-        quadrants,
-        ranked(h for h in found if h.status == "invalidated"),
-        cells,
-        width,
-        height,
-        left,
-        top,
-        cross_x=round(left + column, 1),
-        cross_y=round(top + row * (5 - IMPORTANT + 1), 1),
-    )
 
 
 # --- Business Model Canvas ----------------------------------------------------------

@@ -26,7 +26,7 @@ from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
-from .method import business_model_cards, experiments_on, latest_results, mark_results, method_jobs, method_nav
+from .method import business_model_cards, experiments_by_owner, experiments_on, latest_results, mark_results, method_jobs, method_nav
 from ..urls import business_model_url, experiment_url
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class SiteRenderer:
         self._canvases: dict[str, CanvasView] = {}
         self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
+        self._by_owner: dict | None = None
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
         self.home_title = config.title
@@ -95,6 +96,7 @@ class SiteRenderer:
         self._canvases = {}
         self._cards = {}
         self._segments = {}
+        self._by_owner = None
         self.pages = []
         self.home = LazyHtml(str, False)
 
@@ -460,7 +462,8 @@ class SiteRenderer:
         site = self.checked.site
         if not site.experiments:
             return []
+        if self._by_owner is None:
+            self._by_owner = experiments_by_owner(site)
         if map_id is not None:
-            document = site.value_maps[map_id]
-            return experiments_on(site, [document, site.segments[document.model.segment]])  # type: ignore[union-attr]
-        return experiments_on(site, [site.segments[segment_id]])  # type: ignore[index]
+            return experiments_on(site, self._by_owner, [("value-map", map_id), ("segment", site.value_maps[map_id].model.segment)])
+        return experiments_on(site, self._by_owner, [("segment", segment_id or "")])
