@@ -17,7 +17,7 @@ from typing import Iterable
 from .diagnostics import Diagnostic, diagnostic
 from .experiments import tested, tested_items
 from .memo import remembered, source
-from .model import Document, Site, items_of, outline_of
+from .model import SINGULAR, Document, Site, items_of, outline_of
 
 #: Where an item lives: (document type, document id, item id).
 ItemKey = tuple[str, str, str]
@@ -133,7 +133,7 @@ def _apply(document: Document, decided: dict[str, Verdict], sources: list[str]) 
                     "VPC308",
                     document.path,
                     *document.position((section, index, "status")),
-                    f"{_noun(section)} '{item.id}' is declared '{item.status}', but experiment '{verdict.experiment}' makes it '{verdict.status}'",
+                    f"{SINGULAR[section]} '{item.id}' is declared '{item.status}', but experiment '{verdict.experiment}' makes it '{verdict.status}'",
                     f"write 'status: {verdict.status}' or remove it; the status follows {verdict.path}",
                 )
             )
@@ -157,7 +157,3 @@ def digest(*parts: str) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
-
-
-def _noun(section: str) -> str:
-    return section.removesuffix("s").replace("_", " ")

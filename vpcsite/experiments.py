@@ -11,8 +11,6 @@ from .hints import did_you_mean
 from .memo import remembered, source
 from .model import Document, Site, items_of
 
-#: How an item's section reads in a message.
-_NOUN = {"jobs": "job", "pains": "pain", "gains": "gain", "products": "product", "relievers": "reliever", "creators": "creator"}
 
 
 def tested_items(site: Site, experiment: Document) -> dict[str, tuple[Document, str, int]]:
@@ -85,15 +83,14 @@ def check_experiments(site: Site, drafts_left_out: Iterable[str] = (), failed: I
             if (kind, target_id) in broken:
                 continue  # its file has errors of its own
             noun = "value map" if kind == "value-map" else "segment"
-            guess = did_you_mean(target_id, known)
-            if target_id in left_out:
-                hint = f"{noun} '{target_id}' is a draft; build with --drafts or remove 'draft: true'"
-            elif guess:
-                hint = f"did you mean '{guess}'? ({known[guess].path})"
-            else:
-                hint = f"{noun}s: " + (", ".join(sorted(known)) or "none yet")
             found.append(
-                diagnostic("VPC207", experiment.path, *experiment.position((key,)), f"experiment '{model.id}' names {noun} '{target_id}', which does not exist", hint)
+                diagnostic(
+                    "VPC207",
+                    experiment.path,
+                    *experiment.position((key,)),
+                    f"experiment '{model.id}' names {noun} '{target_id}', which does not exist",
+                    _unknown_hint(noun, target_id, known, left_out),
+                )
             )
             continue
         if kind == "value-map" and known[target_id].model.segment not in site.segments:
@@ -140,15 +137,14 @@ def check_business_models(site: Site, drafts_left_out: Iterable[str] = (), faile
             for index, ref in enumerate(getattr(model, key)):
                 if ref in known or (kind, ref) in broken:
                     continue
-                guess = did_you_mean(ref, known)
-                if ref in left_out:
-                    hint = f"{noun} '{ref}' is a draft; build with --drafts or remove 'draft: true'"
-                elif guess:
-                    hint = f"did you mean '{guess}'? ({known[guess].path})"
-                else:
-                    hint = f"{noun}s: " + (", ".join(sorted(known)) or "none yet")
                 found.append(
-                    diagnostic("VPC210", document.path, *document.position((key, index)), f"business model '{model.id}' names {noun} '{ref}', which does not exist", hint)
+                    diagnostic(
+                        "VPC210",
+                        document.path,
+                        *document.position((key, index)),
+                        f"business model '{model.id}' names {noun} '{ref}', which does not exist",
+                        _unknown_hint(noun, ref, known, left_out),
+                    )
                 )
         for index, ref in enumerate(model.value_propositions):
             value_map = site.value_maps.get(ref)
@@ -164,3 +160,14 @@ def check_business_models(site: Site, drafts_left_out: Iterable[str] = (), faile
                 )
             )
     return found
+
+
+def _unknown_hint(noun: str, ref: str, known: dict[str, Document], left_out: set[str]) -> str:
+    """What to type instead of an id that names nothing: a draft's flag, the closest id
+    with its file, or the ids there are."""
+    if ref in left_out:
+        return f"{noun} '{ref}' is a draft; build with --drafts or remove 'draft: true'"
+    guess = did_you_mean(ref, known)
+    if guess:
+        return f"did you mean '{guess}'? ({known[guess].path})"
+    return f"{noun}s: " + (", ".join(sorted(known)) or "none yet")

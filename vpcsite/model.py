@@ -284,6 +284,24 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: How one item of each section is called in messages and lists.
+SINGULAR: dict[str, str] = {
+    "jobs": "job",
+    "pains": "pain",
+    "gains": "gain",
+    "products": "product",
+    "relievers": "reliever",
+    "creators": "creator",
+    "key_partners": "key partner",
+    "key_activities": "key activity",
+    "key_resources": "key resource",
+    "customer_relationships": "customer relationship",
+    "channels": "channel",
+    "cost_structure": "cost",
+    "revenue_streams": "revenue stream",
+}
+
+
 def items_of(document: Any) -> list[tuple[str, int, Item]]:
     """Every item of a document with its section and index, in file order."""
     return [

@@ -15,23 +15,9 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean  # noqa: F401 - did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
+from .model import SINGULAR as _SINGULAR
 from .source import FrontMatter, Positions, SourceFile
 
-_SINGULAR = {
-    "jobs": "job",
-    "pains": "pain",
-    "gains": "gain",
-    "products": "product",
-    "relievers": "reliever",
-    "creators": "creator",
-    "key_partners": "key partner",
-    "key_activities": "key activity",
-    "key_resources": "key resource",
-    "customer_relationships": "customer relationship",
-    "channels": "channel",
-    "cost_structure": "cost",
-    "revenue_streams": "revenue stream",
-}
 
 def default_type(relative: str) -> str:
     """DESIGN §2: the top folder under content/ decides when front matter does not."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..experiments import tested
-from ..model import Site, items_of
+from ..model import SINGULAR, Site, items_of
 from ..ranks import offer_ranks
 from ..urls import canvas_url, experiment_url, segment_url
 from .views import dom_id
@@ -19,7 +19,6 @@ IMPORTANT = 4
 #: How many hypotheses each quadrant but "test next" lists (the most important first):
 #: a site of a thousand canvases has tens of thousands; the map counts them all.
 LISTED = 100
-_NOUN = {"jobs": "job", "pains": "pain", "gains": "gain", "products": "product", "relievers": "reliever", "creators": "creator"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +88,7 @@ def hypotheses(site: Site) -> list[Hypothesis]:
     for segment_id, segment in sorted(site.segments.items()):
         for section, _, item in items_of(segment.model):
             found.append(
-                Hypothesis(_NOUN[section], item.text, item.weight, item.status, f"{segment_url(segment_id)}#{dom_id(section, item.id)}", segment.model.title, tuple(planned.get(("segment", segment_id, item.id), ())))
+                Hypothesis(SINGULAR[section], item.text, item.weight, item.status, f"{segment_url(segment_id)}#{dom_id(section, item.id)}", segment.model.title, tuple(planned.get(("segment", segment_id, item.id), ())))
             )
     for map_id, value_map in sorted(site.value_maps.items()):
         segment = site.segments.get(value_map.model.segment)
@@ -98,7 +97,7 @@ def hypotheses(site: Site) -> list[Hypothesis]:
         ranks = offer_ranks(segment.model, value_map.model)
         for section, _, item in items_of(value_map.model):
             found.append(
-                Hypothesis(_NOUN[section], item.text, ranks[section, item.id].value, item.status, f"{canvas_url(map_id)}#{dom_id(section, item.id)}", value_map.model.title, tuple(planned.get(("value-map", map_id, item.id), ())))
+                Hypothesis(SINGULAR[section], item.text, ranks[section, item.id].value, item.status, f"{canvas_url(map_id)}#{dom_id(section, item.id)}", value_map.model.title, tuple(planned.get(("value-map", map_id, item.id), ())))
             )
     return found
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..experiments import tested
 from ..fit import Fit, percent
-from ..model import Document, Site
+from ..model import SINGULAR, Document, Site
 from ..urls import ASSUMPTIONS_URL, EXPERIMENTS_URL, business_model_url, canvas_url, experiment_url, segment_url
 from .assumptions import assumptions_map
 from .views import ItemView, LazyHtml, dom_id
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 
 STATES = ("planned", "running", "done")
 STATE_TITLES = {"planned": "Planned", "running": "Running", "done": "Done"}
-NOUN = {
-    "jobs": "job",
-    "pains": "pain",
-    "gains": "gain",
-    "products": "product",
-    "relievers": "reliever",
-    "creators": "creator",
-}
 RATING_TITLES = (("critical", "Critical"), ("cost", "Cost"), ("reliability", "Reliability"), ("time", "Time"))
 
 
@@ -88,7 +80,7 @@ def experiment_view(site: Site, document: Document, notes: LazyHtml | None = Non
             page = canvas_url(target_id)  # a customer item, drawn on the canvas tested
         else:
             page = segment_url(owner.model.id)
-        tested_list.append(TestedItem(NOUN[section], item.id, item.text, item.status, f"{page}#{dom_id(section, item.id)}"))
+        tested_list.append(TestedItem(SINGULAR[section], item.id, item.text, item.status, f"{page}#{dom_id(section, item.id)}"))
     return ExperimentView(
         id=model.id,
         title=model.title,
