@@ -146,3 +146,10 @@ def test_json_schema_of_new_kinds_validates_the_example(kind):
         "business-model": {"title": "B", "segments": ["s"], "channels": ["Ads", {"text": "Shop"}]},
     }[kind]
     jsonschema.validate(example, json_schema(kind))
+
+
+def test_deadline_that_is_not_a_date_says_how_to_write_one():
+    _, (finding,) = load(EXPERIMENT + "deadline: next week\n")
+    assert (finding.code, finding.line, finding.column) == ("VPC103", 6, 11)
+    assert finding.message == "deadline: expected a date, got text"
+    assert "YYYY-MM-DD" in finding.hint

@@ -270,6 +270,8 @@ def _type_hint(kind: str, value: Any) -> str | None:
         return "write a number without quotes"
     if kind == "bool_type":
         return "write true or false without quotes"
+    if kind == "date_type":
+        return "write the date as YYYY-MM-DD, without quotes: 2026-12-20"
     return None
 
 
