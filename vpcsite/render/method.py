@@ -211,6 +211,48 @@ def business_model_view(site: Site, document: Document, fits: dict[str, Fit], no
     return BusinessModelView(model.id, model.title, model.summary, blocks, notes)
 
 
+# --- what the site's other pages take from here ----------------------------------------
+
+
+class MethodViews:
+    """What canvas, segment and index pages show of experiments and business models,
+    worked out once per build: the latest result of each tested item (the marks on the
+    drawings), the experiments on each document's items, the business models' views."""
+
+    def __init__(self, site: Site, fits: dict[str, Fit]) -> None:
+        self.site = site
+        self.fits = fits
+        self.results = latest_results(site) if site.experiments else {}
+        self._by_owner: dict[tuple[str, str], list[Document]] | None = None
+
+    def experiments_on(self, owners: list[tuple[str, str]]) -> list[ExperimentView]:
+        """The experiments on the items of these documents, by (type, id)."""
+        if not self.site.experiments:
+            return []
+        if self._by_owner is None:
+            self._by_owner = experiments_by_owner(self.site)
+        return experiments_on(self.site, self._by_owner, owners)
+
+    def on_canvas(self, map_id: str) -> list[ExperimentView]:
+        return self.experiments_on([("value-map", map_id), ("segment", self.site.value_maps[map_id].model.segment)])
+
+    def on_segment(self, segment_id: str) -> list[ExperimentView]:
+        return self.experiments_on([("segment", segment_id)])
+
+    def mark(self, sections: dict[str, tuple[ItemView, ...]], map_id: str | None, segment_id: str) -> None:
+        """Mark the items of a canvas's or segment's view with their latest results."""
+        if not self.results:
+            return
+        owners = {s: ("segment", segment_id) for s in ("jobs", "pains", "gains")}
+        if map_id is not None:
+            owners.update({s: ("value-map", map_id) for s in ("products", "relievers", "creators")})
+        mark_results(sections, self.results, owners)
+
+    def business_models(self) -> list[BusinessModelView]:
+        """Every business model as the index and the handout show it."""
+        return [business_model_view(self.site, d, self.fits) for _, d in sorted(self.site.business_models.items())]
+
+
 # --- pages --------------------------------------------------------------------------
 
 
@@ -276,11 +318,6 @@ def _owners(site: Site, experiment: Document) -> tuple[str, ...]:
     if target is not None:
         found.add(target.digest)
     return tuple(sorted(found))
-
-
-def business_model_cards(site: Site, fits: dict[str, Fit]) -> list[BusinessModelView]:
-    """Every business model as the index lists it."""
-    return [business_model_view(site, d, fits) for _, d in sorted(site.business_models.items())]
 
 
 def latest_results(site: Site) -> dict[tuple[str, str, str], tuple[str, str]]:

@@ -26,7 +26,7 @@ from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
-from .method import business_model_cards, experiments_by_owner, experiments_on, latest_results, mark_results, method_jobs, method_nav
+from .method import MethodViews, method_jobs, method_nav
 from ..urls import business_model_url, experiment_url
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ class SiteRenderer:
         self._canvases: dict[str, CanvasView] = {}
         self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
-        self._by_owner: dict | None = None
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
         self.home_title = config.title
@@ -96,7 +95,6 @@ class SiteRenderer:
         self._canvases = {}
         self._cards = {}
         self._segments = {}
-        self._by_owner = None
         self.pages = []
         self.home = LazyHtml(str, False)
 
@@ -206,10 +204,6 @@ class SiteRenderer:
         site = self.checked.site
         return [*site.segments.values(), *site.value_maps.values(), *site.pages, *site.experiments.values(), *site.business_models.values()]
 
-    def business_models(self) -> list:
-        """Every Business Model Canvas's view (the handout has a page for each)."""
-        return business_model_cards(self.checked.site, self.checked.fits)
-
     def body_of(self, document: Document, page: str) -> LazyHtml:
         """A document's Markdown body as shown on `page` (experiment and business model pages)."""
         return self._body(document, page)
@@ -266,8 +260,8 @@ class SiteRenderer:
             **{d.relative: experiment_url(i) for i, d in site.experiments.items()},
             **{d.relative: business_model_url(i) for i, d in site.business_models.items()},
         }
-        #: Each tested item's latest experiment result, for the marks on the drawings.
-        self.results = latest_results(site) if site.experiments else {}
+        #: Experiments and business models as other pages show them (render/method.py).
+        self.method = MethodViews(site, self.checked.fits)
         #: Every file the site writes outside data/, pdf/ and static/: a linked file
         #: copied next to its page may not take one's place.
         self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml", "experiments/index.html", "assumptions/index.html"}
@@ -304,10 +298,7 @@ class SiteRenderer:
                 self._markdown_for(segment_document, url),
                 self._body(document, url),
             )
-            if self.results:
-                owners = {s: ("value-map", map_id) for s in ("products", "relievers", "creators")}
-                owners.update({s: ("segment", view.segment_id) for s in ("jobs", "pains", "gains")})
-                mark_results(view.sections, self.results, owners)
+            self.method.mark(view.sections, map_id, view.segment_id)
         return view
 
     def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
@@ -339,8 +330,7 @@ class SiteRenderer:
             url = segment_url(segment_id)
             mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
             view = self._segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
-            if self.results:
-                mark_results({"jobs": view.jobs, "pains": view.pains, "gains": view.gains}, self.results, {s: ("segment", segment_id) for s in ("jobs", "pains", "gains")})
+            self.method.mark({"jobs": view.jobs, "pains": view.pains, "gains": view.gains}, None, segment_id)
         return view
 
     def segment_card(self, segment_id: str) -> SegmentCard:
@@ -419,7 +409,7 @@ class SiteRenderer:
                 "index.html",
                 "index.html",
                 PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
-                lambda: {**lists(), "intro": self.home, "business_models": business_model_cards(site, self.checked.fits)},
+                lambda: {**lists(), "intro": self.home, "business_models": self.method.business_models()},
                 (home, *listed("index.html"), *(d.digest for _, d in sorted(site.business_models.items()))),
             ),
             PageJob(
@@ -437,7 +427,7 @@ class SiteRenderer:
             url = canvas_url(map_id)
             shows = (document.digest, site.segments[model.segment].digest)  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id), "experiments": self._experiments_on(map_id)}, shows))
+            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id), "experiments": self.method.on_canvas(map_id)}, shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]
@@ -445,9 +435,8 @@ class SiteRenderer:
             mine = [site.value_maps[map_id] for map_id in self.targeting.get(segment_id, ())]
             shows = (document.digest, *(d.digest if segment_whole else self.card_key(d.model.id) for d in mine))
             info = PageInfo(document.model.title, url, "segment", document.model.summary, self._canonical(url))
-            jobs.append(
-                PageJob(url, "segment.html", info, lambda segment_id=segment_id: {"segment": self.segment(segment_id), "experiments": self._experiments_on(None, segment_id)}, shows)
-            )
+            values = lambda segment_id=segment_id: {"segment": self.segment(segment_id), "experiments": self.method.on_segment(segment_id)}  # noqa: E731
+            jobs.append(PageJob(url, "segment.html", info, values, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
             jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
@@ -456,14 +445,3 @@ class SiteRenderer:
 
     def _job(self, url: str, template: str, title: str, kind: str, values: Callable[[], dict], shows: tuple[str, ...], description: str = "") -> PageJob:
         return PageJob(url, template, PageInfo(title, url, kind, description, self._canonical(url)), values, shows)
-
-    def _experiments_on(self, map_id: str | None, segment_id: str | None = None) -> list:
-        """The experiments on a canvas's items (or a segment's), as its page lists them."""
-        site = self.checked.site
-        if not site.experiments:
-            return []
-        if self._by_owner is None:
-            self._by_owner = experiments_by_owner(site)
-        if map_id is not None:
-            return experiments_on(site, self._by_owner, [("value-map", map_id), ("segment", site.value_maps[map_id].model.segment)])
-        return experiments_on(site, self._by_owner, [("segment", segment_id or "")])
