@@ -75,6 +75,42 @@ class AssumptionsMap:
     def total(self) -> int:
         return sum(q.count for q in self.quadrants) + self.invalidated.count
 
+    # Geometry in SVG user units, worked out here so the template only places it.
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - 20
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - 60
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.top + self.plot_height
+
+    @property
+    def test_next_width(self) -> float:
+        return round(self.cross_x - self.left, 1)
+
+    @property
+    def test_next_height(self) -> float:
+        return round(self.cross_y - self.top, 1)
+
+    @property
+    def evidence_labels(self) -> tuple[tuple[float, str], ...]:
+        """(x, word) under the middle of each column of the evidence axis."""
+        column = self.plot_width / len(EVIDENCE)
+        return tuple((round(self.left + column * (n + 0.5), 1), word) for n, word in enumerate(EVIDENCE))
+
+    @property
+    def middle_x(self) -> float:
+        return round(self.left + self.plot_width / 2, 1)
+
+    @property
+    def middle_y(self) -> float:
+        return round(self.top + self.plot_height / 2, 1)
+
 
 def hypotheses(site: Site) -> list[Hypothesis]:
     """Every customer item of every segment and every item of every value map."""
