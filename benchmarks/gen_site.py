@@ -429,8 +429,75 @@ ignore = []
 """
 
 
-def generate(n: int, out: Path, seed: int = 0) -> None:
-    """Write a site with max(1, n // 2) segments and n value maps to ``out``.
+def experiment_docs(count: int, maps: list[dict], segments: dict[str, dict], rng: random.Random) -> dict[str, str]:
+    """`count` experiments over the value maps, a third each planned, running and done
+    (done ones supported, refuted or inconclusive, at reliability 1–3), each testing a
+    reliever and a pain it relieves: files by path."""
+    files = {}
+    for index in range(count):
+        vm = maps[index % len(maps)]
+        segment_ids = {item["id"] for section in ("jobs", "pains", "gains") for item in segments[vm["segment"]][section]}
+        reliever = rng.choice(vm["relievers"])
+        tests = [reliever["id"]] if reliever["id"] not in segment_ids else []
+        tests.append(rng.choice(reliever["relieves"]))
+        state = ("planned", "running", "done")[index % 3]
+        lines = [
+            "---",
+            f"title: Experiment {index + 1} on {yaml_str(vm['title'])}",
+            f"value_map: {vm['id']}",
+            f"tests: [{', '.join(tests)}]",
+            f"hypothesis: We believe {yaml_str(reliever['text'].lower())} relieves what it says.",
+            "test: To verify that, we will run a two-week pilot.",
+            "metric: And measure weekly use.",
+            "criteria: We are right if half of them use it twice a week.",
+            f"ratings: {{critical: {rng.randint(1, 3)}, cost: {rng.randint(1, 3)}, reliability: {rng.randint(1, 3)}, time: {rng.randint(1, 3)}}}",
+            f"owner: {rng.choice(['Dana', 'Priya', 'Marco', 'Lee'])}",
+            f"deadline: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            f"state: {state}",
+        ]
+        if state == "done":
+            lines += [
+                f"concluded: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                f"result: {rng.choice(['supported', 'refuted', 'inconclusive'])}",
+                "observation: We observed steady use in the second week.",
+                "learning: From that we learned the habit forms early.",
+                f"decision: {rng.choice(['persevere', 'pivot', 'kill', 'keep-testing'])}",
+            ]
+        lines += ["---", "", rng.choice(SENTENCES), ""]
+        files[f"content/experiments/experiment-{index + 1}.md"] = "\n".join(lines)
+    return files
+
+
+def business_model_docs(count: int, maps: list[dict], rng: random.Random) -> dict[str, str]:
+    """`count` Business Model Canvases, each over one segment and up to three of the
+    value maps that target it: files by path."""
+    by_segment: dict[str, list[str]] = {}
+    for vm in maps:
+        by_segment.setdefault(vm["segment"], []).append(vm["id"])
+    segment_ids = sorted(by_segment)
+    files = {}
+    for index in range(count):
+        segment = segment_ids[index % len(segment_ids)]
+        blocks = {
+            "channels": ["App stores", "Partner shops", "Social ads"],
+            "customer_relationships": ["Self-service", "Weekly check-in"],
+            "key_activities": ["Product development", "Content production"],
+            "key_resources": ["Content library", "Usage data"],
+            "key_partners": ["Retail partners", "Freelance experts"],
+            "cost_structure": ["Team", "Hosting", "Marketing"],
+            "revenue_streams": ["Subscription", "Add-ons"],
+        }
+        lines = ["---", f"title: Business model {index + 1}", f"segments: [{segment}]", f"value_propositions: [{', '.join(by_segment[segment][:3])}]"]
+        lines += [f"{key}: [{', '.join(rng.sample(items, rng.randint(1, len(items))))}]" for key, items in blocks.items()]
+        lines += ["---", "", rng.choice(SENTENCES), ""]
+        files[f"content/business-models/business-model-{index + 1}.md"] = "\n".join(lines)
+    return files
+
+
+def generate(n: int, out: Path, seed: int = 0, experiments: int = 0, business_models: int = 0) -> None:
+    """Write a site with max(1, n // 2) segments and n value maps to ``out``, and as
+    many experiments and business models as asked (their own random stream, so the
+    canvases are the same with or without them).
 
     Deterministic for (n, seed). Files a previous run wrote to ``out`` (listed in its
     manifest) that this run does not write are removed; nothing else is touched. The
@@ -446,12 +513,17 @@ def generate(n: int, out: Path, seed: int = 0) -> None:
     for segment in segments:
         notes = body(rng, ["Who they are", "Findings", "Open questions"], segment)
         files[f"content/segments/{segment['id']}.md"] = render(segment, ("jobs", "pains", "gains"), (), notes)
+    maps = []
     for index in range(n):
         vm = value_map_doc(rng, segments[index % len(segments)], site_ids)
+        maps.append(vm)
         notes = body(rng, ["Positioning", "What we offer", "Experiments"], vm)
         files[f"content/value-maps/{vm['id']}.md"] = render(
             vm, ("products", "relievers", "creators"), ("segment",), notes
         )
+    method_rng = random.Random(seed + 1)
+    files.update(experiment_docs(experiments, maps, {s["id"]: s for s in segments}, method_rng))
+    files.update(business_model_docs(business_models, maps, method_rng))
 
     manifest = out / MANIFEST
     if manifest.is_file():
@@ -472,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="output folder (default: bench-site-N)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    parser.add_argument("--experiments", type=int, default=0, help="number of experiments (default: 0)")
+    parser.add_argument("--business-models", type=int, default=0, help="number of business models (default: 0)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
@@ -481,11 +555,12 @@ def main(argv: list[str] | None = None) -> int:
     if out.is_dir() and any(out.iterdir()) and not args.force:
         parser.error(f"{out} is not empty; use --force to write into it anyway")
     started = time.perf_counter()
-    generate(args.n, out, args.seed)
+    generate(args.n, out, args.seed, args.experiments, args.business_models)
     segments = max(1, args.n // 2)
     print(
-        f"wrote {args.n} value map{'s' * (args.n != 1)} and {segments} segment{'s' * (segments != 1)} to {out} "
-        f"(seed {args.seed}, {time.perf_counter() - started:.2f}s)"
+        f"wrote {args.n} value map{'s' * (args.n != 1)} and {segments} segment{'s' * (segments != 1)}"
+        + (f", {args.experiments} experiments and {args.business_models} business models" if args.experiments or args.business_models else "")
+        + f" to {out} (seed {args.seed}, {time.perf_counter() - started:.2f}s)"
     )
     return 0
 

@@ -214,6 +214,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000], help="sizes for check")
     parser.add_argument("--html-sizes", type=int, nargs="*", default=[1000], help="sizes for the HTML build")
     parser.add_argument("--pdf-sizes", type=int, nargs="*", default=[20, 200], help="sizes for the PDF build")
+    parser.add_argument("--experiments", type=int, default=0, help="experiments in the HTML build's site")
+    parser.add_argument("--business-models", type=int, default=0, help="business models in the HTML build's site")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,10 +235,11 @@ def main() -> None:
         if args.html_sizes:
             print("HTML build (--no-pdf) against a floor: parse + Markdown + one minimal template + write")
             print(f"{'N':>6} {'floor s':>9} {'jobs=1 s':>9} {'ratio':>7} {'jobs=2 s':>9} {'ratio':>7}")
+        method = (args.experiments, args.business_models)
         for n in args.html_sizes:
-            root = Path(tmp) / f"site-{n}"
+            root = Path(tmp) / (f"site-{n}" if method == (0, 0) else f"site-{n}-{args.experiments}-{args.business_models}")
             if not root.exists():
-                generate(n, root, seed=1)
+                generate(n, root, 1, *method)
             out = Path(tmp) / f"floor-{n}"
             floor = fresh_seconds("floor", root, args.repeat, str(out))
             serial = fresh_seconds("build", root, args.repeat, "1")

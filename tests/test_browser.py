@@ -56,7 +56,13 @@ PAGES = {
     "segment": "segments/busy-professional/index.html",
     "fit": "fit/index.html",
     "page": "about/index.html",
+    "experiment": "experiments/badge-ab-test/index.html",
+    "experiments": "experiments/index.html",
+    "assumptions": "assumptions/index.html",
+    "business-model": "business-models/fitnow-business/index.html",
 }
+#: The pages of the method beyond the canvas (experiments, assumptions, business models).
+METHOD_PAGES = ("experiment", "experiments", "assumptions", "business-model")
 VIEWPORTS = {"desktop-1280x800": (1280, 800), "phone-390x844": (390, 844)}
 SERIOUS_IMPACTS = {"serious", "critical"}
 
@@ -346,3 +352,13 @@ def test_canvas_page_does_not_overflow_the_viewport_horizontally(
         f"wider than the {measured['innerWidth']}px viewport; first elements past the edge:\n    "
         + "\n    ".join(measured["wide"])
     )
+
+
+@pytest.mark.parametrize("kind", METHOD_PAGES)
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_method_page_does_not_overflow_the_viewport_horizontally(public: Path, new_page, viewport: str, kind: str):
+    width, height = VIEWPORTS[viewport]
+    page = new_page(width, height)
+    page.goto(page_address(public, None, PAGES[kind]))
+    measured = page.evaluate("() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth})")
+    assert measured["scrollWidth"] <= measured["innerWidth"], f"{PAGES[kind]} at {width}×{height} is {measured['scrollWidth']}px wide"

@@ -260,7 +260,7 @@ def test_user_mistakes_never_show_a_traceback(in_broken):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("kind", ["segment", "value-map", "page", "site"])
+@pytest.mark.parametrize("kind", ["segment", "value-map", "experiment", "business-model", "page", "site"])
 def test_schema_prints_json_schema(kind):
     result = run("schema", kind)
     assert result.exit_code == 0

@@ -67,7 +67,7 @@ def test_handout_has_cover_canvases_summary_bookmarks_and_page_numbers(example):
     reader = PdfReader(site / "public" / "pdf" / "handout.pdf")
     titles = [item.title for item in reader.outline]
     assert titles[0] == "Cover" and titles[-1] == "Fit summary"
-    assert titles[1:-1] == ["FitNow app", "24/7 gym membership", "Trainer dashboard"]
+    assert titles[1:-1] == ["FitNow app", "24/7 gym membership", "Trainer dashboard", "Business model: FitNow"]
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         assert f"{number} / {total}" in page.extract_text()

@@ -228,3 +228,36 @@ def test_new_with_a_broken_site_toml_names_the_key(tmp_path):
     result = run("-s", str(tmp_path), "new", "segment", "makers")
     assert result.exit_code == 2
     assert "VPC402 unknown configuration key 'titel'" in result.stderr
+
+
+def test_new_experiment_round_trips_through_check(site):
+    result = run("-s", str(site), "new", "experiment", "pilot-box", "--value-map", "family-meal-kit")
+    assert result.exit_code == 0, result.output
+    checked = run("-s", str(site), "check", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert '"errors": 0' in checked.stdout
+    experiment = check_site(site).site.experiments["pilot-box"].model
+    assert (experiment.value_map, experiment.title, experiment.state) == ("family-meal-kit", "Pilot box", "planned")
+
+
+def test_new_experiment_for_an_unknown_value_map_suggests_the_closest(site):
+    result = run("-s", str(site), "new", "experiment", "pilot", "--value-map", "family-meal-kti")
+    assert result.exit_code == 2
+    assert "value map 'family-meal-kti' does not exist" in result.stderr
+    assert "did you mean 'family-meal-kit'?" in result.stderr
+    assert not (site / "content" / "experiments" / "pilot.md").exists()
+
+
+def test_new_business_model_round_trips_through_check(site):
+    result = run("-s", str(site), "new", "business-model", "supper-club", "--title", "SupperClub")
+    assert result.exit_code == 0, result.output
+    checked = run("-s", str(site), "check", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert check_site(site).site.business_models["supper-club"].model.title == "SupperClub"
+
+
+def test_new_business_model_refuses_an_id_already_taken(site):
+    assert run("-s", str(site), "new", "business-model", "club").exit_code == 0
+    result = run("-s", str(site), "new", "business-model", "club")
+    assert result.exit_code == 2
+    assert "business model 'club' already exists" in result.stderr

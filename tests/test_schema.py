@@ -92,7 +92,7 @@ def test_unknown_type_suggests_the_closest_and_lists_all():
     d = rejected("title: A\ntype: segmnt\n", "notes/x.md")
     assert where(d) == ("VPC105", 3, 7)
     assert "type 'segmnt' is not a document type" in d.message
-    assert d.hint == "did you mean 'segment'? valid types: segment, value-map, page"
+    assert d.hint == "did you mean 'segment'? valid types: segment, value-map, experiment, business-model, page"
 
 
 # --- scales -------------------------------------------------------------------------

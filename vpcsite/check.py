@@ -5,7 +5,7 @@ runs and what every build runs first, so both report exactly the same findings.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -15,6 +15,8 @@ from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_
 from .fit import Fit
 from .memory import paused_gc
 from .names import check_names
+from .evidence import with_evidence
+from .experiments import check_business_models, check_experiments
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
 from .model import Segment, Site, ValueMap
 from .notes import markdown_findings
@@ -30,6 +32,8 @@ class CheckResult:
     #: (type, id by file name) of documents whose files did not load, or loaded only in
     #: part (salvage.py): neither is scored or published.
     unloaded: frozenset[tuple[str, str]] = frozenset()
+    #: Statuses experiments set, by (document type, document id, item id) (evidence.py).
+    verdicts: dict = field(default_factory=dict)
 
     def failed(self, strict: bool) -> bool:
         return has_errors(self.diagnostics, strict)
@@ -73,18 +77,15 @@ def _config_line(root: Path, key: str) -> int:
 
 
 def assemble(documents: list) -> Site:
-    segments = {}
-    value_maps = {}
+    by_type: dict[str, dict] = {"segment": {}, "value-map": {}, "experiment": {}, "business-model": {}}
     pages = []
     for document in documents:
         kind = document.model.type
-        if kind == "segment":
-            segments.setdefault(document.model.id, document)
-        elif kind == "value-map":
-            value_maps.setdefault(document.model.id, document)
+        if kind in by_type:
+            by_type[kind].setdefault(document.model.id, document)
         else:
             pages.append(document)
-    return Site(segments, value_maps, pages)
+    return Site(by_type["segment"], by_type["value-map"], pages, by_type["experiment"], by_type["business-model"])
 
 
 def score_site(site: Site, target: tuple[float, float]) -> dict[str, Fit]:
@@ -156,11 +157,17 @@ def check_loaded(config: SiteConfig, loaded: LoadedContent, measure: Callable[[S
     target = config.fit.target
     found.extend(canvas_warnings(site, value_maps, target, loaded.targeted))
     found.extend(markdown_findings(loaded.documents, config.markdown.unsafe_html))
+    found.extend(check_experiments(site, loaded.drafts, loaded.failed))
+    found.extend(check_business_models(site, loaded.drafts, loaded.failed))
     # Documents with errors were checked as far as they go; they are never scored or
     # published (their errors stop a build in any case: errors cannot be ignored).
     partial = [document for document in loaded.documents if document.partial]
     if partial:
         site = assemble([document for document in loaded.documents if not document.partial])
+    verdicts: dict = {}
+    if site.experiments:
+        site, verdicts, contradicted = with_evidence(site)
+        found.extend(contradicted)
     if measure is not None:
         found.extend(measure(site))
     fits = score_site(site, target)
@@ -168,4 +175,4 @@ def check_loaded(config: SiteConfig, loaded: LoadedContent, measure: Callable[[S
     kept = [d for d in found if d.code not in ignored]
     # Files that failed to load, or loaded only in part: `vpcsite diff` calls them invalid.
     unloaded = loaded.failed | {(d.model.type, d.relative.rsplit("/", 1)[-1].removesuffix(".md")) for d in partial}
-    return CheckResult(config, site, fits, sort_diagnostics(kept), unloaded)
+    return CheckResult(config, site, fits, sort_diagnostics(kept), unloaded, verdicts)

@@ -48,6 +48,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC108": (Severity.ERROR, "duplicate segment or value-map id in the site"),
     "VPC109": (Severity.ERROR, "invalid id"),
     "VPC110": (Severity.ERROR, "page would overwrite another page"),
+    "VPC111": (Severity.ERROR, "experiment names both a value map and a segment"),
     # Links between documents and items
     "VPC201": (Severity.ERROR, "reliever relieves an unknown pain"),
     "VPC202": (Severity.ERROR, "creator creates an unknown gain"),
@@ -55,6 +56,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC204": (Severity.ERROR, "reliever or creator delivered by an unknown product"),
     "VPC205": (Severity.ERROR, "value map names an unknown segment"),
     "VPC206": (Severity.ERROR, "reference to the wrong kind of item"),
+    # Experiments and business models
+    "VPC207": (Severity.ERROR, "experiment names an unknown value map or segment"),
+    "VPC208": (Severity.ERROR, "experiment tests an unknown item"),
+    "VPC209": (Severity.ERROR, "experiment tests an id found in both the value map and its segment"),
+    "VPC210": (Severity.ERROR, "business model names an unknown segment or value map"),
     # Warnings about the canvas
     "VPC301": (Severity.WARNING, "reliever relieves nothing"),
     "VPC302": (Severity.WARNING, "creator creates nothing"),
@@ -63,6 +69,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "VPC305": (Severity.WARNING, "relevant gain not created"),
     "VPC306": (Severity.WARNING, "segment targeted by no value map"),
     "VPC307": (Severity.WARNING, "fit below the target band"),
+    "VPC308": (Severity.WARNING, "declared status contradicts a concluded experiment"),
+    "VPC309": (Severity.WARNING, "done experiment without a result"),
+    "VPC310": (Severity.WARNING, "value proposition targets none of the business model's segments"),
     # Markdown (VPC501 and VPC506 reported by check and build, the others by build)
     "VPC501": (Severity.WARNING, "link or image with a disallowed URL scheme dropped"),
     "VPC502": (Severity.WARNING, "linked local file does not exist"),

@@ -6,6 +6,7 @@ The same pydantic classes validate front matter (schema.py) and export its JSON 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable, Literal
@@ -40,7 +41,8 @@ def scale_word(scale: str, value: int) -> str:
     return SCALES[scale][value - 1]
 
 
-def _scale(scale: str) -> Any:
+def _scale(scale: str, name: str | None = None) -> Any:
+    """Accept a word of `scale` for its number; `name` is the key as the message calls it."""
     words = SCALES[scale]
 
     def to_number(value: Any) -> Any:
@@ -51,7 +53,7 @@ def _scale(scale: str) -> Any:
             raise PydanticCustomError(
                 "scale_word",
                 "'{value}' is not a word of the {scale} scale",
-                {"value": value, "scale": scale, "expected": ", ".join(words)},
+                {"value": value, "scale": name or scale, "expected": ", ".join(words)},
             )
         return value
 
@@ -85,6 +87,11 @@ DocumentId = Annotated[str, BeforeValidator(_check_document_id)]
 Importance = Annotated[int, _scale("importance"), Field(ge=1, le=5)]
 Severity = Annotated[int, _scale("severity"), Field(ge=1, le=5)]
 Relevance = Annotated[int, _scale("relevance"), Field(ge=1, le=5)]
+#: The rank of a product, reliever or creator (DESIGN §3): the words of the relevance
+#: scale; None when not written (then derived from what the item addresses, ranks.py).
+OfferImportance = Annotated[int, _scale("relevance", "importance"), Field(ge=1, le=5)]
+#: Which scale's words a value-map item's `importance` takes.
+OFFER_SCALE = "relevance"
 
 
 class Item(BaseModel):
@@ -137,15 +144,18 @@ class Gain(Item):
 
 class Product(Item):
     kind: ProductKind = "intangible"
+    importance: OfferImportance | None = None
     jobs: list[str] = []
 
 
 class Reliever(Item):
+    importance: OfferImportance | None = None
     relieves: list[str] = []
     by: list[str] = []
 
 
 class Creator(Item):
+    importance: OfferImportance | None = None
     creates: list[str] = []
     by: list[str] = []
 
@@ -178,6 +188,69 @@ class ValueMap(_Document):
     creators: list[Creator] = []
 
 
+ExperimentKind = Literal["desirability", "feasibility", "viability"]
+ExperimentState = Literal["planned", "running", "done"]
+Result = Literal["supported", "refuted", "inconclusive"]
+Decision = Literal["persevere", "pivot", "kill", "keep-testing"]
+#: A test card's ratings (Testing Business Ideas): 1 low – 3 high.
+Rating = Annotated[int, Field(ge=1, le=3)]
+
+
+class Ratings(BaseModel):
+    """How critical the hypothesis is, and the test's cost, reliability and time (1–3)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    critical: Rating | None = None
+    cost: Rating | None = None
+    reliability: Rating | None = None
+    time: Rating | None = None
+
+
+class Experiment(_Document):
+    """A test card and, once done, its learning card: the evidence behind statuses."""
+
+    type: Literal["experiment"] = "experiment"
+    #: Exactly one of the two (schema.py reports both or neither).
+    value_map: Id | None = None
+    segment: Id | None = None
+    tests: list[Id]
+    kind: ExperimentKind = "desirability"
+    hypothesis: str
+    test: str = ""
+    metric: str = ""
+    criteria: str = ""
+    ratings: Ratings = Ratings()
+    owner: str = ""
+    deadline: dt.date | None = None
+    state: ExperimentState = "planned"
+    concluded: dt.date | None = None
+    result: Result | None = None
+    observation: str = ""
+    learning: str = ""
+    decision: Decision | None = None
+
+    @property
+    def target(self) -> tuple[str, str]:
+        """("value-map", id) or ("segment", id): the canvas or profile it tests."""
+        return ("value-map", self.value_map) if self.value_map else ("segment", self.segment or "")
+
+
+class BusinessModel(_Document):
+    """A Business Model Canvas fed by the site's segments and value maps."""
+
+    type: Literal["business-model"] = "business-model"
+    segments: list[Id] = []
+    value_propositions: list[Id] = []
+    key_partners: list[Item] = []
+    key_activities: list[Item] = []
+    key_resources: list[Item] = []
+    customer_relationships: list[Item] = []
+    channels: list[Item] = []
+    cost_structure: list[Item] = []
+    revenue_streams: list[Item] = []
+
+
 class Page(_Document):
     """Any other Markdown page (home page, about, method notes)."""
 
@@ -187,6 +260,8 @@ class Page(_Document):
 DOCUMENT_TYPES: dict[str, type[_Document]] = {
     "segment": Segment,
     "value-map": ValueMap,
+    "experiment": Experiment,
+    "business-model": BusinessModel,
     "page": Page,
 }
 
@@ -194,11 +269,40 @@ DOCUMENT_TYPES: dict[str, type[_Document]] = {
 SECTIONS: dict[str, tuple[str, ...]] = {
     "segment": ("jobs", "pains", "gains"),
     "value-map": ("products", "relievers", "creators"),
+    "experiment": (),
+    #: The seven blocks written as items (segments and value propositions are ids).
+    "business-model": (
+        "key_partners",
+        "key_activities",
+        "key_resources",
+        "customer_relationships",
+        "channels",
+        "cost_structure",
+        "revenue_streams",
+    ),
     "page": (),
 }
 
 
-def items_of(document: Segment | ValueMap | Page) -> list[tuple[str, int, Item]]:
+#: How one item of each section is called in messages and lists.
+SINGULAR: dict[str, str] = {
+    "jobs": "job",
+    "pains": "pain",
+    "gains": "gain",
+    "products": "product",
+    "relievers": "reliever",
+    "creators": "creator",
+    "key_partners": "key partner",
+    "key_activities": "key activity",
+    "key_resources": "key resource",
+    "customer_relationships": "customer relationship",
+    "channels": "channel",
+    "cost_structure": "cost",
+    "revenue_streams": "revenue stream",
+}
+
+
+def items_of(document: Any) -> list[tuple[str, int, Item]]:
     """Every item of a document with its section and index, in file order."""
     return [
         (section, index, item)
@@ -211,7 +315,7 @@ def items_of(document: Segment | ValueMap | Page) -> list[tuple[str, int, Item]]
 _DETAILS = frozenset({"note", "evidence"})
 
 
-def outline_of(model: Segment | ValueMap | Page) -> dict[str, Any]:
+def outline_of(model: Any) -> dict[str, Any]:
     """The document as lists and summaries show it: every key but notes and evidence."""
     data = model.model_dump(mode="json")
     for section in SECTIONS[model.type]:
@@ -228,7 +332,7 @@ def ranked(items: list[Any], key: Callable[[Any], int] = lambda item: item.weigh
 class Document:
     """A validated document and where it came from, for diagnostics and rendering."""
 
-    model: Segment | ValueMap | Page
+    model: Any  # Segment | ValueMap | Experiment | BusinessModel | Page
     path: str
     body: str
     body_line: int
@@ -278,3 +382,5 @@ class Site:
     segments: dict[str, Document]
     value_maps: dict[str, Document]
     pages: list[Document]
+    experiments: dict[str, Document] = field(default_factory=dict)
+    business_models: dict[str, Document] = field(default_factory=dict)

@@ -149,17 +149,41 @@ def new_value_map(root: Path, map_id: str, segment: str, title: str | None = Non
     title = _title(map_id, title)
     content, known = _site_documents(root)
     _refuse_taken("value-map", map_id, known)
-    segments = known["segment"]
-    if segment not in segments:
-        guess = did_you_mean(segment, segments)
-        if segments:
-            listed = ", ".join(sorted(segments)[:20]) + (", …" if len(segments) > 20 else "")
-            hint = (f"did you mean '{guess}'? " if guess else "") + f"segments: {listed}"
-        else:
-            hint = "the site has no segments yet: write one first with vpcsite new segment ID"
-        raise ScaffoldError(f"segment '{segment}' does not exist", hint)
+    _refuse_unknown("segment", segment, known["segment"], "the site has no segments yet: write one first with vpcsite new segment ID")
     path = content / "value-maps" / f"{map_id}.md"
     return _write_template(root, path, "value-map.md", title=title, segment=_yaml_text(segment))
+
+
+def new_experiment(root: Path, experiment_id: str, value_map: str, title: str | None = None) -> Path:
+    """Write `<content_dir>/experiments/<id>.md` testing the canvas of `value_map`, which must exist."""
+    _refuse_bad_id(experiment_id)
+    title = _title(experiment_id, title)
+    content, known = _site_documents(root)
+    _refuse_taken("experiment", experiment_id, known)
+    _refuse_unknown("value map", value_map, known["value-map"], "the site has no value maps yet: write one first with vpcsite new value-map ID --segment S")
+    path = content / "experiments" / f"{experiment_id}.md"
+    return _write_template(root, path, "experiment.md", title=title, value_map=_yaml_text(value_map))
+
+
+def new_business_model(root: Path, model_id: str, title: str | None = None) -> Path:
+    """Write `<content_dir>/business-models/<id>.md`, its nine blocks to fill in."""
+    _refuse_bad_id(model_id)
+    title = _title(model_id, title)
+    content, known = _site_documents(root)
+    _refuse_taken("business-model", model_id, known)
+    return _write_template(root, content / "business-models" / f"{model_id}.md", "business-model.md", title=title)
+
+
+def _refuse_unknown(noun: str, document_id: str, known: dict[str, str], empty_hint: str) -> None:
+    if document_id in known:
+        return
+    guess = did_you_mean(document_id, known)
+    if known:
+        listed = ", ".join(sorted(known)[:20]) + (", …" if len(known) > 20 else "")
+        hint = (f"did you mean '{guess}'? " if guess else "") + f"{noun}s: {listed}"
+    else:
+        hint = empty_hint
+    raise ScaffoldError(f"{noun} '{document_id}' does not exist", hint)
 
 
 def _refuse_bad_id(document_id: str) -> None:
@@ -192,7 +216,7 @@ def _site_documents(root: Path) -> tuple[Path, dict[str, dict[str, str]]]:
 
         raise ConfigError(problems)
     content = root / config.content_dir
-    known: dict[str, dict[str, str]] = {"segment": {}, "value-map": {}}
+    known: dict[str, dict[str, str]] = {"segment": {}, "value-map": {}, "experiment": {}, "business-model": {}}
     if not content.is_dir():
         return content, known
     for path in content_files(content):
@@ -216,7 +240,7 @@ def _site_documents(root: Path) -> tuple[Path, dict[str, dict[str, str]]]:
 def _refuse_taken(kind: str, document_id: str, known: dict[str, dict[str, str]]) -> None:
     if document_id in known[kind]:
         raise ScaffoldError(
-            f"{'segment' if kind == 'segment' else 'value map'} '{document_id}' already exists: {known[kind][document_id]}",
+            f"{kind.replace('-', ' ')} '{document_id}' already exists: {known[kind][document_id]}",
             "pick another id, or edit that file",
         )
 

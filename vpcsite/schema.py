@@ -14,23 +14,16 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
-from .model import DOCUMENT_TYPES, SCALES, SECTIONS, Document, Page, Segment, ValueMap, outline_of, slug
+from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
+from .model import SINGULAR as _SINGULAR
 from .salvage import salvage
 from .source import FrontMatter, Positions, SourceFile
 
-_SINGULAR = {
-    "jobs": "job",
-    "pains": "pain",
-    "gains": "gain",
-    "products": "product",
-    "relievers": "reliever",
-    "creators": "creator",
-}
 
 def default_type(relative: str) -> str:
     """DESIGN §2: the top folder under content/ decides when front matter does not."""
     top = relative.split("/", 1)[0] if "/" in relative else ""
-    return {"segments": "segment", "value-maps": "value-map"}.get(top, "page")
+    return {"segments": "segment", "value-maps": "value-map", "experiments": "experiment", "business-models": "business-model"}.get(top, "page")
 
 
 def parse_document(
@@ -72,8 +65,9 @@ def parse_document(
             if not (error["type"] == "vpc_id" and error.get("input") == "" and len(error["loc"]) > 1)
         ]
         found += duplicate_items(source, kind)
-        # What validated is still checked, so one bad value hides no other finding.
-        kept = salvage(values, kind, exc.errors(include_url=False))
+        # What validated is still checked, so one bad value hides no other finding
+        # (segments and value maps: experiments and business models fail whole).
+        kept = salvage(values, kind, exc.errors(include_url=False)) if kind in ("segment", "value-map") else None
         if kept is None:
             return None, found
         partial = Document(
@@ -81,9 +75,40 @@ def parse_document(
             partial=True, unresolved=kept.unresolved, damaged=kept.damaged,
         )
         return partial, found
+    if kind == "experiment":
+        conflict = _experiment_target(source, model)
+        if conflict is not None:
+            return None, [conflict, *duplicate_items(source, kind)]
     outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
+
+
+def _experiment_target(source: SourceFile, experiment: Any) -> Diagnostic | None:
+    """An experiment tests the hypotheses of one canvas (`value_map`) or of one customer
+    profile (`segment`): exactly one of the two."""
+    fm = source.front_matter
+    if experiment.value_map and experiment.segment:
+        line, column = fm.position(("segment",), key=True)
+        return diagnostic(
+            "VPC111",
+            source.path,
+            line,
+            column,
+            f"experiment '{experiment.id}' names both value map '{experiment.value_map}' and segment '{experiment.segment}'",
+            "keep 'value_map:' (it reaches its segment's items too), or keep 'segment:' to test customer items only",
+        )
+    if not experiment.value_map and not experiment.segment:
+        line, column = fm.position(("title",), key=True)
+        return diagnostic(
+            "VPC101",
+            source.path,
+            line,
+            column,
+            f"missing required key 'value_map' (or 'segment') in experiment '{experiment.id}'",
+            "name the canvas it tests: 'value_map: <value map id>', or 'segment: <segment id>' for customer items only",
+        )
+    return None
 
 
 def duplicate_items(source: SourceFile, kind: str) -> list[Diagnostic]:
@@ -191,9 +216,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         hint = scale_hint(scale, str(value), SCALES) if scale in SCALES else f"use 1–5 or one of: {words}"
         return make("VPC105", f"{label}: '{value}' is not a word of the {scale} scale", hint)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        scale = str(loc[-1])
-        words = ", ".join(SCALES.get(scale, ()))
-        return make("VPC104", f"{label}: {value} is out of range 1–5", "use 1–5" + (f" or one of: {words}" if words else ""))
+        words = ", ".join(_scale_words(loc, document_type))
+        low, high = _RANGES.get(str(loc[-1]), (1, 5)) if not words else (1, 5)
+        return make("VPC104", f"{label}: {value} is out of range {low}–{high}", f"use {low}–{high}" + (f" or one of: {words}" if words else ""))
     if kind == "literal_error":
         expected = [word.strip().strip("'") for word in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         if isinstance(value, str):
@@ -217,10 +242,23 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
             )
         if value is None:
             return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
-        if kind == "int_type" and str(loc[-1]) in SCALES:
-            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(SCALES[str(loc[-1])]))
+        if kind == "int_type" and _scale_words(loc, document_type):
+            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(_scale_words(loc, document_type)))
         return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
     return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
+
+
+#: Ranges of whole numbers that are not 1–5 ranks, by key (an experiment's ratings).
+_RANGES = {"critical": (1, 3), "cost": (1, 3), "reliability": (1, 3), "time": (1, 3)}
+
+
+def _scale_words(loc: tuple[Any, ...], document_type: str) -> tuple[str, ...]:
+    """The words of the scale the value at `loc` takes, if it is a rank: a value-map
+    item's `importance` takes the relevance words, a job's the importance words."""
+    key = str(loc[-1]) if loc else ""
+    if document_type == "value-map" and key == "importance":
+        return SCALES[OFFER_SCALE]
+    return SCALES.get(key, ())
 
 
 def _missing_hint(key: str) -> str | None:
@@ -228,6 +266,8 @@ def _missing_hint(key: str) -> str | None:
         "title": "add 'title: ...' to the front matter",
         "text": "give the item a 'text:' (or write the item as a plain string)",
         "segment": "name the segment this value map targets: 'segment: <segment id>'",
+        "hypothesis": "write the test card's belief: 'hypothesis: We believe that ...'",
+        "tests": "list the ids of the items it tests: 'tests: [item-id]'",
     }.get(key)
 
 
@@ -239,6 +279,8 @@ def _type_hint(kind: str, value: Any) -> str | None:
         return "write a number without quotes"
     if kind == "bool_type":
         return "write true or false without quotes"
+    if kind == "date_type":
+        return "write the date as YYYY-MM-DD, without quotes: 2026-12-20"
     return None
 
 
@@ -264,22 +306,31 @@ def _model_at(loc: tuple[Any, ...], document_type: str) -> type[BaseModel] | Non
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one document type's front matter, as editors should see it:
     items may be plain strings, scales accept words, and `id` and `type` are optional."""
-    model = {"segment": Segment, "value-map": ValueMap, "page": Page}[kind]
+    model = DOCUMENT_TYPES[kind]
     schema = model.model_json_schema()
     schema = json.loads(json.dumps(schema))  # a private copy to edit
     _loosen(schema)
-    for definition in schema.get("$defs", {}).values():
-        _loosen(definition)
+    for name, definition in schema.get("$defs", {}).items():
+        _loosen(definition, offer=name in ("Product", "Reliever", "Creator"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"vpcsite {kind} front matter"
     return schema
 
 
-def _loosen(schema: dict[str, Any]) -> None:
+def _loosen(schema: dict[str, Any], *, offer: bool = False) -> None:
     properties = schema.get("properties", {})
+    if offer and "importance" in properties:
+        words = list(SCALES[OFFER_SCALE])
+        properties["importance"] = {
+            "anyOf": [{"type": "integer", "minimum": 1, "maximum": 5}, {"enum": words}],
+            "title": "Importance",
+            "description": f"1–5 or one of: {', '.join(words)}; when absent, derived from the jobs, pains or gains it addresses",
+        }
     if "required" in schema:
         schema["required"] = [key for key in schema["required"] if key not in ("id", "type")]
     for name, prop in properties.items():
+        if offer and name == "importance":
+            continue
         if name in SCALES:
             words = list(SCALES[name])
             properties[name] = {

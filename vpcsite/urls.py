@@ -8,7 +8,7 @@ from __future__ import annotations
 #: PDFs, the themes' and the site's static files): nothing from content/ goes there.
 FILE_FOLDERS = ("pdf", "data", "static")
 #: Top-level folders of the output that vpcsite fills: a content page may not live there.
-GENERATED_FOLDERS = ("canvases", "segments", "fit", *FILE_FOLDERS)
+GENERATED_FOLDERS = ("canvases", "segments", "fit", "experiments", "assumptions", "business-models", *FILE_FOLDERS)
 
 
 def canvas_url(canvas_id: str) -> str:
@@ -17,6 +17,18 @@ def canvas_url(canvas_id: str) -> str:
 
 def segment_url(segment_id: str) -> str:
     return f"segments/{segment_id}/index.html"
+
+
+def experiment_url(experiment_id: str) -> str:
+    return f"experiments/{experiment_id}/index.html"
+
+
+def business_model_url(model_id: str) -> str:
+    return f"business-models/{model_id}/index.html"
+
+
+EXPERIMENTS_URL = "experiments/index.html"
+ASSUMPTIONS_URL = "assumptions/index.html"
 
 
 def pdf_url(canvas_id: str) -> str:

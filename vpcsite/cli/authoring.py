@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @main.command()
 @site_options
-@click.argument("kind", type=click.Choice(["segment", "value-map", "page", "site"]), default="segment")
+@click.argument("kind", type=click.Choice(["segment", "value-map", "experiment", "business-model", "page", "site"]), default="segment")
 def schema(kind: str) -> None:
     """Print the JSON Schema of front matter (or of site.toml), for editors."""
 
@@ -86,7 +86,7 @@ def _print_next_steps(target: Path, written: list[str]) -> None:
 @main.group()
 @site_options
 def new() -> None:
-    """Write a new segment or value map from a commented template."""
+    """Write a new segment, value map, experiment or business model from a commented template."""
 
 
 @new.command("segment")
@@ -120,6 +120,41 @@ def new_value_map(obj: Context, map_id: str, segment: str, title: str | None) ->
         from ..scaffold import new_value_map
 
         return _report_new(obj, lambda: new_value_map(obj.root, map_id, segment, title), "products, relievers and creators")
+
+    guard(run)
+
+
+@new.command("experiment")
+@site_options
+@needs_site
+@click.argument("experiment_id", metavar="ID")
+@click.option("--value-map", "value_map", required=True, help="The id of the value map whose hypotheses it tests.")
+@click.option("--title", default=None, help="The experiment's title (default: the ID in words).")
+@click.pass_obj
+def new_experiment(obj: Context, experiment_id: str, value_map: str, title: str | None) -> None:
+    """Write content/experiments/ID.md: a test card to fill in."""
+
+    def run() -> int:
+        from ..scaffold import new_experiment
+
+        return _report_new(obj, lambda: new_experiment(obj.root, experiment_id, value_map, title), "test card (and, when done, its learning card)")
+
+    guard(run)
+
+
+@new.command("business-model")
+@site_options
+@needs_site
+@click.argument("model_id", metavar="ID")
+@click.option("--title", default=None, help="The business model's title (default: the ID in words).")
+@click.pass_obj
+def new_business_model(obj: Context, model_id: str, title: str | None) -> None:
+    """Write content/business-models/ID.md: a Business Model Canvas to fill in."""
+
+    def run() -> int:
+        from ..scaffold import new_business_model
+
+        return _report_new(obj, lambda: new_business_model(obj.root, model_id, title), "nine blocks")
 
     guard(run)
 

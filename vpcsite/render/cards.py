@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 
 from ..fit import Fit, gaps
 from ..model import Item, Segment, ValueMap, ranked
-from .views import PREFIX, CanvasView, FitView, ItemView, Link, MarkdownFn, SegmentView, dom_id, item_view, ranked_customer, best_first, fit_view
+from .views import PREFIX, CanvasView, FitView, ItemView, MarkdownFn, SegmentView, item_view, ranked_customer, ranked_offer, product_links, best_first, fit_view
 
 
 class CanvasCard:
@@ -49,13 +49,14 @@ def canvas_card(
         )
         for section, ids in (("pains", open_.pains), ("gains", open_.gains))
     )
-    product_refs = {p.id: Link(f"PS{n}", dom_id("products", p.id), p.text) for n, p in enumerate(value_map.products, start=1)}
-    positions = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section))}
+    offer = ranked_offer(segment, value_map)
+    product_refs = product_links(offer)
+    positions = {(section, item.id): (place, index, item, rank) for section, entries in offer.items() for place, index, item, rank in entries}
     orphans = []
     for section, item_id in open_.orphans:
-        n, item = positions[section, item_id]
+        place, n, item, rank = positions[section, item_id]
         by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
-        orphans.append(item_view(section, n, item, f"{PREFIX[section]}{n + 1}", (), by, False, markdown, (section, n)))
+        orphans.append(item_view(section, n, item, f"{PREFIX[section]}{place}", (), by, False, markdown, (section, n), rank))
     return CanvasCard(value_map, segment, fit_view(result, target), (*customer, tuple(orphans)), whole)
 
 
@@ -69,14 +70,14 @@ def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tu
     for section in ("pains", "gains"):
         for rank, item in enumerate(ranked(list(getattr(segment, section))), start=1):
             customer[section, item.id] = (rank, item)
-    offer = {(section, item.id): (n, item) for section in ("products", "relievers", "creators") for n, item in enumerate(getattr(value_map, section), start=1)}
+    offer = {(section, item.id): (place, item.text, rank) for section, entries in ranked_offer(segment, value_map).items() for place, _, item, rank in entries}
     shown: list[tuple] = []
     for section, item_id in [*(("pains", i) for i in open_.pains), *(("gains", i) for i in open_.gains)]:
         rank, item = customer[section, item_id]
         shown.append((section, item_id, rank, item.text, item.weight))  # type: ignore[attr-defined]
     for section, item_id in open_.orphans:
-        number, item = offer[section, item_id]
-        shown.append((section, item_id, number, item.text, None))
+        number, text, rank = offer[section, item_id]
+        shown.append((section, item_id, number, text, rank))
     return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
 
 

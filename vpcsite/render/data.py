@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..fit import Fit, Score, gaps
 from ..memo import remembered, source
+from ..ranks import OFFER_SECTIONS, offer_ranks
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -55,12 +56,30 @@ def site_data(config: "SiteConfig", checked: "CheckResult", history: "SiteHistor
 
         return remembered(("gaps", *source(document), *source(segment)), make)
 
+    def ranked_items(document: Any, segment: Any) -> dict[str, Any]:
+        """The value map's items with their ranks filled in: `importance` as shown,
+        `importance_origin` "written" or "derived"."""
+
+        def make() -> dict[str, Any]:
+            ranks = offer_ranks(segment.model, document.model)
+            dumped = entry(document)
+            return {
+                section: [
+                    {**item, "importance": ranks[section, item["id"]].value, "importance_origin": ranks[section, item["id"]].origin}
+                    for item in dumped[section]
+                ]
+                for section in OFFER_SECTIONS
+            }
+
+        return remembered(("ranks", *source(document), *source(segment)), make)
+
     value_maps = []
     for map_id, document in sorted(site.value_maps.items()):
         result = checked.fits.get(map_id)
         value_map = {**entry(document), "fit": fit_data(result) if result else None}
         segment = site.segments.get(document.model.segment)
         if segment is not None:
+            value_map.update(ranked_items(document, segment))
             value_map.update(open_items(document, segment))
         if history is not None and map_id in history.canvases:
             # Only in a git repository with history on: the key is absent otherwise.
@@ -74,4 +93,20 @@ def site_data(config: "SiteConfig", checked: "CheckResult", history: "SiteHistor
         "segments": [entry(document) for _, document in sorted(site.segments.items())],
         "value_maps": value_maps,
         "pages": [entry(document) for document in sorted(site.pages, key=lambda d: d.path)],
+        "experiments": [entry(document) for _, document in sorted(site.experiments.items())],
+        # The statuses concluded experiments set (segments and value maps above show them).
+        "evidence": [
+            {"type": kind, "document": document_id, "item": item_id, "status": verdict.status, "experiment": verdict.experiment}
+            for (kind, document_id, item_id), verdict in sorted(checked.verdicts.items())
+        ],
+        "business_models": [
+            {
+                **entry(document),
+                "fits": {
+                    map_id: checked.fits[map_id].overall.value if map_id in checked.fits else None
+                    for map_id in document.model.value_propositions
+                },
+            }
+            for _, document in sorted(site.business_models.items())
+        ],
     }

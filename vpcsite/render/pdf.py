@@ -721,6 +721,10 @@ def write_pdfs(
         extra[name] = _fixed_pdf(cache, html, base, shared, fetcher_class, size, orientation)
     parts = [("Cover", *extra["cover"])]
     parts += [(view.title, outcomes[view.id].data, outcomes[view.id].pages) for view in canvases if view.id in outcomes and view.id not in timed_out]
+    # A page per Business Model Canvas, after the canvases that feed it.
+    for model in renderer.method.business_models():
+        html = render_page(env, "business-model.html", info, PageInfo(model.title, model.url, "business-model"), model=model)
+        parts.append((f"Business model: {model.title}", *_fixed_pdf(cache, html, f"{ORIGIN}{model.url}", shared, fetcher_class, size, orientation)))
     parts.append(("Fit summary", *extra["summary"]))
     title = f"{config.title} — handout"
     key = handout_key(parts, title, config.title, size, orientation)

@@ -29,6 +29,8 @@ from .keys import TemplateKeys
 from .trend import Trend, trend
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
+from .method import MethodViews, method_jobs, method_nav
+from ..urls import business_model_url, experiment_url
 
 if TYPE_CHECKING:
     from ..build import CheckResult
@@ -208,7 +210,11 @@ class SiteRenderer:
 
     def documents(self) -> list[Document]:
         site = self.checked.site
-        return [*site.segments.values(), *site.value_maps.values(), *site.pages]
+        return [*site.segments.values(), *site.value_maps.values(), *site.pages, *site.experiments.values(), *site.business_models.values()]
+
+    def body_of(self, document: Document, page: str) -> LazyHtml:
+        """A document's Markdown body as shown on `page` (experiment and business model pages)."""
+        return self._body(document, page)
 
     def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
         """Copy a linked local file next to the page, or say why it is not copied."""
@@ -274,10 +280,14 @@ class SiteRenderer:
             **{d.relative: canvas_url(i) for i, d in site.value_maps.items()},
             **{d.relative: segment_url(i) for i, d in site.segments.items()},
             **{d.relative: page_url(d.relative) for d in site.pages},
+            **{d.relative: experiment_url(i) for i, d in site.experiments.items()},
+            **{d.relative: business_model_url(i) for i, d in site.business_models.items()},
         }
+        #: Experiments and business models as other pages show them (render/method.py).
+        self.method = MethodViews(site, self.checked.fits)
         #: Every file the site writes outside data/, pdf/ and static/: a linked file
         #: copied next to its page may not take one's place.
-        self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml"}
+        self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml", "experiments/index.html", "assumptions/index.html"}
         #: The canvases (value maps whose segment exists) and segments, in page order;
         #: their views are prepared when a page first needs them (see `canvas`).
         self.canvas_ids = [i for i, d in sorted(site.value_maps.items()) if d.model.segment in site.segments]  # type: ignore[union-attr]
@@ -311,6 +321,7 @@ class SiteRenderer:
                 self._markdown_for(segment_document, url),
                 self._body(document, url),
             )
+            self.method.mark(view.sections, map_id, view.segment_id)
         return view
 
     def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
@@ -342,6 +353,7 @@ class SiteRenderer:
             url = segment_url(segment_id)
             mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
             view = self._segments[segment_id] = segment_view(document, self._markdown_for(document, url), self._body(document, url), mine)
+            self.method.mark({"jobs": view.jobs, "pains": view.pains, "gains": view.gains}, None, segment_id)
         return view
 
     def segment_card(self, segment_id: str) -> SegmentCard:
@@ -388,6 +400,7 @@ class SiteRenderer:
 
     def site_info(self) -> SiteInfo:
         nav = [NavLink("Canvases", "index.html"), NavLink("Fit summary", "fit/index.html")]
+        nav += [NavLink(title, url) for title, url in method_nav(self.checked.site)]
         nav += [NavLink(document.model.title, url) for document, url, _ in self.pages]
         return SiteInfo(
             title=self.config.title,
@@ -434,8 +447,8 @@ class SiteRenderer:
                 "index.html",
                 "index.html",
                 PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
-                lambda: {**lists(), "intro": self.home},
-                (home, *listed("index.html")),
+                lambda: {**lists(), "intro": self.home, "business_models": self.method.business_models()},
+                (home, *listed("index.html"), *(d.digest for _, d in sorted(site.business_models.items()))),
             ),
             PageJob(
                 "fit/index.html",
@@ -452,7 +465,8 @@ class SiteRenderer:
             url = canvas_url(map_id)
             shows = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id), "history": self.trend(map_id)}, shows))
+            values = lambda map_id=map_id: {"canvas": self.canvas(map_id), "history": self.trend(map_id), "experiments": self.method.on_canvas(map_id)}  # noqa: E731
+            jobs.append(PageJob(url, "canvas.html", info, values, shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]
@@ -460,8 +474,13 @@ class SiteRenderer:
             mine = [site.value_maps[map_id] for map_id in self.targeting.get(segment_id, ())]
             shows = (document.digest, *(d.digest if segment_whole else self.card_key(d.model.id) for d in mine))
             info = PageInfo(document.model.title, url, "segment", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "segment.html", info, lambda segment_id=segment_id: {"segment": self.segment(segment_id)}, shows))
+            values = lambda segment_id=segment_id: {"segment": self.segment(segment_id), "experiments": self.method.on_segment(segment_id)}  # noqa: E731
+            jobs.append(PageJob(url, "segment.html", info, values, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
             jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
+        jobs += method_jobs(self, self._job)
         return jobs
+
+    def _job(self, url: str, template: str, title: str, kind: str, values: Callable[[], dict], shows: tuple[str, ...], description: str = "") -> PageJob:
+        return PageJob(url, template, PageInfo(title, url, kind, description, self._canonical(url)), values, shows)

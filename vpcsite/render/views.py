@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Callable
 
 
 from ..fit import Fit, Score, gaps, percent
-from ..model import Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
+from ..model import OFFER_SCALE, Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
+from ..ranks import OFFER_SECTIONS, Rank, offer_ranks
 
 if TYPE_CHECKING:
     from .cards import CanvasCard
@@ -94,7 +95,7 @@ class ItemView:
     text: str
     kind: str
     status: str
-    #: Weight 1–5 and its word ("5 · extreme"); None for value-map items.
+    #: Weight 1–5 and its word ("5 · extreme"): the rank of a value-map item.
     weight: int | None
     weight_word: str | None
     scale: str | None
@@ -106,6 +107,13 @@ class ItemView:
     linked: bool
     evidence: tuple[LazyHtml, ...]
     note: LazyHtml | None
+    #: A value-map item's rank: "written" (its `importance:`) or "derived" (from what it
+    #: addresses); None for customer items, whose rank is always written or 3.
+    rank_origin: str | None = None
+    #: The latest result of a done experiment testing the item, and that experiment's
+    #: title: the small mark on the drawing (render/method.py fills them in).
+    result: str | None = None
+    result_title: str = ""
 
     # The properties below are worked out when a template asks, in whichever process
     # renders the page, rather than for every item when the views are prepared.
@@ -154,8 +162,13 @@ class ItemView:
 
     @property
     def weight_text(self) -> str | None:
-        """The weight and its word ("5 · extreme"); None for value-map items."""
+        """The weight and its word ("5 · extreme")."""
         return f"{self.weight} · {self.weight_word}" if self.weight else None
+
+    @property
+    def derived(self) -> bool:
+        """Whether the rank shown was derived rather than written (marked as such)."""
+        return self.rank_origin == "derived"
 
 
 @dataclass(frozen=True)
@@ -294,9 +307,14 @@ def item_view(
     linked: bool,
     markdown: MarkdownFn,
     position_of: tuple,
+    rank: Rank | None = None,
 ) -> ItemView:
-    scale = _SCALE_OF.get(section)
-    weight = getattr(item, scale) if scale else None
+    if rank is not None:
+        scale, weight, word = "importance", rank.value, scale_word(OFFER_SCALE, rank.value)
+    else:
+        scale = _SCALE_OF.get(section)
+        weight = getattr(item, scale) if scale else None
+        word = scale_word(scale, weight) if scale and weight else None
     return ItemView(
         ref=ref,
         dom_id=dom_id(section, item.id),
@@ -306,13 +324,14 @@ def item_view(
         kind=item.kind if section in _KINDED else "",
         status=item.status,
         weight=weight,
-        weight_word=scale_word(scale, weight) if scale and weight else None,
+        weight_word=word,
         scale=scale,
         links=links,
         by=by,
         linked=linked,
         evidence=tuple(markdown(entry, "inline", position_of + ("evidence", n)) for n, entry in enumerate(item.evidence)),
         note=markdown(item.note, "block", position_of + ("note",)) if item.note else None,
+        rank_origin=None if rank is None else rank.origin,
     )
 
 
@@ -325,6 +344,22 @@ def ranked_customer(segment: Segment) -> dict[str, list[tuple[int, int, Job | Pa
         order = ranked(list(enumerate(items)), key=lambda pair: pair[1].weight)
         ranking[section] = [(rank, index, item) for rank, (index, item) in enumerate(order, start=1)]
     return ranking
+
+
+def ranked_offer(segment: Segment, value_map: ValueMap) -> dict[str, list[tuple[int, int, Item, Rank]]]:
+    """Products, relievers and creators in rank order, as (place, index in the file,
+    item, rank): the place gives the reference number ("R1" ranks highest)."""
+    ranks = offer_ranks(segment, value_map)
+    ranking: dict[str, list[tuple[int, int, Item, Rank]]] = {}
+    for section in OFFER_SECTIONS:
+        order = ranked(list(enumerate(getattr(value_map, section))), key=lambda pair: ranks[section, pair[1].id].value)
+        ranking[section] = [(place, index, item, ranks[section, item.id]) for place, (index, item) in enumerate(order, start=1)]
+    return ranking
+
+
+def product_links(ranking: dict[str, list[tuple[int, int, Item, Rank]]]) -> dict[str, Link]:
+    """A link to every product by its id, numbered by rank."""
+    return {item.id: Link(f"PS{place}", dom_id("products", item.id), item.text) for place, _, item, _ in ranking["products"]}
 
 
 def _customer_refs(ranking: dict[str, list[tuple[int, int, Job | Pain | Gain]]]) -> dict[str, Link]:
@@ -378,16 +413,14 @@ def canvas_view(
     # Reference numbers of the customer side come from its ranking.
     ranking = ranked_customer(segment)
     customer_ref = _customer_refs(ranking)
-    product_refs = {
-        product.id: Link(f"PS{n}", dom_id("products", product.id), product.text)
-        for n, product in enumerate(value_map.products, start=1)
-    }
+    offer_ranking = ranked_offer(segment, value_map)
+    product_refs = product_links(offer_ranking)
     addressed_by: dict[str, list[Link]] = {}
     offer: dict[str, list[ItemView]] = {"products": [], "relievers": [], "creators": []}
     targets = {"products": ("jobs", "jobs"), "relievers": ("relieves", "pains"), "creators": ("creates", "gains")}
     for section, (key, into) in targets.items():
-        for n, item in enumerate(getattr(value_map, section), start=1):
-            ref = f"{PREFIX[section]}{n}"
+        for place, index, item, rank in offer_ranking[section]:
+            ref = f"{PREFIX[section]}{place}"
             me = Link(ref, dom_id(section, item.id), item.text)
             links = []
             for target_id in getattr(item, key):
@@ -402,14 +435,15 @@ def canvas_view(
             offer[section].append(
                 item_view(
                     section,
-                    n - 1,
+                    index,
                     item,
                     ref,
                     tuple(sorted(links, key=lambda link: _ref_order(link.ref))),
                     by,
                     bool(links) or delivering,
                     markdown,
-                    (section, n - 1),
+                    (section, index),
+                    rank,
                 )
             )
     customer = _customer_views(segment, segment_markdown, addressed_by, ranking)
