@@ -19,12 +19,13 @@ from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..theme import Theme, static_folders
 from .pdf import ORIGIN
-from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
+from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url, svg_url
 from ..record import digest
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
+from .drawing import Drawing, layout
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class SiteRenderer:
         self.page_records: dict[str, dict] = {}
         self.template_keys: TemplateKeys | None = None
         self._canvases: dict[str, CanvasView] = {}
+        self._drawings: dict[str, Drawing] = {}
         self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
@@ -91,6 +93,7 @@ class SiteRenderer:
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
         self._canvases = {}
+        self._drawings = {}
         self._cards = {}
         self._segments = {}
         self.pages = []
@@ -290,6 +293,14 @@ class SiteRenderer:
             )
         return view
 
+    def drawing(self, map_id: str) -> Drawing:
+        """A canvas's drawing, laid out once per process: its page and its SVG (rendered
+        one after the other, see `drawing_jobs`) share it."""
+        found = self._drawings.get(map_id)
+        if found is None:
+            found = self._drawings[map_id] = layout(self.canvas(map_id))
+        return found
+
     def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
         """A canvas's value map, its segment, and its page."""
         site = self.checked.site
@@ -345,6 +356,25 @@ class SiteRenderer:
     @property
     def segments(self) -> dict[str, SegmentView]:
         return {segment_id: self.segment(segment_id) for segment_id in self.segment_ids}
+
+    def _drawn(self, map_id: str) -> dict:
+        return {"canvas": self.canvas(map_id), "drawing": self.drawing(map_id)}
+
+    def drawing_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
+        """canvases/<id>/canvas.svg of every canvas. It shows the outlines of the value
+        map and its segment (items, not notes or evidence), so a note edit leaves it be;
+        a template of the site's own may show anything, so then whole documents count."""
+        site = self.checked.site
+        whole = templates is None or not templates["canvas.svg"].builtin
+        jobs = []
+        for map_id in self.canvas_ids:
+            document = site.value_maps[map_id]
+            segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+            shows = (document.digest, segment.digest) if whole else (document.outline, segment.outline)
+            url = svg_url(map_id)
+            info = PageInfo(document.model.title, url, "svg")
+            jobs.append(PageJob(url, "canvas.svg", info, lambda map_id=map_id: self._drawn(map_id), shows))
+        return jobs
 
     def diagnostics(self) -> list[Diagnostic]:
         """Findings so far; complete once `write` has rendered every page."""
@@ -414,7 +444,7 @@ class SiteRenderer:
             url = canvas_url(map_id)
             shows = (document.digest, site.segments[model.segment].digest)  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: {"canvas": self.canvas(map_id)}, shows))
+            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: self._drawn(map_id), shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]

@@ -81,13 +81,21 @@ def write_site(
                 renderer.reused.append(job.url)
                 continue
         fresh.append(job)
+    # The canvas drawings, each placed right after its page so one worker lays the
+    # canvas out once for both (render/drawing.py).
+    drawn: list[PageJob] = []
+    for job in renderer.drawing_jobs(templates):
+        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        renderer.output_keys[job.url] = key
+        if previous is None or previous.key_of(job.url) != key:
+            drawn.append(job)
     data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)))
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
         tasks = (lambda folder: _write_data(renderer, folder), *tasks)
     listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
     weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
-    render_all(renderer, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
+    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
     renderer.rendered = [job.url for job in fresh]
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
@@ -99,6 +107,18 @@ def write_site(
     if renderer.config.base_url:
         _put(renderer, staging, "sitemap.xml", sitemap(renderer.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"), previous)
     return len(page_jobs)
+
+
+def _beside(pages: list[PageJob], drawings: list[PageJob]) -> list[PageJob]:
+    """Pages and drawings in one list, each drawing right after its canvas's page."""
+    by_folder = {job.url.rsplit("/", 1)[0]: job for job in drawings}
+    ordered: list[PageJob] = []
+    for job in pages:
+        ordered.append(job)
+        mine = by_folder.pop(job.url.rsplit("/", 1)[0], None) if job.template == "canvas.html" else None
+        if mine is not None:
+            ordered.append(mine)
+    return ordered + list(by_folder.values())
 
 
 def _links_hold(renderer: SiteRenderer, kept: PageFindings) -> bool:
