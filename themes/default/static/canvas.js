@@ -38,7 +38,7 @@
     var naming = canvas.querySelectorAll("[data-links]");
     for (var j = 0; j < naming.length; j += 1) {
       var other = naming[j];
-      if (other !== item && (" " + other.getAttribute("data-links") + " ").indexOf(" " + item.id + " ") !== -1) {
+      if (other !== item && found.indexOf(other) === -1 && (" " + other.getAttribute("data-links") + " ").indexOf(" " + item.id + " ") !== -1) {
         found.push(other);
       }
     }
