@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .metrics import word_width, wrap
+from .metrics import SPACE, word_width, wrap
 from .views import SECTION_TITLES, CanvasView, ItemView
 
 #: The square's side, the circle's diameter, the room between them for the arrows.
@@ -144,6 +144,10 @@ class _Text:
     words: tuple[str, ...]
     widths: tuple[float, ...]
     ref_width: float
+    #: The whole text's advance on one line, at size 1.
+    total: float
+    #: Lines by (size, whole units of room): trial layouts ask again and again.
+    wrapped: dict = field(default_factory=dict)
 
 
 class _Metrics:
@@ -155,24 +159,36 @@ class _Metrics:
         self.line = round(size * 1.25, 2)
         self.chip = round(size * 0.78, 2)
         self.gap = round(size * 0.4, 2)
+        self.one_line = 2 * self.pad + self.line
 
     def chip_width(self, text: _Text) -> float:
         return text.ref_width * self.chip + self.chip * 0.7
 
     def box(self, text: _Text, width: float, force: bool = False) -> tuple[float, list[str]] | None:
         """The height of the item's box at `width`, and its lines; None if it cannot fit."""
-        room = width - 1.6 * self.pad - self.chip_width(text) - self.size * 0.4
+        # Whole units of room (rounded down): the same lines for nearly equal widths.
+        room = math.floor(width - 1.6 * self.pad - self.chip_width(text) - self.size * 0.4)
         if room < self.size * 3:
             return None
-        lines = wrap(text.words, text.widths, self.size, room, force)
+        if text.total * self.size <= room:
+            return self.one_line, [" ".join(text.words)]
+        key = (self.size, room, force)
+        lines = text.wrapped.get(key, False)
+        if lines is False:
+            lines = text.wrapped[key] = wrap(text.words, text.widths, self.size, room, force)
         if lines is None:
             return None
         return 2 * self.pad + max(1, len(lines)) * self.line, lines
 
 
 def _measure(item: ItemView) -> _Text:
-    words = tuple(item.text.split()) or ("",)
-    return _Text(item, words, tuple(word_width(w) for w in words), word_width(item.ref, True))
+    return _measure_words(item, item.text, item.ref)
+
+
+def _measure_words(item: ItemView | None, text: str, ref: str = "") -> _Text:
+    words = tuple(text.split()) or ("",)
+    widths = tuple(word_width(w) for w in words)
+    return _Text(item, words, widths, word_width(ref, True), sum(widths) + SPACE * (len(words) - 1))  # type: ignore[arg-type]
 
 
 def _half_chord(dy: float) -> float:
@@ -193,7 +209,7 @@ def _square_column(name: str, texts: list[_Text], m: _Metrics, x0: float, y0: fl
         height, lines = fitted
         if y + height > y1 - MARGIN:
             return None
-        block.items.append(_placed(text, m, x0 + MARGIN, y, width, height, lines))
+        block.items.append((text, x0 + MARGIN, y, width, height, lines))
         y += height + m.gap
     return block, y
 
@@ -228,13 +244,13 @@ def _gains(texts: list[_Text], m: _Metrics, force: bool):
     on top; read top to bottom, the most relevant first."""
     inner = CX - MARGIN / 2
     bottom = CY - MARGIN / 2
-    placed: list[PlacedItem] = []
+    placed: list = []
     for text in reversed(texts):
         found = _fit_at(text, m, lambda h: bottom - h, True, inner, force)
         if found is None:
             return None
         x, width, height, lines = found
-        placed.append(_placed(text, m, x, bottom - height, width, height, lines))
+        placed.append((text, x, bottom - height, width, height, lines))
         bottom -= height + m.gap
     title_y = bottom - 8
     x, width = _circle_side(inner, title_y - TITLE_HEIGHT + 8, title_y, True)
@@ -256,7 +272,7 @@ def _pains(texts: list[_Text], m: _Metrics, force: bool):
         if found is None:
             return None
         x, width, height, lines = found
-        block.items.append(_placed(text, m, x, top, width, height, lines))
+        block.items.append((text, x, top, width, height, lines))
         top += height + m.gap
     return block, top
 
@@ -282,7 +298,7 @@ def _jobs(texts: list[_Text], m: _Metrics, force: bool):
                 heights[index] = fitted[0]
                 changed = True
                 break
-            block.items.append(_placed(text, m, x, y, width, heights[index], fitted[1]))
+            block.items.append((text, x, y, width, heights[index], fitted[1]))
             y += heights[index] + m.gap
         if not changed:
             return block, y
@@ -337,13 +353,13 @@ def _partial(name: str, texts: list[_Text], m: _Metrics) -> PlacedBlock:
         return PlacedBlock(name, SECTION_TITLES[name], 0.0, 0.0, hidden=len(texts), more_x=-1.0)
     count, (block, _) = best
     if count < len(texts):
-        more = block.items.pop()
+        _, x, y, _, _, _ = block.items.pop()
         block.hidden = len(texts) - count
-        block.more_x, block.more_y = more.x + m.pad, more.lines[0][0]
+        block.more_x, block.more_y = round(x + m.pad, 1), round(y + m.pad + m.size * 0.96, 1)
     return block
 
 
-_MORE = _Text(None, ("+00", "more", "(00", "in", "all)"), tuple(word_width(w) for w in ("+00", "more", "(00", "in", "all)")), 0.0)  # type: ignore[arg-type]
+_MORE = _measure_words(None, "+00 more (00 in all)")  # the "+3 more (11 in all)" line
 
 
 def layout(canvas: CanvasView) -> Drawing:
@@ -351,19 +367,25 @@ def layout(canvas: CanvasView) -> Drawing:
     but at most SPREAD over the tightest block; a block that does not fit even at the
     smallest size is cut short, and says so."""
     texts = {name: [_measure(item) for item in getattr(canvas, name)] for name in BLOCKS}
-    best = {name: _largest(name, texts[name]) for name in BLOCKS}
+    tried: dict[tuple[str, float], object] = {}
+
+    def attempt(name: str, size: float):
+        key = (name, size)
+        if key not in tried:
+            tried[key] = _block(name, texts[name], _Metrics(size))
+        return tried[key]
+
+    best = {name: _largest(name, attempt) for name in BLOCKS}
     found = [index for index in best.values() if index is not None]
     floor = SIZES[max(found)] if len(found) == len(BLOCKS) else SIZES[-1]
     blocks: dict[str, PlacedBlock] = {}
     for name in BLOCKS:
         index = best[name]
-        if index is None:
-            block = _partial(name, texts[name], _Metrics(SIZES[-1]))
-            size = SIZES[-1]
-        else:
-            size = min(SIZES[index], floor + SPREAD)
-            laid = _block(name, texts[name], _Metrics(size))
-            block = laid[0] if laid is not None else _partial(name, texts[name], _Metrics(size))
+        size = SIZES[-1] if index is None else min(SIZES[index], floor + SPREAD)
+        m = _Metrics(size)
+        laid = attempt(name, size) if index is not None else None
+        block = laid[0] if laid is not None else _partial(name, texts[name], m)  # type: ignore[index]
+        block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]  # type: ignore[misc]
         block.total = len(texts[name])
         block.size = size
         blocks[name] = block
@@ -371,13 +393,13 @@ def layout(canvas: CanvasView) -> Drawing:
     return Drawing(floor, m.line, m.chip, blocks)
 
 
-def _largest(name: str, texts: list[_Text]) -> int | None:
+def _largest(name: str, attempt) -> int | None:
     """The index in SIZES of the largest size at which the block holds all its items."""
     low, high = 0, len(SIZES) - 1
     chosen = None
     while low <= high:  # SIZES runs from large to small
         middle = (low + high) // 2
-        if _block(name, texts, _Metrics(SIZES[middle])) is not None:
+        if attempt(name, SIZES[middle]) is not None:
             chosen, high = middle, middle - 1
         else:
             low = middle + 1
