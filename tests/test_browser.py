@@ -410,13 +410,14 @@ def test_every_item_of_the_canvas_is_on_the_drawing_with_its_whole_text(public: 
     page = new_page(1280, 800)
     page.goto(page_address(public, None, PAGES["canvas"]))
     shown = page.evaluate(
-        "() => Object.fromEntries([...document.querySelectorAll('[data-vpc-item]')].map(e => [e.id, e.querySelector('.vpc-item__label').textContent]))"
+        "() => Object.fromEntries([...document.querySelectorAll('[data-vpc-item]')].map(e => [e.id, e.querySelector('text').textContent]))"
     )
     assert len(shown) == canvas_item_count(checked, CANVAS)
     value_map = checked.site.value_maps[CANVAS].model
     for reliever in value_map.relievers:
-        # Lines are tspans: the text reads whole, with a space between them.
-        assert shown[f"vpc-relievers-{reliever.id}"].rstrip() == reliever.text
+        # The rank mark, then the lines (tspans): the text reads whole, a space between them.
+        rank, text = shown[f"vpc-relievers-{reliever.id}"].split(" ", 1)
+        assert rank.startswith("R") and text.rstrip() == reliever.text
 
 
 def test_hovering_an_item_draws_a_line_to_each_item_it_addresses_and_shows_its_details(public: Path, checked, new_page):
@@ -453,7 +454,7 @@ def test_the_drawing_reads_without_script(public: Path, browser):
         page.goto(page_address(public, None, PAGES["canvas"]))
         assert page.locator("[data-vpc-item]").first.is_visible()
         assert page.locator(f"#vpc-relievers-{RELIEVER}-entry").is_visible()
-        assert page.locator(f"#vpc-relievers-{RELIEVER}").get_attribute("href") == f"#vpc-relievers-{RELIEVER}-entry"
+        assert "10-minute workouts" in page.locator(f"#vpc-relievers-{RELIEVER}-entry").inner_text()
     finally:
         context.close()
 

@@ -18,7 +18,7 @@ from .conftest import GOLDEN, copy_example
 
 GOLDEN_SITE = GOLDEN / "site"
 #: Rendered text outputs under golden review; static files are the theme's own.
-SUFFIXES = {".html", ".json", ".xml"}
+SUFFIXES = {".html", ".json", ".xml", ".svg"}
 
 
 def build_example(where: Path) -> Path:

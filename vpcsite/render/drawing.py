@@ -60,19 +60,11 @@ class PlacedItem:
     text_x: float
     #: (baseline y, text) of every line.
     lines: tuple[tuple[float, str], ...]
-    pad: float
-
-    @property
-    def chip_x(self) -> float:
-        return round(self.x + self.pad * 0.6, 1)
-
-    @property
-    def chip_y(self) -> float:
-        return round(self.lines[0][0] - self.chip_h * 0.74, 1)
-
-    @property
-    def chip_text_x(self) -> float:
-        return round(self.chip_x + self.chip_w / 2, 1)
+    chip_x: float
+    chip_y: float
+    chip_text_x: float
+    chip_text_y: float
+    chip_size: float
 
     @property
     def said(self) -> str:
@@ -95,7 +87,8 @@ class PlacedBlock:
     title: str
     title_x: float
     title_y: float
-    items: list[PlacedItem] = field(default_factory=list)
+    #: Plain tuples while layouts are tried; PlacedItems once one is chosen.
+    items: list = field(default_factory=list)
     total: int = 0
     #: Items that did not fit at the smallest type ("+3 more"), and where that line goes.
     hidden: int = 0
@@ -130,6 +123,8 @@ class Drawing:
     cx: float = CX
     cy: float = CY
     products_width: float = PRODUCTS_WIDTH
+    #: Its markup, made once for the page and the SVG (svg.drawing_markup).
+    drawn: dict = field(default_factory=dict)
 
     @property
     def items(self) -> list[PlacedItem]:
@@ -310,8 +305,11 @@ def _title_width(name: str) -> float:
 
 
 def _placed(text: _Text, m: _Metrics, x: float, y: float, w: float, h: float, lines: list[str]) -> PlacedItem:
+    """An item's box, chip and lines in drawing units, rounded to a tenth: positions
+    print the same on every machine."""
     chip_w = m.chip_width(text)
-    text_x = x + m.pad * 0.6 + chip_w + m.size * 0.4
+    chip_h = m.chip * 1.3
+    chip_x = x + m.pad * 0.6
     first = y + m.pad + m.size * 0.96
     return PlacedItem(
         text.item,
@@ -320,14 +318,37 @@ def _placed(text: _Text, m: _Metrics, x: float, y: float, w: float, h: float, li
         round(w, 1),
         round(h, 1),
         round(chip_w, 1),
-        round(m.chip * 1.3, 1),
-        round(text_x, 1),
+        round(chip_h, 1),
+        round(chip_x + chip_w + m.size * 0.4, 1),
         tuple((round(first + n * m.line, 1), line) for n, line in enumerate(lines)),
-        m.pad,
+        round(chip_x, 1),
+        round(first - chip_h * 0.74, 1),
+        round(chip_x + chip_w / 2, 1),
+        round(first - 1, 1),
+        round(m.chip, 1),
     )
 
 
+#: The most height a block's stack may take: a layout that cannot fit even with every
+#: item on one line is not tried (most crowded blocks end here, before any wrapping).
+_ROOM = {
+    "products": SIDE - 2 * MARGIN - TITLE_HEIGHT,
+    "creators": SIDE / 2 - 2 * MARGIN - TITLE_HEIGHT,
+    "relievers": SIDE / 2 - 2 * MARGIN - TITLE_HEIGHT,
+    "gains": RADIUS - MARGIN - TITLE_HEIGHT,
+    "pains": RADIUS - MARGIN - TITLE_HEIGHT,
+    "jobs": SIDE - 2 * MARGIN - TITLE_HEIGHT,
+}
+
+
+def _capacity(name: str, m: _Metrics) -> int:
+    """How many one-line items the block could hold at most."""
+    return int((_ROOM[name] + m.gap) // (m.one_line + m.gap))
+
+
 def _block(name: str, texts: list[_Text], m: _Metrics, force: bool = False):
+    if len(texts) > _capacity(name, m):
+        return None
     if name == "products":
         return _square_column(name, texts, m, 0, 0, PRODUCTS_WIDTH, SIDE, force)
     if name == "creators":
@@ -340,7 +361,7 @@ def _block(name: str, texts: list[_Text], m: _Metrics, force: bool = False):
 def _partial(name: str, texts: list[_Text], m: _Metrics) -> PlacedBlock:
     """The most items of a block that fit at the smallest type, with room for the line
     that says how many more there are."""
-    low, high = 0, len(texts)
+    low, high = 0, min(len(texts), _capacity(name, m))
     best = None
     while low <= high:
         middle = (low + high) // 2

@@ -17,6 +17,7 @@ from ..fit import percent
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
 from .metrics import FONT_FAMILY
+from .svg import drawing_markup
 from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
 
@@ -177,6 +178,7 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
         pdf_url=pdf_url,
         svg_url=svg_url,
         drawing_font=FONT_FAMILY,
+        draw_canvas=drawing_markup,
         section_titles=SECTION_TITLES,
         prefixes=PREFIX,
         band_labels=BAND_LABELS,

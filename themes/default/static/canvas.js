@@ -46,7 +46,7 @@
   }
 
   function box(item) {
-    var rect = item.querySelector(".vpc-item__box");
+    var rect = item.querySelector("rect"); // the first is the box
     var x = parseFloat(rect.getAttribute("x"));
     var y = parseFloat(rect.getAttribute("y"));
     return { x: x, y: y, w: parseFloat(rect.getAttribute("width")), h: parseFloat(rect.getAttribute("height")) };
