@@ -222,3 +222,11 @@ def test_index_cards_show_the_canvas_svg_as_a_thumbnail(example: Path):
     html = (example / "public" / "index.html").read_text(encoding="utf-8")
     for canvas in ("fitnow", "gym-chain", "trainer-dashboard"):
         assert f'<img src="canvases/{canvas}/canvas.svg"' in html
+
+
+def test_eight_two_line_jobs_fill_the_right_half_of_the_circle(tmp_path: Path):
+    (drawn,) = drawings(many_items_site(tmp_path / "jobs", 8, 6)).values()
+    jobs = drawn.blocks["jobs"]
+    assert jobs.hidden == 0 and len(jobs.items) == 8
+    assert any(len(placed.lines) > 1 for placed in jobs.items)
+    assert_inside(drawn)

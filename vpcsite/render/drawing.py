@@ -273,10 +273,13 @@ def _pains(texts: list[_Text], m: _Metrics, force: bool):
 
 
 def _jobs(texts: list[_Text], m: _Metrics, force: bool):
-    """Jobs: the right half of the circle, the stack centred on the centre line."""
+    """Jobs: the right half of the circle, the stack centred on the centre line. Each
+    pass fits every box where the last pass's heights put it; a box that needs more
+    height moves the others, so passes repeat until no height grows (heights only grow,
+    so this ends)."""
     inner = CX + MARGIN / 2
     heights = [m.line + 2 * m.pad for _ in texts]
-    for _ in range(4):
+    for _ in range(len(texts) + 4):
         total = TITLE_HEIGHT + sum(heights) + m.gap * max(0, len(texts) - 1)
         top = CY - total / 2
         if top < CY - RADIUS + MARGIN:
@@ -292,7 +295,6 @@ def _jobs(texts: list[_Text], m: _Metrics, force: bool):
             if fitted[0] > heights[index]:
                 heights[index] = fitted[0]
                 changed = True
-                break
             block.items.append((text, x, y, width, heights[index], fitted[1]))
             y += heights[index] + m.gap
         if not changed:
