@@ -468,3 +468,27 @@ def test_no_page_is_wider_than_a_390_px_phone(public: Path, new_page):
         if width > 390:
             wide.append(f"{path}: {width}px")
     assert not wide, "pages wider than 390 px:\n" + "\n".join(wide)
+
+
+def test_embed_this_canvas_copies_an_img_snippet_of_the_svg(public: Path, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.goto(page_address(public, None, PAGES["canvas"]))
+        page.click(".vpc-embed summary")
+        page.click(".vpc-embed__copy")
+        page.wait_for_function("() => document.querySelector('.vpc-embed__copy').textContent === 'Copied'")
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.startswith('<img src="canvases/fitnow/canvas.svg" alt="Value Proposition Canvas: FitNow app')
+        image = page.evaluate(
+            """async () => {
+                const img = new Image();
+                img.src = '../../canvases/fitnow/canvas.svg';
+                await img.decode();
+                return [img.naturalWidth, img.naturalHeight];
+            }"""
+        )
+        assert image[0] > image[1] > 0, "the embedded SVG does not load as an image"
+    finally:
+        context.close()

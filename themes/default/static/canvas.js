@@ -6,6 +6,23 @@
 (function () {
   "use strict";
 
+  // "Embed this canvas": a button that copies the <img> snippet (the text area stays
+  // selectable by hand where the clipboard is not available).
+  var snippet = document.querySelector(".vpc-embed__snippet");
+  if (snippet && navigator.clipboard) {
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "vpc-embed__copy";
+    copy.textContent = "Copy the snippet";
+    copy.addEventListener("click", function () {
+      snippet.select();
+      navigator.clipboard.writeText(snippet.value).then(function () {
+        copy.textContent = "Copied";
+      });
+    });
+    snippet.insertAdjacentElement("afterend", copy);
+  }
+
   var canvas = document.querySelector("[data-vpc-canvas]");
   if (!canvas) {
     return;
