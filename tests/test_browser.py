@@ -362,3 +362,152 @@ def test_method_page_does_not_overflow_the_viewport_horizontally(public: Path, n
     page.goto(page_address(public, None, PAGES[kind]))
     measured = page.evaluate("() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth})")
     assert measured["scrollWidth"] <= measured["innerWidth"], f"{PAGES[kind]} at {width}×{height} is {measured['scrollWidth']}px wide"
+
+
+# --- the canvas drawing: a true square facing a true circle, on the first screen -----------
+
+#: The example canvases (value maps whose segment exists).
+EXAMPLE_CANVASES = ("fitnow", "gym-chain", "trainer-dashboard")
+
+MEASURE_DRAWING = """() => {
+    const box = selector => {
+        const r = document.querySelector(selector).getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height};
+    };
+    return {
+        map: box('[data-vpc="value-map"] .vpc-square'),
+        mapGroup: box('[data-vpc="value-map"]'),
+        profile: box('[data-vpc="profile"] .vpc-circle'),
+        profileGroup: box('[data-vpc="profile"]'),
+        header: document.querySelector('.site-header').getBoundingClientRect().bottom,
+        viewport: {width: window.innerWidth, height: window.innerHeight},
+    };
+}"""
+
+
+@pytest.mark.parametrize("canvas", EXAMPLE_CANVASES)
+def test_the_value_map_is_a_square_and_the_profile_a_circle_of_the_same_size_on_the_first_screen(public: Path, new_page, canvas: str):
+    page = new_page(1280, 800)
+    page.goto(page_address(public, None, f"canvases/{canvas}/index.html"))
+    m = page.evaluate(MEASURE_DRAWING)
+    for name in ("map", "profile"):
+        ratio = m[name]["width"] / m[name]["height"]
+        assert 0.95 <= ratio <= 1.05, f"{canvas}: the {name} is {m[name]['width']:.0f}×{m[name]['height']:.0f} px (ratio {ratio:.2f})"
+    assert abs(m["map"]["height"] - m["profile"]["height"]) <= 0.05 * m["profile"]["height"]
+    assert m["map"]["right"] <= m["profile"]["left"], f"{canvas}: the square is not left of the circle"
+    for name in ("mapGroup", "profileGroup"):
+        box = m[name]
+        assert box["top"] >= m["header"] - 0.5 and box["bottom"] <= 800 and box["left"] >= 0 and box["right"] <= 1280, (
+            f"{canvas}: the {name} ({box}) is not wholly inside the first 1280×800 screen under the header"
+        )
+
+
+@pytest.mark.parametrize("canvas", EXAMPLE_CANVASES)
+def test_every_item_of_the_profile_lies_inside_the_circle(public: Path, new_page, canvas: str):
+    page = new_page(1280, 800)
+    page.goto(page_address(public, None, f"canvases/{canvas}/index.html"))
+    outside = page.evaluate(
+        """() => {
+            const c = document.querySelector('[data-vpc="profile"] .vpc-circle').getBoundingClientRect();
+            const cx = c.left + c.width / 2, cy = c.top + c.height / 2, r = c.width / 2;
+            const items = [...document.querySelectorAll('[data-vpc="profile"] [data-vpc-item]')];
+            const out = [];
+            for (const item of items) {
+                const b = item.getBoundingClientRect();
+                for (const [x, y] of [[b.left, b.top], [b.right, b.top], [b.left, b.bottom], [b.right, b.bottom]]) {
+                    if (Math.hypot(x - cx, y - cy) > r + 0.5) out.push(item.id + ' corner ' + Math.round(x) + ',' + Math.round(y));
+                }
+            }
+            return {count: items.length, out};
+        }"""
+    )
+    assert outside["count"] > 0, f"{canvas}: no [data-vpc-item] in the profile"
+    assert not outside["out"], f"{canvas}: item boxes cross the circle:\n" + "\n".join(outside["out"])
+
+
+def test_every_item_of_the_canvas_is_on_the_drawing_with_its_whole_text(public: Path, checked, new_page):
+    page = new_page(1280, 800)
+    page.goto(page_address(public, None, PAGES["canvas"]))
+    shown = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('[data-vpc-item]')].map(e => [e.id, e.querySelector('text').textContent]))"
+    )
+    assert len(shown) == canvas_item_count(checked, CANVAS)
+    value_map = checked.site.value_maps[CANVAS].model
+    for reliever in value_map.relievers:
+        # The rank mark, then the lines (tspans): the text reads whole, a space between them.
+        rank, text = shown[f"vpc-relievers-{reliever.id}"].split(" ", 1)
+        assert rank.startswith("R") and text.rstrip() == reliever.text
+
+
+def test_hovering_an_item_draws_a_line_to_each_item_it_addresses_and_shows_its_details(public: Path, checked, new_page):
+    page = new_page(1280, 800)
+    reliever = open_reliever(page, page_address(public, None, PAGES["canvas"]))
+    assert page.locator(".vpc-links .vpc-link").count() == 0
+    assert page.locator(".vpc-panel").is_hidden()
+    reliever.hover()
+    value_map = checked.site.value_maps[CANVAS].model
+    model = next(r for r in value_map.relievers if r.id == RELIEVER)
+    assert page.locator(".vpc-links .vpc-link").count() == len(model.relieves) + len(model.by)
+    panel = page.locator(".vpc-panel")
+    assert panel.is_visible() and "relieves" in panel.inner_text()
+    page.mouse.move(1, 1)
+    assert page.locator(".vpc-links .vpc-link").count() == 0
+
+
+def test_an_item_describes_its_links_for_screen_readers(public: Path, new_page):
+    page = new_page(1280, 800)
+    page.goto(page_address(public, None, PAGES["canvas"]))
+    described = page.evaluate(
+        f"""() => {{
+            const item = document.getElementById('vpc-relievers-{RELIEVER}');
+            return document.getElementById(item.getAttribute('aria-describedby')).textContent;
+        }}"""
+    )
+    assert described.startswith("relieves: P1 Lack of time")
+
+
+def test_the_drawing_reads_without_script(public: Path, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(page_address(public, None, PAGES["canvas"]))
+        assert page.locator("[data-vpc-item]").first.is_visible()
+        assert page.locator(f"#vpc-relievers-{RELIEVER}-entry").is_visible()
+        assert "10-minute workouts" in page.locator(f"#vpc-relievers-{RELIEVER}-entry").inner_text()
+    finally:
+        context.close()
+
+
+def test_no_page_is_wider_than_a_390_px_phone(public: Path, new_page):
+    page = new_page(390, 844)
+    wide = []
+    for path in sorted(p.relative_to(public).as_posix() for p in public.rglob("*.html")):
+        page.goto(page_address(public, None, path))
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path}: {width}px")
+    assert not wide, "pages wider than 390 px:\n" + "\n".join(wide)
+
+
+def test_embed_this_canvas_copies_an_img_snippet_of_the_svg(public: Path, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.goto(page_address(public, None, PAGES["canvas"]))
+        page.click(".vpc-embed summary")
+        page.click(".vpc-embed__copy")
+        page.wait_for_function("() => document.querySelector('.vpc-embed__copy').textContent === 'Copied'")
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.startswith('<img src="canvases/fitnow/canvas.svg" alt="Value Proposition Canvas: FitNow app')
+        image = page.evaluate(
+            """async () => {
+                const img = new Image();
+                img.src = '../../canvases/fitnow/canvas.svg';
+                await img.decode();
+                return [img.naturalWidth, img.naturalHeight];
+            }"""
+        )
+        assert image[0] > image[1] > 0, "the embedded SVG does not load as an image"
+    finally:
+        context.close()

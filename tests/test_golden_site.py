@@ -17,8 +17,9 @@ from vpcsite.build import BuildOptions, build_site
 from .conftest import GOLDEN, copy_example
 
 GOLDEN_SITE = GOLDEN / "site"
-#: Rendered text outputs under golden review; static files are the theme's own.
-SUFFIXES = {".html", ".json", ".xml"}
+#: Rendered text outputs under golden review (of SVGs, the canvas drawings: other SVGs
+#: are files the content links to, copied as they are); static files are the theme's own.
+SUFFIXES = {".html", ".json", ".xml", ".svg"}
 
 
 def build_example(where: Path) -> Path:
@@ -32,7 +33,9 @@ def rendered(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
         for p in sorted(folder.rglob("*"))
-        if p.suffix in SUFFIXES and not p.relative_to(folder).as_posix().startswith(("static/", ".cache/"))
+        if p.suffix in SUFFIXES
+        and not p.relative_to(folder).as_posix().startswith(("static/", ".cache/"))
+        and (p.suffix != ".svg" or p.name == "canvas.svg")
     }
 
 

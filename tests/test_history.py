@@ -90,7 +90,8 @@ def test_a_canvas_page_shows_its_last_change_and_fit_history(repo):
     assert entry["last_change"] == {"commit": second_commit, "date": "2026-01-02", "subject": "Drop a reliever's link"}
     assert entry["uncommitted"] is False
     page = (repo / "public/canvases/fitnow/index.html").read_text()
-    assert "Last changed <time class=\"nowrap\" datetime=\"2026-01-02\">2026-01-02</time>" in page
+    assert 'Changed <time class="nowrap" datetime="2026-01-02">2026-01-02</time>' in page  # in the header's facts
+    assert 'Last changed on <time class="nowrap" datetime="2026-01-02">2026-01-02</time>' in page  # by the fit
     assert "Drop a reliever&#39;s link" in page and second_commit[:7] in page
     assert '<polyline class="trend__line"' in page and "over 2 commits" in page
     summary = (repo / "public/fit/index.html").read_text()
@@ -164,7 +165,7 @@ def test_a_new_commit_alone_rebuilds_the_pages_it_changes(repo):
     result = build(repo)
     assert not result.unchanged
     assert "Commit what was built" in (repo / "public/canvases/fitnow/index.html").read_text()
-    assert "uncommitted changes" not in (repo / "public/canvases/fitnow/index.html").read_text()
+    assert "uncommitted" not in (repo / "public/canvases/fitnow/index.html").read_text()
 
 
 def test_incremental_history_output_equals_a_cold_build(repo, tmp_path):
@@ -202,11 +203,11 @@ def test_without_git_or_with_history_off_the_site_builds_as_before(tmp_path, rep
     plain = copy_example(tmp_path / "plain")
     result = build(plain)
     assert result.notes == []
-    assert "Last changed" not in (plain / "public/canvases/fitnow/index.html").read_text()
+    assert "Changed <time" not in (plain / "public/canvases/fitnow/index.html").read_text()
     assert "history" not in series(plain, "fitnow")
     (repo / "site.toml").write_text((repo / "site.toml").read_text() + "\n[git]\nhistory = 0\n")
     build(repo)
-    assert "Last changed" not in (repo / "public/canvases/fitnow/index.html").read_text()
+    assert "Changed <time" not in (repo / "public/canvases/fitnow/index.html").read_text()
     assert site_files(plain / "public").keys() == site_files(repo / "public").keys()
 
 

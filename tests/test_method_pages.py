@@ -56,11 +56,14 @@ def test_canvas_and_segment_pages_list_the_experiments_on_their_items(example):
 
 
 def test_tested_item_shows_its_latest_result_on_the_drawing(example):
-    canvas = read(example, "canvases/fitnow/index.html")
-    item = canvas.split('id="vpc-gains-sense-of-achievement"', 1)[1].split("</li>", 1)[0]
-    assert "result-mark--supported" in item
-    untested = canvas.split('id="vpc-pains-lack-of-time"', 1)[1].split("</li>", 1)[0]
-    assert "result-mark" not in untested
+    for page in ("canvases/fitnow/index.html", "canvases/fitnow/canvas.svg"):
+        canvas = read(example, page)
+        # The drawing's item: its group, its chip ("G1 ✓") and what it says to screen readers.
+        item = canvas.split('id="vpc-gains-sense-of-achievement"', 1)[0].rsplit("<g ", 1)[1] + canvas.split('id="vpc-gains-sense-of-achievement"', 1)[1].split("</g>", 1)[0]
+        assert "result-mark--supported" in item and " ✓ </tspan>" in item
+        assert "latest experiment: supported (" in item
+        untested = canvas.split('id="vpc-pains-lack-of-time"', 1)[1].split("</g>", 1)[0]
+        assert "result-mark" not in untested and "latest experiment" not in untested
 
 
 def test_done_experiment_changes_the_status_on_the_canvas(example):

@@ -142,8 +142,9 @@ def _build(make_site):
 def test_canvas_page_tells_written_from_derived_ranks(make_site):
     public, _ = _build(make_site)
     page = (public / "canvases/fitnow/index.html").read_text()
-    derived = page.split('id="vpc-products-mobile-app"', 1)[1].split("</li>", 1)[0]
-    written = page.split('id="vpc-relievers-coach"', 1)[1].split("</li>", 1)[0]
+    # The full lists under the drawing (the drawing shows the rank number alone).
+    derived = page.split('id="vpc-products-mobile-app-entry"', 1)[1].split("</li>", 1)[0]
+    written = page.split('id="vpc-relievers-coach-entry"', 1)[1].split("</li>", 1)[0]
     assert "5<span class=\"item__word\"> · essential</span>" in derived and "item__origin" in derived
     assert "2<span class=\"item__word\"> · desired</span>" in written and "item__origin" not in written
 

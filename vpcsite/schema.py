@@ -213,7 +213,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         if str(value).strip().isdigit():
             return make("VPC103", f"{label}: '{value}' is quoted text, not a number", f"write {str(value).strip()} without quotes")
         scale = str(ctx.get("scale", loc[-1]))
-        hint = scale_hint(scale, str(value), SCALES) if scale in SCALES else f"use 1–5 or one of: {words}"
+        # A value-map item's importance takes the relevance words (model.OFFER_SCALE).
+        ranks = OFFER_SCALE if document_type == "value-map" and str(loc[-1]) == "importance" else scale
+        hint = scale_hint(ranks, str(value), SCALES) if ranks in SCALES else f"use 1–5 or one of: {words}"
         return make("VPC105", f"{label}: '{value}' is not a word of the {scale} scale", hint)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         words = ", ".join(_scale_words(loc, document_type))

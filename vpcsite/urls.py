@@ -15,6 +15,11 @@ def canvas_url(canvas_id: str) -> str:
     return f"canvases/{canvas_id}/index.html"
 
 
+def svg_url(canvas_id: str) -> str:
+    """The canvas drawing alone, to embed elsewhere (render/drawing.py lays it out)."""
+    return f"canvases/{canvas_id}/canvas.svg"
+
+
 def segment_url(segment_id: str) -> str:
     return f"segments/{segment_id}/index.html"
 

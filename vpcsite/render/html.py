@@ -15,7 +15,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..fit import percent
 from ..theme import Theme, template_folders
-from ..urls import canvas_url, pdf_url, segment_url
+from ..urls import canvas_url, pdf_url, segment_url, svg_url
+from .metrics import FONT_FAMILY
+from .svg import drawing_markup
 from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
 
@@ -174,6 +176,9 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
         canvas_url=canvas_url,
         segment_url=segment_url,
         pdf_url=pdf_url,
+        svg_url=svg_url,
+        drawing_font=FONT_FAMILY,
+        draw_canvas=drawing_markup,
         section_titles=SECTION_TITLES,
         prefixes=PREFIX,
         band_labels=BAND_LABELS,

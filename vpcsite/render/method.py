@@ -224,6 +224,7 @@ class MethodViews:
         self.fits = fits
         self.results = latest_results(site) if site.experiments else {}
         self._by_owner: dict[tuple[str, str], list[Document]] | None = None
+        self._by_document: dict[tuple[str, str], list] | None = None
 
     def experiments_on(self, owners: list[tuple[str, str]]) -> list[ExperimentView]:
         """The experiments on the items of these documents, by (type, id)."""
@@ -247,6 +248,16 @@ class MethodViews:
         if map_id is not None:
             owners.update({s: ("value-map", map_id) for s in ("products", "relievers", "creators")})
         mark_results(sections, self.results, owners)
+
+    def results_key(self, map_id: str, segment_id: str) -> str:
+        """What the marks on a canvas's drawing depend on: its items' latest results."""
+        if not self.results:
+            return ""
+        if self._by_document is None:
+            self._by_document = {}
+            for (kind, document_id, item_id), result in sorted(self.results.items()):
+                self._by_document.setdefault((kind, document_id), []).append((item_id, result))
+        return repr((self._by_document.get(("value-map", map_id)), self._by_document.get(("segment", segment_id))))
 
     def business_models(self) -> list[BusinessModelView]:
         """Every business model as the index and the handout show it."""

@@ -21,13 +21,14 @@ from ..places import body_place
 from ..theme import Theme, static_folders
 from .pdf import ORIGIN
 from .images import image_problem
-from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
+from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url, svg_url
 from ..record import digest
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .keys import TemplateKeys
 from .trend import Trend, trend
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
+from .drawing import Drawing, layout
 from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 from .method import MethodViews, method_jobs, method_nav
 from ..urls import business_model_url, experiment_url
@@ -86,6 +87,7 @@ class SiteRenderer:
         self.page_records: dict[str, dict] = {}
         self.template_keys: TemplateKeys | None = None
         self._canvases: dict[str, CanvasView] = {}
+        self._drawings: dict[str, Drawing] = {}
         self._cards: dict[str, CanvasCard] = {}
         self._segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
@@ -101,6 +103,7 @@ class SiteRenderer:
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
         self._canvases = {}
+        self._drawings = {}
         self._cards = {}
         self._segments = {}
         self.pages = []
@@ -324,6 +327,14 @@ class SiteRenderer:
             self.method.mark(view.sections, map_id, view.segment_id)
         return view
 
+    def drawing(self, map_id: str) -> Drawing:
+        """A canvas's drawing, laid out once per process: its page and its SVG (rendered
+        one after the other, see `drawing_jobs`) share it."""
+        found = self._drawings.get(map_id)
+        if found is None:
+            found = self._drawings[map_id] = layout(self.canvas(map_id))
+        return found
+
     def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
         """A canvas's value map, its segment, and its page."""
         site = self.checked.site
@@ -391,6 +402,30 @@ class SiteRenderer:
     def report(self, found: Diagnostic) -> None:
         """A finding of the writing stage (a linked file gone since it was checked)."""
         self._found.append(found)
+
+    def _drawn(self, map_id: str) -> dict:
+        return {"canvas": self.canvas(map_id), "drawing": self.drawing(map_id)}
+
+    def _canvas_values(self, map_id: str) -> dict:
+        """What the canvas page shows: the drawing, the experiments on its items and its
+        fit history."""
+        return {**self._drawn(map_id), "history": self.trend(map_id), "experiments": self.method.on_canvas(map_id)}
+
+    def drawing_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
+        """canvases/<id>/canvas.svg of every canvas. It shows the outlines of the value
+        map and its segment (items, not notes or evidence), so a note edit leaves it be;
+        a template of the site's own may show anything, so then whole documents count."""
+        site = self.checked.site
+        whole = templates is None or not templates["canvas.svg"].builtin
+        jobs = []
+        for map_id in self.canvas_ids:
+            document = site.value_maps[map_id]
+            segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+            shows = (document.digest, segment.digest) if whole else (document.outline, segment.outline, self.method.results_key(map_id, segment.model.id))
+            url = svg_url(map_id)
+            info = PageInfo(document.model.title, url, "svg")
+            jobs.append(PageJob(url, "canvas.svg", info, lambda map_id=map_id: self._drawn(map_id), shows))
+        return jobs
 
     def diagnostics(self) -> list[Diagnostic]:
         """Findings so far; complete once `write` has rendered every page."""
@@ -465,8 +500,7 @@ class SiteRenderer:
             url = canvas_url(map_id)
             shows = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            values = lambda map_id=map_id: {"canvas": self.canvas(map_id), "history": self.trend(map_id), "experiments": self.method.on_canvas(map_id)}  # noqa: E731
-            jobs.append(PageJob(url, "canvas.html", info, values, shows))
+            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: self._canvas_values(map_id), shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]

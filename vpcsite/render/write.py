@@ -82,6 +82,14 @@ def write_site(
                 renderer.reused.append(job.url)
                 continue
         fresh.append(job)
+    # The canvas drawings, each placed right after its page so one worker lays the
+    # canvas out once for both (render/drawing.py).
+    drawn: list[PageJob] = []
+    for job in renderer.drawing_jobs(templates):
+        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        renderer.output_keys[job.url] = key
+        if previous is None or previous.key_of(job.url) != key:
+            drawn.append(job)
     history = tuple(renderer.history_key(map_id) for map_id in renderer.canvas_ids)
     data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)), *history)
     renderer.output_keys["data/site.json"] = data_key
@@ -89,7 +97,7 @@ def write_site(
         tasks = (lambda folder: _write_data(renderer, folder), *tasks)
     listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
     weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
-    render_all(renderer, env, info, fresh, staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
+    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
     renderer.rendered = [job.url for job in fresh]
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
@@ -116,6 +124,18 @@ def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], cod
         path, line, column = place
         renderer.report(diagnostic(code, path, line, column, f"{display_path(source, renderer.root)} cannot be read: {exc.strerror or exc}", "it changed while the site was built; build again"))
         return None
+
+
+def _beside(pages: list[PageJob], drawings: list[PageJob]) -> list[PageJob]:
+    """Pages and drawings in one list, each drawing right after its canvas's page."""
+    by_folder = {job.url.rsplit("/", 1)[0]: job for job in drawings}
+    ordered: list[PageJob] = []
+    for job in pages:
+        ordered.append(job)
+        mine = by_folder.pop(job.url.rsplit("/", 1)[0], None) if job.template == "canvas.html" else None
+        if mine is not None:
+            ordered.append(mine)
+    return ordered + list(by_folder.values())
 
 
 def _links_hold(renderer: SiteRenderer, kept: PageFindings) -> bool:
