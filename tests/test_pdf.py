@@ -269,7 +269,7 @@ def test_type_size_search_finds_the_largest_size_that_fits_from_any_start(tmp_pa
 
 
 def test_step_search_skips_sizes_that_cannot_fit():
-    from vpcsite.render.pdf import TYPE_STEPS, _next_step
+    from vpcsite.render.pdf.fitting import TYPE_STEPS, _next_step
 
     assert _next_step(TYPE_STEPS, 0, 2) == 1  # one page over: the next size may fit
     assert _next_step(TYPE_STEPS, 0, 3) == 3  # three pages at 9.5 pt: only 6.5 pt may fit
@@ -319,7 +319,7 @@ def _generated(root: Path, count: int, seed: int) -> Path:
 
 def _canvas_jobs(site: Path, monkeypatch) -> tuple[list, type]:
     """Build `site` and return the canvas PDF jobs and fetcher class the build used."""
-    import vpcsite.render.pdf as pdf
+    import vpcsite.render.pdf.stage as pdf
 
     seen: dict[str, object] = {}
     original = pdf.render_canvases
@@ -418,7 +418,7 @@ def test_common_canvases_take_one_layout(varied):
 
 
 def test_prediction_starts_denser_canvases_at_smaller_sizes(varied):
-    from vpcsite.render.pdf import TYPE_STEPS, column_loads, predict_step
+    from vpcsite.render.pdf.fitting import TYPE_STEPS, column_loads, predict_step
 
     _, jobs, _ = varied
     by_id = {job.canvas_id: job for job in jobs}
@@ -431,7 +431,8 @@ def test_prediction_starts_denser_canvases_at_smaller_sizes(varied):
 def test_a_page_with_room_to_spare_does_not_rule_out_a_larger_size(varied):
     from weasyprint import CSS, HTML
 
-    from vpcsite.render.pdf import ORIGIN, cannot_fit_larger, page_css
+    from vpcsite.render.pdf.fitting import cannot_fit_larger, page_css
+    from vpcsite.render.pdf.sandbox import ORIGIN
 
     _, jobs, fetcher = varied
     tiny = next(job for job in jobs if job.canvas_id == "tiny")
@@ -447,7 +448,7 @@ def test_a_page_with_room_to_spare_does_not_rule_out_a_larger_size(varied):
 
 
 def test_an_unchanged_handout_is_reused_and_an_edit_assembles_it_again(tmp_path, monkeypatch):
-    import vpcsite.render.pdf as pdf
+    import vpcsite.render.pdf.stage as pdf
 
     site = copy_example(tmp_path)
     build(site)

@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..theme import Theme, static_folders
-from .pdf import ORIGIN
+from .pdf.sandbox import ORIGIN
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url
 from ..record import digest
 from .files import Asset, PageFindings, static_files
