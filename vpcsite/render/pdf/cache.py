@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
-from .fitting import FIT_ALLOWANCE_REM, TYPE_STEPS
+from .fitting import FIT_ALLOWANCE_REM, FIT_ATTRIBUTE, FIT_TOLERANCE, TYPE_STEPS
 
 CACHE_FOLDER = ".cache/pdf"
 LAYOUT_FILE = "layout.json"
@@ -38,7 +38,7 @@ def cache_key(html: str, files: str, size: str, orientation: str) -> str:
     digest = hashlib.sha256()
     # The search's allowance too: with a print theme beyond its assumptions, it could
     # end one size smaller than an exhaustive search would.
-    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), repr(FIT_ALLOWANCE_REM), html, files):
+    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), repr(FIT_ALLOWANCE_REM), repr((FIT_ATTRIBUTE, FIT_TOLERANCE)), html, files):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

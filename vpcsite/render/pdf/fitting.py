@@ -9,9 +9,18 @@ import math
 import re
 from typing import Any
 
-#: Type sizes (pt) tried in turn until a canvas fits one page; the last is the smallest
-#: that stays legible at arm's length on A4.
-TYPE_STEPS = (9.5, 8.5, 7.5, 6.5)
+#: Type sizes (pt) tried until a canvas fills its page: the largest at which it fits.
+#: A sparse canvas grows to poster type; the last is the smallest that stays legible
+#: at arm's length on A4.
+TYPE_STEPS = (17.0, 14.5, 12.5, 11.0, 9.5, 8.5, 7.5, 6.5)
+#: The type size of pages that are not fitted (the handout's cover, the fit summary).
+BASE_TYPE = 9.5
+#: The attribute of boxes that must hold their content at their drawn size (their
+#: min-height): the blocks of the printed canvas. A canvas fits when it is one page
+#: and none of these grew.
+FIT_ATTRIBUTE = "data-vpc-fit"
+#: How far (CSS px) a box may grow past its min-height before it counts as grown.
+FIT_TOLERANCE = 0.5
 
 
 def page_css(size: str, orientation: str, type_size: float) -> str:
@@ -41,6 +50,9 @@ def render_pdf(
       `cannot_fit_larger` cannot rule it out;
     - from one that does not fit, it goes down, skipping sizes `_next_step` rules out;
       at the smallest size, more pages are the answer.
+    A layout fits when it is one page and no block marked `FIT_ATTRIBUTE` grew past
+    its drawn size (`fits`): a larger type fills the square and the circle, never
+    more.
     `layouts`, when given, receives the size of every layout made (tests count them)."""
     from weasyprint import CSS, HTML
 
@@ -58,20 +70,20 @@ def render_pdf(
     if start in steps:
         index = steps.index(start)  # type: ignore[arg-type]
     elif len(steps) > 1:
-        index = predict_step(html, steps)
+        index = predict_step(html, steps, size)
     else:
         index = 0
     document = layout(index)
-    if len(document.pages) <= 1:
+    if fits(document):
         # It fits: a larger size might too (the canvas may have shrunk since, or the
         # prediction was low), unless this layout shows it cannot.
         while index > 0 and not cannot_fit_larger(document, steps[index - 1] / steps[index]):
             larger = layout(index - 1)
-            if len(larger.pages) > 1:
+            if not fits(larger):
                 break
             index, document = index - 1, larger
     else:
-        while len(document.pages) > 1 and index < len(steps) - 1:
+        while not fits(document) and index < len(steps) - 1:
             index = _next_step(steps, index, len(document.pages))
             document = layout(index)
     data = document.write_pdf(pdf_identifier=b"vpcsite", custom_metadata=False)
@@ -79,8 +91,32 @@ def render_pdf(
     return data, len(document.pages), steps[index], refused
 
 
+def fit_boxes(document: Any) -> list[Any]:
+    """The laid-out boxes of elements marked `FIT_ATTRIBUTE`, on every page."""
+    found: list[Any] = []
+    pending = [page._page_box for page in document.pages]  # noqa: SLF001 - no public box tree
+    while pending:
+        box = pending.pop()
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None) and element.get(FIT_ATTRIBUTE) is not None:
+            found.append(box)
+        pending.extend(getattr(box, "children", ()))
+    return found
+
+
+def grown(box: Any) -> bool:
+    """Whether a fitted block grew past its drawn size (its min-height)."""
+    return box.height is not None and box.height > (box.min_height or 0) + FIT_TOLERANCE
+
+
+def fits(document: Any) -> bool:
+    """One page, and every fitted block holds its content at its drawn size."""
+    return len(document.pages) <= 1 and not any(grown(box) for box in fit_boxes(document))
+
+
 def _next_step(steps: tuple[float, ...], index: int, pages: int) -> int:
-    """The next size worth trying after `steps[index]` gave `pages` pages.
+    """The next size worth trying after `steps[index]` did not fit on `pages` pages (one
+    page: a block grew, and the next size is tried).
 
     Content shrinks at most with the square of the type size (wrapped text: fewer,
     shorter lines), so it fills at least (pages - 1) · (step / current)² pages at a smaller
@@ -95,10 +131,10 @@ def _next_step(steps: tuple[float, ...], index: int, pages: int) -> int:
 # --- where the search starts and when it stops ---------------------------------------
 
 #: Allowance, in rem of the type-size change, for space a layout can gain as the type
-#: grows: a height in page units less rem shrinks (the print theme's drawing is
-#: 100vh - 5.4rem). The bound below takes such heights as fixed, so it needs this
-#: much more growth before it rules a size out. A print theme that subtracts more
-#: rem from page-unit heights needs a larger allowance.
+#: grows: a height in page units less rem shrinks (the built-in print theme has none:
+#: its drawing is in page units alone). The bound below takes such heights as fixed,
+#: so it needs this much more growth before it rules a size out. A print theme that
+#: subtracts more rem from page-unit heights needs a larger allowance.
 FIT_ALLOWANCE_REM = 8.0
 
 
@@ -127,7 +163,9 @@ def cannot_fit_larger(document: Any, ratio: float) -> bool:
             # The page's own free space below the root box absorbs growth too.
             below = page.content_box_y() + page.height - (root.position_y + root.margin_height())
             overflow = max(overflow, _used_growth(root, grow, True) - max(0.0, below))
-    return overflow > FIT_ALLOWANCE_REM * root_size * grow
+    allowance = FIT_ALLOWANCE_REM * root_size * grow
+    # A fitted block must hold its content too: the same bound, inside the block.
+    return overflow > allowance or any(_used_growth(box, grow, True) > allowance for box in fit_boxes(document))
 
 
 def _in_flow(box: Any) -> bool:
@@ -228,22 +266,24 @@ def _used_growth(box: Any, grow: float, fixed: bool) -> float:
     return max(0.0, growth - free)
 
 
-#: The columns of the print layout that fill up first, the blocks whose items stack
-#: in each, and how much text each holds: a column fits while the sum of its items'
-#: characters (plus `ITEM_CHARS` each, for the ref, marks and links) times the type
-#: size squared (pt²) stays within its capacity. Fitted to exhaustive layouts of 60
-#: generated canvases (10 to 70 items) with the print theme: the fit picks the final
-#: size of 9 in 10. Only where the search starts depends on it, never its result.
+#: The blocks of the print layout and how much text each holds: a block fits while the
+#: sum of its items' characters (plus `ITEM_CHARS` each, for the ref and marks) times
+#: the type size squared (pt²) stays within its capacity. Gain creators and pain
+#: relievers share their column (print.css gives a longer list the larger share). Fitted
+#: to the final sizes of 16 generated canvases (30 to 60 items) and the 3 examples on
+#: A4: the fit picks the final size of all 19. Only where the search starts depends on
+#: it, never its result.
 COLUMNS = (
-    (("products",), 31400.0),
-    (("creators", "relievers"), 65900.0),
-    (("gains", "pains"), 70600.0),
-    (("jobs",), 82900.0),
+    (("products",), 47900.0),
+    (("creators", "relievers"), 59500.0),
+    (("gains",), 39700.0),
+    (("pains",), 43600.0),
+    (("jobs",), 44500.0),
 )
 ITEM_CHARS = 20
 
 
-_SECTION = re.compile(r'<section class="vpc-section vpc-section--(\w+)">(.*?)</section>', re.S)
+_SECTION = re.compile(r'<section class="vpc-section vpc-section--(\w+)"[^>]*>(.*?)</section>', re.S)
 _ITEM_TEXT = re.compile(r'<span class="item__text">(.*?)</span>', re.S)
 
 
@@ -257,12 +297,18 @@ def column_loads(html: str) -> list[float]:
     return [sum(chars.get(block, 0.0) for block in blocks) for blocks, _ in COLUMNS]
 
 
-def predict_step(html: str, steps: tuple[float, ...]) -> int:
+#: How much more text a page size holds than A4 (its area over A4's): where the
+#: search starts on other pages.
+PAGE_SCALE = {"A4": 1.0, "A3": 2.0, "Letter": 0.94, "Legal": 1.2}
+
+
+def predict_step(html: str, steps: tuple[float, ...], size: str = "A4") -> int:
     """The index in `steps` (largest first) of the type size a canvas most likely ends
-    at: the largest at which every column's load fits its capacity. The search starts
+    at: the largest at which every block's load fits its capacity. The search starts
     there and moves up or down from it."""
     loads = column_loads(html)
+    scale = PAGE_SCALE.get(size, 1.0)
     for index, step in enumerate(steps):
-        if all(load * step * step <= capacity for load, (_, capacity) in zip(loads, COLUMNS)):
+        if all(load * step * step <= capacity * scale for load, (_, capacity) in zip(loads, COLUMNS)):
             return index
     return len(steps) - 1

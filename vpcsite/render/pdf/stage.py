@@ -14,7 +14,7 @@ from ...diagnostics import Diagnostic, diagnostic
 from ...urls import canvas_url
 from ...workers import cpu_count
 from .cache import CACHE_FOLDER, HANDOUT_FILE, LAYOUT_FILE, PdfCache, cache_key, fingerprint, previous_sizes
-from .fitting import TYPE_STEPS, render_pdf
+from .fitting import BASE_TYPE, TYPE_STEPS, render_pdf
 from .handout import assemble_handout, handout_key, page_numbers_html, previous_handout
 from .pool import RENDER_TIMEOUT, PdfJob, PdfOutcome, render_canvases
 from .sandbox import ORIGIN, make_fetcher_class, refused_warnings
@@ -164,7 +164,7 @@ def _fixed_pdf(
     hit = cache.take(key)
     if hit is not None:
         return hit[0], hit[1]["pages"]
-    data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(TYPE_STEPS[0],))
+    data, pages, used, _ = render_pdf(html, base, fetcher_class, size, orientation, steps=(BASE_TYPE,))
     cache.put(key, data, {"pages": pages, "type_size": used, "refused": []})
     return data, pages
 
