@@ -215,3 +215,35 @@ def test_an_a3_poster_sets_the_same_canvas_in_larger_type(example, tmp_path):
         assert (float(box.width), float(box.height)) == pytest.approx(A3_LANDSCAPE, abs=0.5)
         assert a3[job.canvas_id]["type_size"] >= 1.25 * a4[job.canvas_id]["type_size"], (a3, a4)
         check_drawing(layout(job, fetcher, "A3", a3[job.canvas_id]["type_size"]), job.canvas_id)
+
+
+def test_a_block_that_grows_even_at_the_smallest_size_is_reported_not_fitted():
+    from vpcsite.render.pdf import TYPE_STEPS, make_fetcher_class, render_pdf
+
+    words = " ".join(f"word{n}" for n in range(400))
+    html = f'<html><body><div data-vpc-fit style="min-height: 20mm">{words}</div></body></html>'
+    fitted: list[bool] = []
+    _, pages, size, _ = render_pdf(html, "https://vpcsite.invalid/x.html", make_fetcher_class({}, ()), "A4", "landscape", fitted=fitted)
+    assert (pages, size, fitted) == (1, TYPE_STEPS[-1], [False])
+    roomy = html.replace("min-height: 20mm", "min-height: 150mm")
+    fitted.clear()
+    render_pdf(roomy, "https://vpcsite.invalid/x.html", make_fetcher_class({}, ()), "A4", "landscape", fitted=fitted)
+    assert fitted == [True]
+
+
+def test_the_last_layout_records_whether_each_canvas_fitted(example):
+    _, jobs, _, sizes = example
+    assert all(sizes[job.canvas_id]["fitted"] is True for job in jobs)
+
+
+def test_a_canvas_out_of_shape_on_one_page_is_warned_about():
+    from vpcsite.render.pdf.stage import _overflow
+
+    class Document:
+        path = "content/value-maps/x.md"
+
+        def position(self, path):
+            return (2, 8)
+
+    found = _overflow(Document(), "x", "A4", 6.5, 1)
+    assert found.code == "VPC602" and "out of shape" in found.message

@@ -36,6 +36,7 @@ def render_pdf(
     steps: tuple[float, ...] = TYPE_STEPS,
     start: float | None = None,
     layouts: list[float] | None = None,
+    fitted: list[bool] | None = None,
 ) -> tuple[bytes, int, float, list[str]]:
     """Lay out `html` at the largest type size of `steps` that fits one page (or the
     smallest step, on more pages); returns the PDF, its page count, the size used and
@@ -53,7 +54,8 @@ def render_pdf(
     A layout fits when it is one page and no block marked `FIT_ATTRIBUTE` grew past
     its drawn size (`fits`): a larger type fills the square and the circle, never
     more.
-    `layouts`, when given, receives the size of every layout made (tests count them)."""
+    `layouts`, when given, receives the size of every layout made (tests count them);
+    `fitted` whether the layout written fits (False: even the smallest size did not)."""
     from weasyprint import CSS, HTML
 
     # WeasyPrint logs each refused fetch; the build reports them as diagnostics instead.
@@ -86,21 +88,25 @@ def render_pdf(
         while not fits(document) and index < len(steps) - 1:
             index = _next_step(steps, index, len(document.pages))
             document = layout(index)
+    if fitted is not None:
+        fitted.append(fits(document))
     data = document.write_pdf(pdf_identifier=b"vpcsite", custom_metadata=False)
     refused = list(dict.fromkeys(fetcher.sandbox.refused))
     return data, len(document.pages), steps[index], refused
 
 
 def fit_boxes(document: Any) -> list[Any]:
-    """The laid-out boxes of elements marked `FIT_ATTRIBUTE`, on every page."""
+    """The laid-out boxes of elements marked `FIT_ATTRIBUTE`, on every page: each
+    element's outermost box, not the line and anonymous boxes inside it, which share
+    its element."""
     found: list[Any] = []
-    pending = [page._page_box for page in document.pages]  # noqa: SLF001 - no public box tree
+    pending: list[tuple[Any, Any]] = [(page._page_box, None) for page in document.pages]  # noqa: SLF001 - no public box tree
     while pending:
-        box = pending.pop()
+        box, parent = pending.pop()
         element = getattr(box, "element", None)
-        if element is not None and getattr(box, "element_tag", None) and element.get(FIT_ATTRIBUTE) is not None:
+        if element is not None and element is not parent and getattr(box, "element_tag", None) and element.get(FIT_ATTRIBUTE) is not None:
             found.append(box)
-        pending.extend(getattr(box, "children", ()))
+        pending.extend((child, element) for child in getattr(box, "children", ()))
     return found
 
 

@@ -35,6 +35,9 @@ class PdfOutcome:
     type_size: float
     refused: list[str] = field(default_factory=list)
     cached: bool = False
+    #: Whether every block holds its items (False: even at the smallest size a block
+    #: grew past its drawn size, and the drawing is out of shape).
+    fitted: bool = True
 
 
 _shared: tuple[type, str, str] | None = None
@@ -44,8 +47,9 @@ def _work(job: PdfJob) -> PdfOutcome:
     assert _shared is not None
     fetcher_class, size, orientation = _shared
     fetcher_class.sandbox.refused.clear()
-    data, pages, used, refused = render_pdf(job.html, _base(job.canvas_id), fetcher_class, size, orientation, start=job.start)
-    return PdfOutcome(job.canvas_id, data, pages, used, refused)
+    fitted: list[bool] = []
+    data, pages, used, refused = render_pdf(job.html, _base(job.canvas_id), fetcher_class, size, orientation, start=job.start, fitted=fitted)
+    return PdfOutcome(job.canvas_id, data, pages, used, refused, fitted=all(fitted))
 
 
 def _base(canvas_id: str) -> str:

@@ -82,7 +82,7 @@ def write_pdfs(
         hit = cache.take(key)
         if hit is not None:
             data, meta = hit
-            outcomes[canvas_id] = PdfOutcome(canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True)
+            outcomes[canvas_id] = PdfOutcome(canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True, fitted=meta.get("fitted", True))
         else:
             jobs.append(PdfJob(canvas_id, title, html, key, last_sizes.get(canvas_id)))
     done, timed_out = render_canvases(
@@ -91,7 +91,8 @@ def write_pdfs(
     keys = {job.canvas_id: job.key for job in jobs}
     for outcome in done:
         outcomes[outcome.canvas_id] = outcome
-        cache.put(keys[outcome.canvas_id], outcome.data, {"pages": outcome.pages, "type_size": outcome.type_size, "refused": outcome.refused})
+        meta = {"pages": outcome.pages, "type_size": outcome.type_size, "refused": outcome.refused, "fitted": outcome.fitted}
+        cache.put(keys[outcome.canvas_id], outcome.data, meta)
     found: list[Diagnostic] = []
     written: list[str] = []
     for view in canvases:
@@ -113,14 +114,14 @@ def write_pdfs(
         not_embedded = [url for url in shown if url.split("#", 1)[0] not in files]
         refused = list(dict.fromkeys([*not_embedded, *outcome.refused]))
         found.extend(refused_warnings(refused, shown, (document.path, *title_line)))
-        if outcome.pages > 1:
+        if outcome.pages > 1 or not outcome.fitted:
             found.append(_overflow(document, view.id, size, outcome.type_size, outcome.pages))
         write_file(staging, f"pdf/{view.id}.pdf", outcome.data)
         written.append(f"pdf/{view.id}.pdf")
     # How each canvas was laid out, and from which sources: `check` repeats the VPC602
     # warning of a canvas whose sources have not changed since (see last_layout_warnings).
     layout = {
-        canvas_id: {"type_size": o.type_size, "pages": o.pages, "sources": _sources(renderer, canvas_id)}
+        canvas_id: {"type_size": o.type_size, "pages": o.pages, "fitted": o.fitted, "sources": _sources(renderer, canvas_id)}
         for canvas_id, o in sorted(outcomes.items())
     }
     (staging / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -187,7 +188,7 @@ def last_layout_warnings(output: Path, site: Any, page_size: str) -> list[Diagno
     found = []
     for canvas_id, entry in sorted(layout.items()) if isinstance(layout, dict) else []:
         document = site.value_maps.get(canvas_id)
-        if document is None or not isinstance(entry, dict) or entry.get("pages", 1) <= 1:
+        if document is None or not isinstance(entry, dict) or (entry.get("pages", 1) <= 1 and entry.get("fitted", True)):
             continue
         segment = site.segments.get(document.model.segment)
         if segment is None or entry.get("sources") != f"{document.digest}:{segment.digest}":
@@ -197,10 +198,14 @@ def last_layout_warnings(output: Path, site: Any, page_size: str) -> list[Diagno
 
 
 def _overflow(document: Any, canvas_id: str, size: str, type_size: float, pages: int) -> Diagnostic:
+    if pages > 1:
+        message = f"canvas '{canvas_id}' does not fit on one {size} page even at {type_size:g} pt; it continues on {pages} pages"
+    else:
+        message = f"canvas '{canvas_id}' does not fit its drawing on one {size} page even at {type_size:g} pt; its blocks grow out of shape"
     return diagnostic(
         "VPC602",
         document.path,
         *document.position(("title",)),
-        f"canvas '{canvas_id}' does not fit on one {size} page even at {type_size:g} pt; it continues on {pages} pages",
+        message,
         "shorten item texts, move detail into notes, or choose a larger page_size in site.toml",
     )
