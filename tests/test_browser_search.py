@@ -45,9 +45,10 @@ def test_the_index_is_not_loaded_until_the_box_is_used(public: Path, new_page):
     assert any(url.endswith("data/search-index.js") for url in requested)
 
 
+@pytest.mark.parametrize("viewport", [(1280, 800), (1920, 1080)])
 @pytest.mark.parametrize("start", ["index.html", CANVAS_URL, "segments/busy-professional/index.html"])
-def test_typing_an_items_word_lists_its_canvas_and_the_result_lands_on_the_item(public: Path, new_page, start: str):
-    page = new_page()
+def test_typing_an_items_word_lists_its_canvas_and_the_result_lands_on_the_item(public: Path, new_page, start: str, viewport):
+    page = new_page(*viewport)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(page_address(public, None, start))
@@ -63,6 +64,12 @@ def test_typing_an_items_word_lists_its_canvas_and_the_result_lands_on_the_item(
     target = page.evaluate(f"() => {{ const e = document.getElementById('{ANCHOR}'); const r = e.getBoundingClientRect(); return {{text: e.textContent, top: r.top, bottom: r.bottom, height: innerHeight}}; }}")
     assert "10-minute workouts" in target["text"]
     assert 0 <= target["top"] < target["height"], "the item is scrolled into view"
+    # The page scrolls, not the clipped drawing around the item (which would shift its
+    # content out of its shape).
+    shifted = page.evaluate(
+        f"() => {{ const out = []; for (let n = document.getElementById('{ANCHOR}').parentElement; n && n !== document.body; n = n.parentElement) if (n.scrollTop || n.scrollLeft) out.push(n.className); return out; }}"
+    )
+    assert shifted == []
     assert not errors, errors
 
 
@@ -135,3 +142,26 @@ def test_the_box_and_its_results_fit_a_phone(public: Path, new_page, path: str):
     panel = page.eval_on_selector(".site-search__panel", "e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; }")
     assert panel[0] >= 0 and panel[1] <= 390, panel
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (1920, 1080)])
+def test_a_result_on_the_same_page_scrolls_the_page_not_the_clipped_drawing(public: Path, new_page, viewport):
+    page = new_page(*viewport)
+    page.goto(page_address(public, None, "segments/busy-professional/index.html"))
+    page.fill("#site-search-input", "track workouts")
+    hit = next(r for r in _results(page) if r["where"] == "Customer job · Busy professional")
+    page.click(f".site-search__result[href='{hit['href']}']")
+    anchor = hit["href"].split("#", 1)[1]
+    page.wait_for_function(f"() => location.hash === '#{anchor}'")
+    page.wait_for_timeout(100)
+    found = page.evaluate(
+        f"""() => {{
+            const target = document.getElementById('{anchor}');
+            const shifted = [];
+            for (let n = target.parentElement; n && n !== document.body; n = n.parentElement) if (n.scrollTop || n.scrollLeft) shifted.push(n.className);
+            const r = target.getBoundingClientRect();
+            return {{shifted, top: r.top, bottom: r.bottom, height: innerHeight}};
+        }}"""
+    )
+    assert found["shifted"] == [], found
+    assert 0 <= found["top"] and found["bottom"] <= found["height"], found

@@ -174,9 +174,29 @@
     box.hidden = false;
   }
 
+  /* Landing on an item (#vpc-...): the browser scrolls every ancestor to bring it into
+     view, clipped drawings too (overflow: hidden still scrolls), which shifts their
+     content out of its shape. Put those back and scroll the page alone. */
+  function land() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && id.indexOf("vpc-") === 0 ? document.getElementById(id) : null;
+    if (!target) { return; }
+    var moved = false;
+    for (var node = target.parentElement; node && node !== document.body; node = node.parentElement) {
+      if ((node.scrollTop || node.scrollLeft) && getComputedStyle(node).overflowY === "hidden") {
+        node.scrollTop = 0;
+        node.scrollLeft = 0;
+        moved = true;
+      }
+    }
+    if (moved) { target.scrollIntoView({ block: "center" }); }
+  }
+
   function start() {
     var boxes = document.querySelectorAll("[data-search]");
     for (var i = 0; i < boxes.length; i++) { setUp(boxes[i]); }
+    land();
+    window.addEventListener("hashchange", land);
   }
 
   if (document.readyState === "loading") {
