@@ -137,7 +137,7 @@ def test_the_text_of_a_linked_item_re_renders_its_canvas_page_only(tmp_path):
     same_as_cold(site)
 
 
-def test_a_note_edit_re_renders_its_canvas_page_and_site_json_only(tmp_path):
+def test_a_note_edit_re_renders_its_canvas_page_site_json_and_search_index_only(tmp_path):
     site = small_site(tmp_path / "s")
     build(site)
     before = stats(site / "public")
@@ -147,7 +147,7 @@ def test_a_note_edit_re_renders_its_canvas_page_and_site_json_only(tmp_path):
     assert result.rendered == 1
     after = stats(site / "public")
     changed = sorted(path for path in after if after[path] != before.get(path) and not path.startswith("."))
-    assert changed == [f"canvases/{value_map.stem}/index.html", "data/site.json"]
+    assert changed == [f"canvases/{value_map.stem}/index.html", "data/search-index.js", "data/site.json"]
 
 
 def test_an_item_edit_in_a_segment_re_renders_its_canvases_and_the_lists(tmp_path):

@@ -19,7 +19,7 @@ from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..places import body_place
 from ..theme import Theme, static_folders
-from .pdf import ORIGIN
+from .pdf.sandbox import ORIGIN
 from .images import image_problem
 from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url, svg_url
 from ..record import digest

@@ -17,6 +17,7 @@ from .data import site_data
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
 from .html import make_environment
 from .keys import TemplateKeys
+from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script
 from .site import PageJob, Progress, SiteRenderer
 
 
@@ -28,6 +29,12 @@ def _write_data(renderer: SiteRenderer, staging: Path) -> None:
     # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
     data = site_data(renderer.config, renderer.checked, renderer.history)
     write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def _write_search(renderer: SiteRenderer, staging: Path) -> None:
+    from ..output import write_file
+
+    write_file(staging, SEARCH_INDEX, search_script(renderer.checked.site))
 
 
 _ENVIRONMENTS: dict[tuple, Any] = {}
@@ -95,6 +102,11 @@ def write_site(
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
         tasks = (lambda folder: _write_data(renderer, folder), *tasks)
+    # The search index shows the same documents (titles, items, notes, evidence).
+    search_key = digest(data_key, SEARCH_INDEX, repr(SEARCH_SHAPE))
+    renderer.output_keys[SEARCH_INDEX] = search_key
+    if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
+        tasks = (lambda folder: _write_search(renderer, folder), *tasks)
     listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
     weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
     render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)

@@ -1,0 +1,132 @@
+"""The search index: every canvas, segment, page and item as a short document, written as
+a script (data/search-index.js) that the search box loads on first use.
+
+A script, not JSON fetched with XHR, so search works from files opened directly
+(file:// forbids XHR) as well as from a server. The browser builds the MiniSearch index
+from these documents: the documents are a third of the size of a serialized index
+(docs/performance.md) and index in a fraction of a second.
+
+Format (`SEARCH_FORMAT`): `{"v": 1, "pages": [[url, title, kind], ...],
+"docs": [[page, section, item id, title, text], ...]}`. A document with no section
+is the page itself; otherwise it is an item, found at `#vpc-<section>-<item id>` on
+its page (views.dom_id). The item id is left empty when it is the slug of an ASCII
+title, which the browser derives the same way: a third less to load. Text is plain: Markdown links keep their words, not their
+URLs, and marks are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from ..model import items_of, slug
+from ..urls import canvas_url, page_url, segment_url
+
+if TYPE_CHECKING:
+    from ..model import Document, Site
+
+SEARCH_FORMAT = 1
+#: Where the index is written, under data/ (a folder the site writes itself).
+SEARCH_INDEX = "data/search-index.js"
+#: The global the script assigns; themes/default/static/search.js reads it.
+SEARCH_GLOBAL = "vpcsiteSearch"
+#: Longest text kept of a document's notes and evidence: the words that matter for
+#: finding a canvas are at the start; a long note would swell the index.
+TEXT_CHARS = 240
+
+#: What decides the index's bytes besides the documents (its key covers it).
+SEARCH_SHAPE = (SEARCH_FORMAT, TEXT_CHARS, SEARCH_GLOBAL)
+
+#: A page of the index: (url from the site root, title, kind).
+PageEntry = tuple[str, str, str]
+#: A document: (page, section, item id, title, text) with page the url of its page.
+Entry = tuple[str, str, str, str, str]
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>]*>")
+_MARKS = re.compile(r"[*_`#>|~]+|<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain(markdown: str) -> str:
+    """Markdown as the words a reader searches for: link texts without their URLs, no
+    emphasis marks or tags, whitespace collapsed."""
+    text = _LINK.sub(r"\1", markdown)
+    text = _AUTOLINK.sub(" ", text)
+    text = _MARKS.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _short(*parts: str) -> str:
+    text = " ".join(p for p in (plain(part) for part in parts) if p)
+    if len(text) <= TEXT_CHARS:
+        return text
+    return text[:TEXT_CHARS].rsplit(" ", 1)[0]
+
+
+def _stored_id(item_id: str, text: str) -> str:
+    """The id as the index keeps it: empty when search.js derives it from the text
+    (lower case, runs of other characters than ASCII letters and digits to one '-')."""
+    return "" if text.isascii() and slug(text) == item_id else item_id
+
+
+def _document_entries(document: "Document", url: str, kind: str) -> Iterator[tuple[PageEntry, list[Entry]]]:
+    """A canvas's or segment's page and its items (a segment page shows its own items;
+    a canvas page shows its value map's, and links to the segment for the profile)."""
+    model = document.model
+    entries: list[Entry] = [(url, "", "", model.title, _short(getattr(model, "summary", "") or "", document.body))]
+    for section, _, item in items_of(model):
+        entries.append((url, section, _stored_id(item.id, item.text), item.text, _short(item.note, *item.evidence)))
+    yield (url, model.title, kind), entries
+
+
+def canvas_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+    for map_id, document in sorted(site.value_maps.items()):
+        if document.model.segment in site.segments:  # type: ignore[union-attr]
+            yield from _document_entries(document, canvas_url(map_id), "canvas")
+
+
+def segment_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+    for segment_id, document in sorted(site.segments.items()):
+        yield from _document_entries(document, segment_url(segment_id), "segment")
+
+
+def page_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+    for document in sorted(site.pages, key=lambda d: d.relative):
+        url = page_url(document.relative)
+        yield (url, document.model.title, "page"), [(url, "", "", document.model.title, _short(document.body))]
+
+
+#: Every kind of document the search covers, in the order results list them when they
+#: match equally well. A new kind (experiments, business models) is one line here.
+DOCUMENT_KINDS: tuple[Callable[["Site"], Iterator[tuple[PageEntry, list[Entry]]]], ...] = (
+    canvas_documents,
+    segment_documents,
+    page_documents,
+)
+
+
+def search_index(site: "Site") -> dict:
+    """The index as plain data: pages, and documents pointing at them by number."""
+    pages: list[list[str]] = []
+    docs: list[list[object]] = []
+    for kind in DOCUMENT_KINDS:
+        for page, entries in kind(site):
+            number = len(pages)
+            pages.append(list(page))
+            docs.extend([number, section, item_id, title, text] for _, section, item_id, title, text in entries)
+    return {"v": SEARCH_FORMAT, "pages": pages, "docs": docs}
+
+
+def search_script(site: "Site") -> bytes:
+    """data/search-index.js: the index assigned to a global, the same bytes for the same
+    site. `</` is escaped so no text can close the script (it is loaded with src, but a
+    theme may inline it)."""
+    data = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
+    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={data};\n".encode("utf-8")
+
+
+__all__ = ["DOCUMENT_KINDS", "SEARCH_INDEX", "plain", "search_index", "search_script"]
