@@ -32,37 +32,115 @@ MANIFEST = ".gen_site-files"
 # --- word lists ---------------------------------------------------------------------
 
 AUDIENCE_ADJECTIVES = [
-    "Busy", "Remote", "First-time", "Small-town", "Freelance", "Retired", "Young",
-    "Part-time", "Senior", "Independent", "Night-shift", "Urban", "Self-employed",
-    "Working", "Travelling", "Newly qualified",
+    "Busy",
+    "Remote",
+    "First-time",
+    "Small-town",
+    "Freelance",
+    "Retired",
+    "Young",
+    "Part-time",
+    "Senior",
+    "Independent",
+    "Night-shift",
+    "Urban",
+    "Self-employed",
+    "Working",
+    "Travelling",
+    "Newly qualified",
 ]
 AUDIENCE_ROLES = [
-    "accountants", "parents", "nurses", "software developers", "shop owners",
-    "students", "teachers", "delivery drivers", "architects", "farmers",
-    "photographers", "restaurant owners", "lawyers", "musicians", "personal trainers",
-    "electricians", "translators", "pharmacists", "estate agents", "carers",
+    "accountants",
+    "parents",
+    "nurses",
+    "software developers",
+    "shop owners",
+    "students",
+    "teachers",
+    "delivery drivers",
+    "architects",
+    "farmers",
+    "photographers",
+    "restaurant owners",
+    "lawyers",
+    "musicians",
+    "personal trainers",
+    "electricians",
+    "translators",
+    "pharmacists",
+    "estate agents",
+    "carers",
 ]
 PEOPLE = [
-    "clients", "colleagues", "their manager", "their family", "customers", "peers",
-    "suppliers", "the team", "new hires", "their partner",
+    "clients",
+    "colleagues",
+    "their manager",
+    "their family",
+    "customers",
+    "peers",
+    "suppliers",
+    "the team",
+    "new hires",
+    "their partner",
 ]
 VERBS = [
-    "Plan", "Track", "Organise", "Find", "Compare", "Book", "Prepare", "Review",
-    "Share", "Learn about", "Manage", "Schedule", "Check", "Keep on top of", "Sort out",
-    "Pay for", "Update",
+    "Plan",
+    "Track",
+    "Organise",
+    "Find",
+    "Compare",
+    "Book",
+    "Prepare",
+    "Review",
+    "Share",
+    "Learn about",
+    "Manage",
+    "Schedule",
+    "Check",
+    "Keep on top of",
+    "Sort out",
+    "Pay for",
+    "Update",
 ]
 OBJECTS = [
-    "client appointments", "monthly expenses", "team meetings", "family meals",
-    "tax paperwork", "training sessions", "supplier orders", "project deadlines",
-    "home repairs", "holiday travel", "study materials", "customer feedback",
-    "stock levels", "daily workouts", "invoices", "shift rotas", "insurance claims",
-    "delivery routes", "course assignments", "equipment maintenance", "patient notes",
-    "price quotes", "weekly shopping", "marketing posts",
+    "client appointments",
+    "monthly expenses",
+    "team meetings",
+    "family meals",
+    "tax paperwork",
+    "training sessions",
+    "supplier orders",
+    "project deadlines",
+    "home repairs",
+    "holiday travel",
+    "study materials",
+    "customer feedback",
+    "stock levels",
+    "daily workouts",
+    "invoices",
+    "shift rotas",
+    "insurance claims",
+    "delivery routes",
+    "course assignments",
+    "equipment maintenance",
+    "patient notes",
+    "price quotes",
+    "weekly shopping",
+    "marketing posts",
 ]
 CONTEXTS = [
-    "on the go", "before Monday", "without a laptop", "in under ten minutes",
-    "with the whole team", "at the end of the day", "every week", "between appointments",
-    "from a phone", "during peak season", "without spreadsheets", "in one place",
+    "on the go",
+    "before Monday",
+    "without a laptop",
+    "in under ten minutes",
+    "with the whole team",
+    "at the end of the day",
+    "every week",
+    "between appointments",
+    "from a phone",
+    "during peak season",
+    "without spreadsheets",
+    "in one place",
 ]
 JOB_TEMPLATES = [  # (template, kind)
     ("{verb} {obj}", "functional"),
@@ -140,8 +218,7 @@ CREATOR_TEMPLATES = [
 ]
 BRAND_HEADS = ["Quick", "Smart", "Easy", "Clear", "Bright", "Simple", "Swift", "True", "Calm", "Neat"]
 BRAND_TAILS = ["Plan", "Track", "Desk", "Hub", "Flow", "Mate", "Box", "Base", "Pilot", "Note", "Dock", "Loop"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 QUOTES = [
     "I do this on the bus because there is no other time.",
     "Every tool I tried wanted an hour of setup first.",
@@ -183,8 +260,29 @@ QUESTIONS = [
     "Which channel reaches them before peak season?",
 ]
 
-STOPWORDS = {"a", "an", "the", "of", "for", "in", "on", "at", "to", "by", "with", "about",
-             "from", "before", "every", "despite", "their", "can", "into", "over", "when"}
+STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "to",
+    "by",
+    "with",
+    "about",
+    "from",
+    "before",
+    "every",
+    "despite",
+    "their",
+    "can",
+    "into",
+    "over",
+    "when",
+}
 
 RANK_WORDS = {
     "importance": ["trivial", "minor", "moderate", "important", "critical"],
@@ -357,21 +455,32 @@ def value_map_doc(rng: random.Random, segment: dict, used_ids: set[str]) -> dict
     products = []
     for _ in range(rng.randint(5, 12)):
         text, kind = unique_text(PRODUCT_TEMPLATES, rng, used)
-        products.append(extras({
-            "id": slug(text), "text": text, "kind": kind,
-            "jobs": rng.sample(job_ids, min(len(job_ids), rng.randint(1, 2))),
-        }))
+        products.append(
+            extras(
+                {
+                    "id": slug(text),
+                    "text": text,
+                    "kind": kind,
+                    "jobs": rng.sample(job_ids, min(len(job_ids), rng.randint(1, 2))),
+                }
+            )
+        )
     product_ids = [item["id"] for item in products]
 
     def linked(templates: list[str], key: str, pool: list[str]) -> list[dict]:
         block = []
         for _ in range(rng.randint(5, 12)):
             text, _kind = unique_text(templates, rng, used)
-            block.append(extras({
-                "id": slug(text), "text": text,
-                key: rng.sample(pool, min(len(pool), rng.choice([1, 1, 2, 2, 3]))),
-                "by": rng.sample(product_ids, rng.randint(1, 2)),
-            }))
+            block.append(
+                extras(
+                    {
+                        "id": slug(text),
+                        "text": text,
+                        key: rng.sample(pool, min(len(pool), rng.choice([1, 1, 2, 2, 3]))),
+                        "by": rng.sample(product_ids, rng.randint(1, 2)),
+                    }
+                )
+            )
         return block
 
     return {
@@ -396,8 +505,7 @@ def body(rng: random.Random, headings: list[str], doc: dict) -> list[str]:
     for number, question in enumerate(rng.sample(QUESTIONS, rng.randint(2, 4)), start=1):
         lines.append(f"{number}. {question}")
     if rng.random() < 0.5:
-        lines += ["", "### Sources", "", f"See the [research folder](https://research.example.com/{doc['id']}/) "
-                  "for interview notes and survey data."]
+        lines += ["", "### Sources", "", f"See the [research folder](https://research.example.com/{doc['id']}/) for interview notes and survey data."]
     return lines
 
 
@@ -518,9 +626,7 @@ def generate(n: int, out: Path, seed: int = 0, experiments: int = 0, business_mo
         vm = value_map_doc(rng, segments[index % len(segments)], site_ids)
         maps.append(vm)
         notes = body(rng, ["Positioning", "What we offer", "Experiments"], vm)
-        files[f"content/value-maps/{vm['id']}.md"] = render(
-            vm, ("products", "relievers", "creators"), ("segment",), notes
-        )
+        files[f"content/value-maps/{vm['id']}.md"] = render(vm, ("products", "relievers", "creators"), ("segment",), notes)
     method_rng = random.Random(seed + 1)
     files.update(experiment_docs(experiments, maps, {s["id"]: s for s in segments}, method_rng))
     files.update(business_model_docs(business_models, maps, method_rng))

@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from diff import GIT_ENV, git, make_repository  # noqa: E402
 
+
 def edit_value_map(path: Path, word: str) -> None:
     """Change the first item text of a value map (its fit stays; its bytes change)."""
     text = path.read_text()
@@ -67,7 +68,9 @@ def main() -> None:
         subprocess.run(["git", "clone", "-q", str(on), str(off)], check=True, env={**os.environ, **GIT_ENV})
         with (off / "site.toml").open("a") as toml:
             toml.write("\n[git]\nhistory = 0\n")
-        print(f"{args.canvases} canvases, {args.commits} commits (made in {time.perf_counter() - started:.0f} s); medians of {args.runs} runs, on/off in turns")
+        print(
+            f"{args.canvases} canvases, {args.commits} commits (made in {time.perf_counter() - started:.0f} s); medians of {args.runs} runs, on/off in turns"
+        )
         results: dict[str, dict[str, list[float]]] = {}
         stage: list[float] = []
 

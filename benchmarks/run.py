@@ -181,7 +181,9 @@ def pdf_benchmarks(sizes: list[int], tmp: str, generate: Callable[..., None]) ->
     import shutil
 
     print("PDF build against WeasyPrint alone on the same canvas HTML (serial, same process)")
-    print(f"{'N':>5} {'weasy s/canvas':>15} {'cold j1 s/canvas':>17} {'ratio':>6} {'cold j2 s':>10} {'j1/j2':>6} {'no change s':>12} {'rendered':>9} {'one edit s':>11} {'rendered':>9}")
+    print(
+        f"{'N':>5} {'weasy s/canvas':>15} {'cold j1 s/canvas':>17} {'ratio':>6} {'cold j2 s':>10} {'j1/j2':>6} {'no change s':>12} {'rendered':>9} {'one edit s':>11} {'rendered':>9}"
+    )
     for n in sizes:
         root = Path(tmp) / f"pdf-site-{n}"
         generate(n, root, seed=2)

@@ -104,8 +104,14 @@ def shares() -> str:
             for count in range(MOST_ITEMS):
                 exactly = has(shorter, count) + f":not({has(shorter, count + 1)})" if count else f":not(:has(.vpc-section--{shorter} li))"
                 selectors.append(f".vpc-square__right{exactly}{has(longer, count + more)}")
-            lines.append(",\n".join(f"{selector} > .vpc-section--{longer}" for selector in selectors) + f" {{ min-height: calc(var(--s) * {share:.2f} - var(--line-w)); }}")
-            lines.append(",\n".join(f"{selector} > .vpc-section--{shorter}" for selector in selectors) + f" {{ min-height: calc(var(--s) * {1 - share:.2f} - var(--line-w)); }}")
+            lines.append(
+                ",\n".join(f"{selector} > .vpc-section--{longer}" for selector in selectors)
+                + f" {{ min-height: calc(var(--s) * {share:.2f} - var(--line-w)); }}"
+            )
+            lines.append(
+                ",\n".join(f"{selector} > .vpc-section--{shorter}" for selector in selectors)
+                + f" {{ min-height: calc(var(--s) * {1 - share:.2f} - var(--line-w)); }}"
+            )
     lines.append(SHARE_END)
     return "\n".join(lines)
 

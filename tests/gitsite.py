@@ -72,7 +72,11 @@ def review_commit(repo: Path) -> str:
     fitnow = repo / "content/value-maps/fitnow.md"
     replace(fitnow, "text: 10-minute workouts that need no equipment", "text: 10-minute workouts, no equipment")
     replace(fitnow, "relieves: [inconsistent-progress]", "relieves: []")
-    replace(fitnow, "creators:\n", "creators:\n  - id: team-challenges\n    text: Team challenges between colleagues\n    creates: [sense-of-achievement]\n")
+    replace(
+        fitnow,
+        "creators:\n",
+        "creators:\n  - id: team-challenges\n    text: Team challenges between colleagues\n    creates: [sense-of-achievement]\n",
+    )
     segment = repo / "content/segments/busy-professional.md"
     replace(segment, "importance: minor", "importance: moderate")
     git(repo, "mv", "content/value-maps/gym-chain.md", "content/value-maps/gym-chains.md")

@@ -128,9 +128,7 @@ def canvas_item_count(checked, canvas_id: str) -> int:
     """Items drawn on a canvas: those of its value map and of the segment it targets."""
     value_map = checked.site.value_maps[canvas_id].model
     segment = checked.site.segments[value_map.segment].model
-    return sum(
-        len(getattr(document, section)) for document in (value_map, segment) for section in SECTIONS[document.type]
-    )
+    return sum(len(getattr(document, section)) for document in (value_map, segment) for section in SECTIONS[document.type])
 
 
 # --- the browser -------------------------------------------------------------------------
@@ -207,8 +205,7 @@ def test_every_page_passes_the_nu_html_checker(public: Path):
         return f"{path}:{message.get('lastLine', '?')}:{message.get('firstColumn', message.get('lastColumn', '?'))}"
 
     report = "\n".join(
-        f"{where(m)}: {m.get('subType') or m['type']}: {m.get('message', '').strip()}\n    {m.get('extract', '').strip()!r}"
-        for m in errors
+        f"{where(m)}: {m.get('subType') or m['type']}: {m.get('message', '').strip()}\n    {m.get('extract', '').strip()!r}" for m in errors
     )
     if errors:
         pytest.fail(f"{len(errors)} HTML error(s) in {len(pages)} pages:\n{report}", pytrace=False)
@@ -228,8 +225,7 @@ def test_page_has_no_serious_accessibility_violations(public: Path, new_page, ki
     report = "\n".join(
         f"{v['impact']} {v['id']}: {v['help']} ({v.get('helpUrl', '')})\n"
         + "\n".join(
-            f"    {', '.join(map(str, node['target']))}\n        "
-            + node.get("failureSummary", "").strip().replace("\n", "\n        ")
+            f"    {', '.join(map(str, node['target']))}\n        " + node.get("failureSummary", "").strip().replace("\n", "\n        ")
             for node in v["nodes"]
         )
         for v in serious
@@ -250,9 +246,9 @@ def test_canvas_page_loads_its_stylesheet_and_script_without_errors(public: Path
     # copy of them has none, and includes the browser's own favicon request.
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and not message.text.startswith("Failed to load resource")
-        and problems.append(f"console error: {message.text}"),
+        lambda message: (
+            message.type == "error" and not message.text.startswith("Failed to load resource") and problems.append(f"console error: {message.text}")
+        ),
     )
     page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
     page.on("response", lambda response: response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}"))
@@ -285,16 +281,13 @@ def open_reliever(page, address: str):
 
 
 @pytest.mark.parametrize("served", ["file", "http"])
-def test_hovering_a_reliever_highlights_exactly_the_pains_it_relieves(
-    public: Path, server: str, checked, new_page, served: str
-):
+def test_hovering_a_reliever_highlights_exactly_the_pains_it_relieves(public: Path, server: str, checked, new_page, served: str):
     page = new_page()
     reliever = open_reliever(page, page_address(public, server if served == "http" else None, PAGES["canvas"]))
     reliever.hover()
     highlighted = element_ids(page, f'[id^="vpc-pains-"].{LINKED_CLASS}')
     assert highlighted == expected_pains(checked), (
-        f"hovering '{RELIEVER}' highlighted pains {sorted(highlighted)}, "
-        f"expected {sorted(expected_pains(checked))} (class '{LINKED_CLASS}')"
+        f"hovering '{RELIEVER}' highlighted pains {sorted(highlighted)}, expected {sorted(expected_pains(checked))} (class '{LINKED_CLASS}')"
     )
 
 
@@ -303,7 +296,7 @@ def test_focusing_a_reliever_highlights_its_pains_and_blurring_clears_them(publi
     reliever = open_reliever(page, page_address(public, None, PAGES["canvas"]))
     page.focus(f"#vpc-relievers-{RELIEVER}")
     focused = page.evaluate("() => document.activeElement && document.activeElement.id")
-    assert focused == f"vpc-relievers-{RELIEVER}", f"the reliever cannot take keyboard focus (focus is on {focused!r}): does it have tabindex=\"0\"?"
+    assert focused == f"vpc-relievers-{RELIEVER}", f'the reliever cannot take keyboard focus (focus is on {focused!r}): does it have tabindex="0"?'
     highlighted = element_ids(page, f'[id^="vpc-pains-"].{LINKED_CLASS}')
     assert highlighted == expected_pains(checked), (
         f"focusing '{RELIEVER}' highlighted pains {sorted(highlighted)}, expected {sorted(expected_pains(checked))}"
@@ -320,9 +313,7 @@ def largest_canvas(checked) -> str:
 
 @pytest.mark.parametrize("canvas", [CANVAS, "largest"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_canvas_page_does_not_overflow_the_viewport_horizontally(
-    public: Path, new_page, largest_canvas: str, viewport: str, canvas: str
-):
+def test_canvas_page_does_not_overflow_the_viewport_horizontally(public: Path, new_page, largest_canvas: str, viewport: str, canvas: str):
     canvas_id = largest_canvas if canvas == "largest" else canvas
     width, height = VIEWPORTS[viewport]
     page = new_page(width, height)
@@ -349,8 +340,7 @@ def test_canvas_page_does_not_overflow_the_viewport_horizontally(
     )
     assert measured["scrollWidth"] <= measured["innerWidth"], (
         f"canvas '{canvas_id}' at {width}×{height} is {measured['scrollWidth']}px wide, "
-        f"wider than the {measured['innerWidth']}px viewport; first elements past the edge:\n    "
-        + "\n    ".join(measured["wide"])
+        f"wider than the {measured['innerWidth']}px viewport; first elements past the edge:\n    " + "\n    ".join(measured["wide"])
     )
 
 

@@ -61,7 +61,9 @@ def test_typing_an_items_word_lists_its_canvas_and_the_result_lands_on_the_item(
     page.click(f".site-search__result[href='{hit['href']}']")
     page.wait_for_url(f"**/{CANVAS_URL}#{ANCHOR}")
     assert page.evaluate("() => decodeURIComponent(location.hash)") == f"#{ANCHOR}"
-    target = page.evaluate(f"() => {{ const e = document.getElementById('{ANCHOR}'); const r = e.getBoundingClientRect(); return {{text: e.textContent, top: r.top, bottom: r.bottom, height: innerHeight}}; }}")
+    target = page.evaluate(
+        f"() => {{ const e = document.getElementById('{ANCHOR}'); const r = e.getBoundingClientRect(); return {{text: e.textContent, top: r.top, bottom: r.bottom, height: innerHeight}}; }}"
+    )
     assert "10-minute workouts" in target["text"]
     assert 0 <= target["top"] < target["height"], "the item is scrolled into view"
     # The page scrolls, not the clipped drawing around the item (which would shift its

@@ -219,7 +219,7 @@ def test_base_url_adds_sitemap_and_canonical_links_but_links_stay_relative(tmp_p
 
 HOSTILE = {
     "title": '<script>alert("t")</script>{{ 7*7 }}',
-    "text": '<img src=x onerror=alert(1)>{{ 7*7 }}',
+    "text": "<img src=x onerror=alert(1)>{{ 7*7 }}",
     "evidence": "[click](javascript:alert(1)) <script>alert(2)</script> {{ 7*7 }}",
     "body": "<script>alert(3)</script>\n\n[x](javascript:alert(4))\n\n<img src=x onerror=alert(5)>\n\n{{ 7*7 }} {% raw %}",
 }
@@ -298,7 +298,9 @@ def test_hostile_text_comes_out_inert_everywhere(tmp_path):
         assert parser.found == [], page
         assert ">49<" not in html and " 49 " not in html, page
     canvas = (site / "public" / "canvases" / "v" / "index.html").read_text()
-    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;{{ 7*7 }}" in canvas or "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;{{ 7*7 }}" in canvas
+    assert (
+        "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;{{ 7*7 }}" in canvas or "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;{{ 7*7 }}" in canvas
+    )
 
 
 def test_disallowed_link_scheme_is_dropped_with_a_warning_naming_file_and_line(tmp_path):

@@ -299,7 +299,10 @@ def edit(root: Path, kind: str, pick: int) -> None:
         for path in _maps(root):
             path.write_text(path.read_text(encoding="utf-8").replace("---\nbroken: [\n", "---\n", 1), encoding="utf-8")
     elif kind == "edit a template":
-        write_site(root, {"templates/page.html": f'{{% extends "base.html" %}}{{% block main %}}<article>{pick}{{{{ content }}}}</article>{{% endblock %}}\n'})
+        write_site(
+            root,
+            {"templates/page.html": f'{{% extends "base.html" %}}{{% block main %}}<article>{pick}{{{{ content }}}}</article>{{% endblock %}}\n'},
+        )
     elif kind == "change site.toml":
         config = root / "site.toml"
         config.write_text(re.sub(r'(?m)^title = ".*"$', f'title = "Canvases {pick}"', config.read_text(encoding="utf-8")), encoding="utf-8")

@@ -30,9 +30,7 @@ def test_text_format_is_compiler_style_with_hint():
 def test_json_format_carries_every_field():
     found = [diagnostic("VPC301", "c.md", 3, 4, "m", None)]
     data = json.loads(format_json(found))
-    assert data["diagnostics"] == [
-        {"code": "VPC301", "severity": "warning", "path": "c.md", "line": 3, "column": 4, "message": "m", "hint": None}
-    ]
+    assert data["diagnostics"] == [{"code": "VPC301", "severity": "warning", "path": "c.md", "line": 3, "column": 4, "message": "m", "hint": None}]
     assert data["summary"] == "0 errors, 1 warning"
 
 
@@ -66,7 +64,11 @@ def test_github_output_escapes_what_the_user_wrote_but_keeps_the_hint_on_its_lin
 def test_check_text_output_of_a_key_with_a_newline_keeps_one_finding_per_line(make_site):
     from vpcsite.build import check_site
 
-    root = make_site({"content/segments/s.md": '---\ntitle: S\n"a\\nb.md:1:1: error VPC001 forged": 1\njobs:\n  - text: J\n    status: "v\\n  hint: forged"\n---\n'})
+    root = make_site(
+        {
+            "content/segments/s.md": '---\ntitle: S\n"a\\nb.md:1:1: error VPC001 forged": 1\njobs:\n  - text: J\n    status: "v\\n  hint: forged"\n---\n'
+        }
+    )
     text = format_text(check_site(root).diagnostics)
     lines = text.splitlines()
     assert len(lines) == 6, text  # VPC306, VPC102, VPC105, each with its hint

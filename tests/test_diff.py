@@ -102,8 +102,16 @@ def test_edited_canvas_reports_fit_drop_item_text_and_links(in_reviewed):
     assert fitnow["fit"]["before"] > fitnow["fit"]["after"]
     text = next(item for item in fitnow["items"] if item["id"] == "ten-minute-workouts")
     assert text["fields"] == [{"name": "text", "before": "10-minute workouts that need no equipment", "after": "10-minute workouts, no equipment"}]
-    assert {"change": "removed", "section": "relievers", "item": "progress-reminders", "key": "relieves", "target": "inconsistent-progress"} in fitnow["links"]
-    assert {"change": "added", "section": "creators", "item": "team-challenges", "key": "creates", "target": "sense-of-achievement"} in fitnow["links"]
+    assert {
+        "change": "removed",
+        "section": "relievers",
+        "item": "progress-reminders",
+        "key": "relieves",
+        "target": "inconsistent-progress",
+    } in fitnow["links"]
+    assert {"change": "added", "section": "creators", "item": "team-challenges", "key": "creates", "target": "sense-of-achievement"} in fitnow[
+        "links"
+    ]
     assert any(item["change"] == "added" and item["id"] == "team-challenges" for item in fitnow["items"])
 
 
@@ -401,7 +409,20 @@ def _synthetic(count: int, items: int = 0, text: str = "a reliever") -> "SiteDif
         fit = FitChange(0.6, 0.6 - (n % 7) / 100, 0.2, 0.2, "within", "within" if n % 7 < 2 else "below")
         found = tuple(ItemChange("added", "relievers", f"r{n}-{i}", f"{text} {i}") for i in range(items))
         links = tuple(LinkChange(True, "relievers", f"r{n}-{i}", "relieves", f"p{i}") for i in range(items))
-        changes.append(DocumentChange("value-map", "changed", f"canvas-{n:05d}", f"canvas-{n:05d}", f"content/value-maps/canvas-{n:05d}.md", f"content/value-maps/canvas-{n:05d}.md", (), found, links, fit))
+        changes.append(
+            DocumentChange(
+                "value-map",
+                "changed",
+                f"canvas-{n:05d}",
+                f"canvas-{n:05d}",
+                f"content/value-maps/canvas-{n:05d}.md",
+                f"content/value-maps/canvas-{n:05d}.md",
+                (),
+                found,
+                links,
+                fit,
+            )
+        )
     from vpcsite.diff import _drop_order
 
     return SiteDiff(Side("main", "a" * 40), Side("HEAD", "b" * 40), tuple(sorted(changes, key=_drop_order)), (), 0, (), ())

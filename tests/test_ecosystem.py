@@ -26,12 +26,51 @@ SCRIPT = ROOT / "scripts" / "action-diff.sh"
 # required keys, and every key it knows with the type it expects.
 REQUIRED = {"id", "name", "entry", "language"}
 KNOWN = {
-    "id": str, "name": str, "entry": str, "language": str, "alias": str, "files": str, "exclude": str,
-    "types": list, "types_or": list, "exclude_types": list, "additional_dependencies": list, "args": list,
-    "always_run": bool, "fail_fast": bool, "pass_filenames": bool, "description": str, "language_version": str,
-    "log_file": str, "minimum_pre_commit_version": str, "require_serial": bool, "stages": list, "verbose": bool,
+    "id": str,
+    "name": str,
+    "entry": str,
+    "language": str,
+    "alias": str,
+    "files": str,
+    "exclude": str,
+    "types": list,
+    "types_or": list,
+    "exclude_types": list,
+    "additional_dependencies": list,
+    "args": list,
+    "always_run": bool,
+    "fail_fast": bool,
+    "pass_filenames": bool,
+    "description": str,
+    "language_version": str,
+    "log_file": str,
+    "minimum_pre_commit_version": str,
+    "require_serial": bool,
+    "stages": list,
+    "verbose": bool,
 }
-LANGUAGES = {"conda", "coursier", "dart", "docker", "docker_image", "dotnet", "fail", "golang", "haskell", "lua", "node", "perl", "pygrep", "python", "r", "ruby", "rust", "swift", "script", "system"}
+LANGUAGES = {
+    "conda",
+    "coursier",
+    "dart",
+    "docker",
+    "docker_image",
+    "dotnet",
+    "fail",
+    "golang",
+    "haskell",
+    "lua",
+    "node",
+    "perl",
+    "pygrep",
+    "python",
+    "r",
+    "ruby",
+    "rust",
+    "swift",
+    "script",
+    "system",
+}
 #: File types pre-commit's `identify` knows that a hook on canvases could name.
 TYPES = {"file", "text", "markdown", "toml", "yaml"}
 
@@ -84,7 +123,9 @@ def test_check_hook_entry_passes_on_the_example_site(tmp_path):
 
     site = copy_example(tmp_path)
     entry = shlex.split(hooks()[0]["entry"])
-    done = subprocess.run([sys.executable, "-m", "vpcsite", *entry[1:]], cwd=site, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vpcsite", *entry[1:]], cwd=site, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 

@@ -58,7 +58,7 @@ def test_latest_concluded_wins_whatever_the_file_order():
 def test_same_day_is_decided_by_file_name():
     first = done("a", "refuted")
     second = done("b", "supported", 2)
-    assert verdicts([second, first])[ITEM] .experiment == "b"
+    assert verdicts([second, first])[ITEM].experiment == "b"
 
 
 def test_inconclusive_latest_does_not_undo_an_earlier_result():

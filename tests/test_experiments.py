@@ -85,25 +85,34 @@ def test_unknown_value_map_is_an_error_with_did_you_mean(make_site):
 
 
 def test_unknown_segment_is_an_error_with_did_you_mean(make_site):
-    (finding,) = findings(make_site, {"content/experiments/e.md": "---\ntitle: E\nsegment: busy-profesional\ntests: [x]\nhypothesis: H\n---\n"}, "VPC207")
+    (finding,) = findings(
+        make_site, {"content/experiments/e.md": "---\ntitle: E\nsegment: busy-profesional\ntests: [x]\nhypothesis: H\n---\n"}, "VPC207"
+    )
     assert (finding.line, finding.column) == (3, 10)
     assert "did you mean 'busy-professional'?" in finding.hint
 
 
 def test_unknown_tested_item_is_an_error_with_did_you_mean_and_its_line(make_site):
-    (finding,) = findings(make_site, {"content/experiments/e.md": "---\ntitle: E\nvalue_map: fitnow\ntests: [mobile-app, lack-of-tme]\nhypothesis: H\n---\n"}, "VPC208")
+    (finding,) = findings(
+        make_site, {"content/experiments/e.md": "---\ntitle: E\nvalue_map: fitnow\ntests: [mobile-app, lack-of-tme]\nhypothesis: H\n---\n"}, "VPC208"
+    )
     assert (finding.path, finding.line, finding.column) == ("content/experiments/e.md", 4, 21)
     assert finding.hint == "did you mean 'lack-of-time'? (content/segments/busy-professional.md:11)"
 
 
 def test_segment_experiment_may_not_test_value_map_items(make_site):
-    (finding,) = findings(make_site, {"content/experiments/e.md": "---\ntitle: E\nsegment: busy-professional\ntests: [mobile-app]\nhypothesis: H\n---\n"}, "VPC208")
+    (finding,) = findings(
+        make_site, {"content/experiments/e.md": "---\ntitle: E\nsegment: busy-professional\ntests: [mobile-app]\nhypothesis: H\n---\n"}, "VPC208"
+    )
     assert (finding.line, finding.column) == (4, 9)
 
 
 def test_id_in_both_value_map_and_segment_is_an_error(make_site):
     value_map = VALUE_MAP.replace("id: mobile-app", "id: lack-of-time").replace("by: [mobile-app]", "by: [lack-of-time]")
-    root_files = {"content/value-maps/fitnow.md": value_map, "content/experiments/e.md": "---\ntitle: E\nvalue_map: fitnow\ntests: [lack-of-time]\nhypothesis: H\n---\n"}
+    root_files = {
+        "content/value-maps/fitnow.md": value_map,
+        "content/experiments/e.md": "---\ntitle: E\nvalue_map: fitnow\ntests: [lack-of-time]\nhypothesis: H\n---\n",
+    }
     (finding,) = findings(make_site, root_files, "VPC209")
     assert (finding.line, finding.column) == (4, 9)
 
@@ -133,7 +142,9 @@ def test_value_proposition_for_another_segment_is_a_warning(make_site):
 
 
 def test_business_model_blocks_take_shorthand_items():
-    document, found = load("title: B\nchannels: [Instagram ads]\nrevenue_streams:\n  - text: Subscription\n    status: observed\n", "business-models/b.md")
+    document, found = load(
+        "title: B\nchannels: [Instagram ads]\nrevenue_streams:\n  - text: Subscription\n    status: observed\n", "business-models/b.md"
+    )
     assert found == []
     assert document.model.channels[0].id == "instagram-ads"
     assert document.model.revenue_streams[0].status == "observed"
@@ -142,7 +153,15 @@ def test_business_model_blocks_take_shorthand_items():
 @pytest.mark.parametrize("kind", ["experiment", "business-model"])
 def test_json_schema_of_new_kinds_validates_the_example(kind):
     example = {
-        "experiment": {"title": "E", "value_map": "v", "tests": ["a"], "hypothesis": "H", "ratings": {"cost": 2}, "state": "done", "result": "supported"},
+        "experiment": {
+            "title": "E",
+            "value_map": "v",
+            "tests": ["a"],
+            "hypothesis": "H",
+            "ratings": {"cost": 2},
+            "state": "done",
+            "result": "supported",
+        },
         "business-model": {"title": "B", "segments": ["s"], "channels": ["Ads", {"text": "Shop"}]},
     }[kind]
     jsonschema.validate(example, json_schema(kind))

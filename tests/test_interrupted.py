@@ -129,9 +129,9 @@ def old_or_new(public: Path, before: dict[str, bytes] | None, after: dict[str, b
         return "none yet"
     assert public.is_dir(), "the output folder is missing"
     found = site_files(public)
-    assert found in (before, after), "the output is mixed: " + ", ".join(
-        sorted(k for k in set(found) | set(after) if found.get(k) != after.get(k))
-    )[:300]
+    assert found in (before, after), (
+        "the output is mixed: " + ", ".join(sorted(k for k in set(found) | set(after) if found.get(k) != after.get(k)))[:300]
+    )
     return "old" if found == before else "new"
 
 

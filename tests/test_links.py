@@ -18,9 +18,7 @@ def only(result, code: str):
 
 
 def site(make_site, value_map: str = VALUE_MAP, segment: str = SEGMENT, extra: dict | None = None):
-    root = make_site(
-        {"content/segments/busy-professional.md": segment, "content/value-maps/fitnow.md": value_map, **(extra or {})}
-    )
+    root = make_site({"content/segments/busy-professional.md": segment, "content/value-maps/fitnow.md": value_map, **(extra or {})})
     return check_site(root)
 
 

@@ -96,7 +96,31 @@ def test_underscores_never_take_the_fast_path():
 
 
 _LINKY = st.lists(
-    st.sampled_from(["[a]", "](", "]:", ")", "(", "<", ">", "javascript", "JavaScript", "data", "https", "mailto", ":", "&#58;", "\\", " ", "\n", "x", "/", "\t", "!"]),
+    st.sampled_from(
+        [
+            "[a]",
+            "](",
+            "]:",
+            ")",
+            "(",
+            "<",
+            ">",
+            "javascript",
+            "JavaScript",
+            "data",
+            "https",
+            "mailto",
+            ":",
+            "&#58;",
+            "\\",
+            " ",
+            "\n",
+            "x",
+            "/",
+            "\t",
+            "!",
+        ]
+    ),
     max_size=12,
 ).map("".join)
 

@@ -59,7 +59,10 @@ def test_tested_item_shows_its_latest_result_on_the_drawing(example):
     for page in ("canvases/fitnow/index.html", "canvases/fitnow/canvas.svg"):
         canvas = read(example, page)
         # The drawing's item: its group, its chip ("G1 ✓") and what it says to screen readers.
-        item = canvas.split('id="vpc-gains-sense-of-achievement"', 1)[0].rsplit("<g ", 1)[1] + canvas.split('id="vpc-gains-sense-of-achievement"', 1)[1].split("</g>", 1)[0]
+        item = (
+            canvas.split('id="vpc-gains-sense-of-achievement"', 1)[0].rsplit("<g ", 1)[1]
+            + canvas.split('id="vpc-gains-sense-of-achievement"', 1)[1].split("</g>", 1)[0]
+        )
         assert "result-mark--supported" in item and " ✓ </tspan>" in item
         assert "latest experiment: supported (" in item
         untested = canvas.split('id="vpc-pains-lack-of-time"', 1)[1].split("</g>", 1)[0]
@@ -90,7 +93,7 @@ def test_test_next_names_the_planned_experiment_of_an_item(make_site):
         }
     )
     page = read(build(root), "assumptions/index.html")
-    test_next = page.split('quadrant--test-next', 1)[1].split('quadrant--keep-watching', 1)[0]
+    test_next = page.split("quadrant--test-next", 1)[1].split("quadrant--keep-watching", 1)[0]
     assert "Quick results" in test_next and "Results quiz" in test_next
 
 
@@ -104,7 +107,17 @@ def test_business_model_page_lists_value_maps_with_their_fit_and_segments(exampl
     assert 'href="../../segments/busy-professional/index.html"' in page.split("bmc__block--segments", 1)[1]
     assert "Business Model Canvas, Strategyzer AG" in page and "CC BY-SA 3.0" in page
     blocks = [chunk.split('"', 1)[0] for chunk in page.split('class="bmc__block bmc__block--')[1:]]
-    assert blocks == ["key-partners", "key-activities", "key-resources", "value-propositions", "customer-relationships", "channels", "segments", "cost-structure", "revenue-streams"]
+    assert blocks == [
+        "key-partners",
+        "key-activities",
+        "key-resources",
+        "value-propositions",
+        "customer-relationships",
+        "channels",
+        "segments",
+        "cost-structure",
+        "revenue-streams",
+    ]
 
 
 def test_index_lists_business_models(example):
@@ -115,7 +128,9 @@ def test_index_lists_business_models(example):
 def test_navigation_links_method_pages_only_when_the_site_has_them(example, make_site):
     nav = read(example, "index.html").split('aria-label="Site"', 1)[1].split("</nav>", 1)[0]
     assert "experiments/index.html" in nav and "assumptions/index.html" in nav and "business-models/" in nav
-    plain = build(make_site({"site.toml": 'title = "T"\n', "content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP}))
+    plain = build(
+        make_site({"site.toml": 'title = "T"\n', "content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
+    )
     nav = read(plain, "index.html").split('aria-label="Site"', 1)[1].split("</nav>", 1)[0]
     assert "experiments" not in nav and "assumptions" not in nav and "business-models" not in nav
     assert not (plain / "experiments").exists() and not (plain / "assumptions").exists()
@@ -142,7 +157,13 @@ def test_site_json_carries_experiments_evidence_and_business_models(example):
     assert {e["id"] for e in data["experiments"]} == {"badge-ab-test", "coach-check-in-pilot", "snack-swap-fake-door", "seen-as-healthy-interviews"}
     badge = next(e for e in data["experiments"] if e["id"] == "badge-ab-test")
     assert (badge["state"], badge["result"], badge["concluded"]) == ("done", "supported", "2026-10-28")
-    assert {"type": "segment", "document": "busy-professional", "item": "sense-of-achievement", "status": "verified", "experiment": "badge-ab-test"} in data["evidence"]
+    assert {
+        "type": "segment",
+        "document": "busy-professional",
+        "item": "sense-of-achievement",
+        "status": "verified",
+        "experiment": "badge-ab-test",
+    } in data["evidence"]
     segment = next(s for s in data["segments"] if s["id"] == "busy-professional")
     assert next(g for g in segment["gains"] if g["id"] == "sense-of-achievement")["status"] == "verified"
     (model,) = data["business_models"]

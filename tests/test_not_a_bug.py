@@ -194,7 +194,7 @@ def test_yaml_values_that_cannot_be_constructed_are_content_errors(site, value, 
 
 
 def test_a_huge_number_in_toml_front_matter_is_a_content_error(site):
-    (site / "content" / "notes.md").write_text(f"+++\ntitle = \"Notes\"\nweight = {HUGE}\n+++\nText.\n")
+    (site / "content" / "notes.md").write_text(f'+++\ntitle = "Notes"\nweight = {HUGE}\n+++\nText.\n')
     result = run(site, "check")
     no_bug(result)
     assert result.exit_code == 1

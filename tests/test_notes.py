@@ -18,11 +18,7 @@ NO_PDF = "[pdf]\nenabled = false\n"
 
 def scheme_places(text: str) -> list[tuple[int, int]]:
     """Where each 'javascript:' URL of a link starts in the file (line, column)."""
-    return [
-        (number, found.start() + 3)
-        for number, line in enumerate(text.split("\n"), start=1)
-        for found in re.finditer(r"\]\(javascript:", line)
-    ]
+    return [(number, found.start() + 3) for number, line in enumerate(text.split("\n"), start=1) for found in re.finditer(r"\]\(javascript:", line)]
 
 
 def dropped(make_site, segment: str, code: str = "VPC501") -> tuple[list[tuple[int, int]], str]:
@@ -128,7 +124,9 @@ def test_a_finding_in_the_body_is_at_its_own_place(make_site):
 
 def test_raw_html_is_a_warning_at_each_opening_tag(make_site):
     places, _ = dropped(
-        make_site, "---\ntitle: S\njobs:\n  - text: J\n    note: >-\n      a <b>bold</b> and\n      <i>it</i>\n---\nBody <span>x</span>\n\n<div>\nblock\n</div>\n", "VPC506"
+        make_site,
+        "---\ntitle: S\njobs:\n  - text: J\n    note: >-\n      a <b>bold</b> and\n      <i>it</i>\n---\nBody <span>x</span>\n\n<div>\nblock\n</div>\n",
+        "VPC506",
     )
     assert places == [(6, 9), (7, 7), (9, 6), (11, 1)]
 

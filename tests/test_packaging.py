@@ -27,7 +27,9 @@ def test_wheel_installed_outside_the_repo_ships_templates_and_themes_and_runs(tm
     # When the tests run in a virtual environment (.venv/ of scripts/test.sh), the
     # system site-packages above are the base Python's, not that environment's: name
     # its folders too (as plain paths, so its editable vpcsite is not imported).
-    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True)
+    inner = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    )
     Path(inner.stdout.strip(), "outer.pth").write_text("\n".join(python_site.getsitepackages()) + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--force-reinstall", "-q", str(wheel)],

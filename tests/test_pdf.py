@@ -217,7 +217,11 @@ def test_canvas_with_three_times_the_items_still_lays_out(tmp_path):
 def test_check_repeats_the_last_builds_overflow_warning_until_the_canvas_changes(tmp_path):
     lines = ["---", "title: Crowded", "segment: busy-professional", "relievers:"]
     for n in range(120):
-        lines += [f"  - id: r{n}", f"    text: Reliever number {n} with a long description of how it relieves the lack of time", "    relieves: [lack-of-time]"]
+        lines += [
+            f"  - id: r{n}",
+            f"    text: Reliever number {n} with a long description of how it relieves the lack of time",
+            "    relieves: [lack-of-time]",
+        ]
     lines += ["---", ""]
     site = small_site(tmp_path / "s", extra={"content/value-maps/crowded.md": "\n".join(lines)})
     built = build(site)
@@ -265,7 +269,10 @@ def test_type_size_search_finds_the_largest_size_that_fits_from_any_start(tmp_pa
     steps = (9.5, 8.5, 7.5, 6.5)
     html = "<html><body>" + "".join(f"<p>Line {n} of a text long enough to wrap a little on the page.</p>" for n in range(26)) + "</body></html>"
     fetcher = make_fetcher_class({}, ())
-    results = {start: render_pdf(html, "https://vpcsite.invalid/x.html", fetcher, "A4", "landscape", steps=steps, start=start)[1:3] for start in (None, *steps)}
+    results = {
+        start: render_pdf(html, "https://vpcsite.invalid/x.html", fetcher, "A4", "landscape", steps=steps, start=start)[1:3]
+        for start in (None, *steps)
+    }
     assert set(results.values()) == {(1, steps[1])}, results
 
 
@@ -447,10 +454,16 @@ def test_a_page_with_room_to_spare_does_not_rule_out_a_larger_size(varied):
 
     _, jobs, fetcher = varied
     tiny = next(job for job in jobs if job.canvas_id == "tiny")
-    document = HTML(string=tiny.html, base_url=f"{ORIGIN}canvases/tiny/index.html", url_fetcher=fetcher()).render(stylesheets=[CSS(string=page_css("A4", "landscape", 6.5))])
+    document = HTML(string=tiny.html, base_url=f"{ORIGIN}canvases/tiny/index.html", url_fetcher=fetcher()).render(
+        stylesheets=[CSS(string=page_css("A4", "landscape", 6.5))]
+    )
     assert not cannot_fit_larger(document, 9.5 / 6.5)
     # A page full of wrapping text, by contrast, cannot take 30 % larger type.
-    full = "<html><body>" + "".join(f"<p>Line {n} of a text long enough to wrap on the page, twice or so if the type is large.</p>" for n in range(26)) + "</body></html>"
+    full = (
+        "<html><body>"
+        + "".join(f"<p>Line {n} of a text long enough to wrap on the page, twice or so if the type is large.</p>" for n in range(26))
+        + "</body></html>"
+    )
     document = HTML(string=full).render(stylesheets=[CSS(string="@page { size: A4 landscape; margin: 10mm } :root { font-size: 9pt }")])
     assert len(document.pages) == 1
     larger = HTML(string=full).render(stylesheets=[CSS(string="@page { size: A4 landscape; margin: 10mm } :root { font-size: 11.7pt }")])

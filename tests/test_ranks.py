@@ -69,13 +69,17 @@ def test_offer_is_listed_highest_rank_first_file_order_breaking_ties():
 
 
 def test_offer_importance_takes_the_relevance_words():
-    document, found = load_document("content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\nproducts:\n  - text: A\n    importance: essential\n---\n")
+    document, found = load_document(
+        "content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\nproducts:\n  - text: A\n    importance: essential\n---\n"
+    )
     assert found == []
     assert document.model.products[0].importance == 5
 
 
 def test_offer_importance_with_a_word_of_another_scale_suggests_the_right_words():
-    document, found = load_document("content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\nproducts:\n  - text: A\n    importance: critical\n---\n")
+    document, found = load_document(
+        "content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\nproducts:\n  - text: A\n    importance: critical\n---\n"
+    )
     assert document is not None and document.partial  # kept in part, never published
     (finding,) = found
     assert (finding.code, finding.line, finding.column) == ("VPC105", 6, 17)
@@ -83,7 +87,9 @@ def test_offer_importance_with_a_word_of_another_scale_suggests_the_right_words(
 
 
 def test_offer_importance_out_of_range_names_the_relevance_words():
-    document, found = load_document("content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\ncreators:\n  - text: C\n    importance: 9\n---\n")
+    document, found = load_document(
+        "content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\ncreators:\n  - text: C\n    importance: 9\n---\n"
+    )
     (finding,) = found
     assert (finding.code, finding.line, finding.column) == ("VPC104", 6, 17)
     assert "essential" in finding.hint
@@ -145,8 +151,8 @@ def test_canvas_page_tells_written_from_derived_ranks(make_site):
     # The full lists under the drawing (the drawing shows the rank number alone).
     derived = page.split('id="vpc-products-mobile-app-entry"', 1)[1].split("</li>", 1)[0]
     written = page.split('id="vpc-relievers-coach-entry"', 1)[1].split("</li>", 1)[0]
-    assert "5<span class=\"item__word\"> · essential</span>" in derived and "item__origin" in derived
-    assert "2<span class=\"item__word\"> · desired</span>" in written and "item__origin" not in written
+    assert '5<span class="item__word"> · essential</span>' in derived and "item__origin" in derived
+    assert '2<span class="item__word"> · desired</span>' in written and "item__origin" not in written
 
 
 def test_canvas_page_lists_relievers_by_rank(make_site):

@@ -132,7 +132,9 @@ def test_a_value_map_with_by_not_in_brackets_still_targets_its_segment(make_site
 
 def test_a_segment_no_loadable_value_map_names_is_still_untargeted(make_site):
     other = "---\ntitle: Other\nsegment: someone-else\n"
-    result = check(make_site, value_map=VALUE_MAP, extra={"content/segments/lonely.md": "---\ntitle: Lonely\n---\n", "content/value-maps/x.md": other})
+    result = check(
+        make_site, value_map=VALUE_MAP, extra={"content/segments/lonely.md": "---\ntitle: Lonely\n---\n", "content/value-maps/x.md": other}
+    )
     assert [d.path for d in result.diagnostics if d.code == "VPC306"] == ["content/segments/lonely.md"]
 
 

@@ -118,9 +118,7 @@ def test_init_force_leaves_a_dangling_link_alone(tmp_path):
 
 
 def test_the_wheel_ships_every_starter_file(tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     names = set(zipfile.ZipFile(next(tmp_path.glob("vpcsite-*.whl"))).namelist())
     shipped = {f"vpcsite/starter/{path}" for path in files_under(STARTER)}
     assert "vpcsite/starter/site/gitignore" in shipped
@@ -159,7 +157,7 @@ def test_title_defaults_to_the_id_in_words():
     assert title_from_id("small_shops-2") == "Small shops 2"
 
 
-@pytest.mark.parametrize("title", ["yes", "2024", "Q3: #1 \"kit\"", " padded ", "Ünïcode — ok", "tab\there"])
+@pytest.mark.parametrize("title", ["yes", "2024", 'Q3: #1 "kit"', " padded ", "Ünïcode — ok", "tab\there"])
 def test_a_title_yaml_would_misread_comes_back_as_typed(site, title):
     run("-s", str(site), "new", "segment", "tricky", "--title", title)
     checked = check_site(site)

@@ -101,7 +101,7 @@ def test_notes_are_plain_text_and_short():
 
 
 def test_no_text_can_close_the_script(tmp_path):
-    segment = SEGMENT.replace("title: Busy professional", "title: \"Busy </script><script>alert(1)</script>\"")
+    segment = SEGMENT.replace("title: Busy professional", 'title: "Busy </script><script>alert(1)</script>"')
     site = write_site(tmp_path / "s", {"content/segments/busy-professional.md": segment, "content/value-maps/fitnow.md": VALUE_MAP})
     script = search_script(check_site(site).site)
     assert b"</script" not in script

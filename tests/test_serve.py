@@ -208,7 +208,14 @@ def test_every_network_is_served_only_when_asked_and_with_a_warning(tmp_path, se
 @pytest.fixture
 def site_server(tmp_path):
     built = tmp_path / "built"
-    write_site(built, {"index.html": "<html><body>home</body></html>", "canvases/a/index.html": "<html><body>a</body></html>", "404.html": "<html><body>missing</body></html>"})
+    write_site(
+        built,
+        {
+            "index.html": "<html><body>home</body></html>",
+            "canvases/a/index.html": "<html><body>a</body></html>",
+            "404.html": "<html><body>missing</body></html>",
+        },
+    )
     (tmp_path / "secret.txt").write_text("top secret")
     (built / "escape.txt").symlink_to(tmp_path / "secret.txt")
     (built / "escape-dir").symlink_to(tmp_path)
@@ -264,7 +271,10 @@ def test_pages_of_the_built_site_are_served_with_the_reload_script(site_server):
     assert raw_get(site_server, "/__vpcsite/reload.js")[0] == 200
 
 
-@pytest.mark.parametrize("raw, expected", [("/", "index.html"), ("/a/b/", "a/b/index.html"), ("/a%20b.css?x=1", "a b.css"), ("/a/../b", None), ("/a\\b", None), ("//x", None)])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("/", "index.html"), ("/a/b/", "a/b/index.html"), ("/a%20b.css?x=1", "a b.css"), ("/a/../b", None), ("/a\\b", None), ("//x", None)],
+)
 def test_a_request_target_maps_to_a_path_inside_the_site_or_nowhere(raw, expected):
     assert site_path(raw) == expected
 

@@ -45,11 +45,15 @@ def fresh_copy(target: Path) -> Path:
     or would track (committed or not), none that it ignores (.venv/, public/, ...)."""
     top = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if top.returncode == 0 and Path(top.stdout.strip()).resolve() == ROOT:
-        listed = subprocess.run(
-            ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True,
-            check=True,
-        ).stdout.decode().split("\0")
+        listed = (
+            subprocess.run(
+                ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .split("\0")
+        )
         for relative in filter(None, listed):
             source = ROOT / relative
             if source.is_file() or source.is_symlink():  # a tracked file may be deleted
@@ -95,7 +99,9 @@ def test_readme_set_up_command_installs_into_a_venv_and_builds_the_example(tmp_p
     assert (repo / "public" / "pdf" / "handout.pdf").is_file()
     # vpcsite went into the copy's own environment and runs from the copy's code
     python = repo / ".venv" / "bin" / "python"
-    where = subprocess.run([str(python), "-c", "import vpcsite; print(vpcsite.__file__)"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [str(python), "-c", "import vpcsite; print(vpcsite.__file__)"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     assert Path(where.stdout.strip()).resolve().is_relative_to(repo.resolve()), where.stdout
     assert (repo / ".venv" / "bin" / "vpcsite").is_file()
 

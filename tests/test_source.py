@@ -561,9 +561,7 @@ loose_yaml = st.lists(loose_line, max_size=14).map("\n".join)
 # Structured: sections of items, so the schema stage sees well-formed YAML too.
 item = st.one_of(
     scalar.map(lambda value: f"  - {value}"),
-    st.lists(pair, min_size=1, max_size=4).map(
-        lambda pairs: "\n".join(("  - " if i == 0 else "    ") + p for i, p in enumerate(pairs))
-    ),
+    st.lists(pair, min_size=1, max_size=4).map(lambda pairs: "\n".join(("  - " if i == 0 else "    ") + p for i, p in enumerate(pairs))),
 )
 section = st.tuples(key, st.lists(item, max_size=4)).map(lambda t: "\n".join([f"{t[0]}:", *t[1]]))
 structured_yaml = st.lists(st.one_of(pair, section), max_size=6).map("\n".join)

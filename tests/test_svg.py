@@ -78,7 +78,12 @@ def assert_inside(drawn: geometry.Drawing) -> None:
     }
     for name, block in drawn.blocks.items():
         for placed in block.items:
-            corners = [(placed.x, placed.y), (placed.x + placed.w, placed.y), (placed.x, placed.y + placed.h), (placed.x + placed.w, placed.y + placed.h)]
+            corners = [
+                (placed.x, placed.y),
+                (placed.x + placed.w, placed.y),
+                (placed.x, placed.y + placed.h),
+                (placed.x + placed.w, placed.y + placed.h),
+            ]
             if name in square:
                 x0, y0, x1, y1 = square[name]
                 assert all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in corners), (name, placed.item.ref, corners)
@@ -190,7 +195,11 @@ def test_the_svg_is_identical_across_two_builds_in_two_processes(tmp_path: Path)
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         run = subprocess.run(
             [sys.executable, "-m", "vpcsite", "--source", str(site), "build", "--no-pdf", "--output", f"out{n}"],
-            cwd=site, env=env, capture_output=True, text=True, timeout=300,
+            cwd=site,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert run.returncode == 0, run.stderr
         outputs.append({p.relative_to(site / f"out{n}").as_posix(): p.read_bytes() for p in sorted((site / f"out{n}").rglob("canvas.svg"))})

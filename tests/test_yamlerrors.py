@@ -82,8 +82,18 @@ def refused(front_matter: str):
             "start the '-' at column 3, like the item on line 4",
         ),
     ],
-    ids=["key-too-far", "item-key-too-far", "item-key-too-short", "item-key-dedented", "item-key-at-dash",
-         "document-key-too-far", "key-under-a-text", "list-item-dedented", "block-text-dedented", "list-item-too-far"],
+    ids=[
+        "key-too-far",
+        "item-key-too-far",
+        "item-key-too-short",
+        "item-key-dedented",
+        "item-key-at-dash",
+        "document-key-too-far",
+        "key-under-a-text",
+        "list-item-dedented",
+        "block-text-dedented",
+        "list-item-too-far",
+    ],
 )
 def test_an_indentation_slip_names_the_line_and_the_column_it_should_start_at(front_matter, place, message, hint):
     found = refused(front_matter)
@@ -92,9 +102,7 @@ def test_an_indentation_slip_names_the_line_and_the_column_it_should_start_at(fr
     assert found.hint == hint
 
 
-@pytest.mark.parametrize(
-    "entry", ["[Interviews, May](https://wiki.example/interviews)", "[Interviews](https://x.example) and notes"]
-)
+@pytest.mark.parametrize("entry", ["[Interviews, May](https://wiki.example/interviews)", "[Interviews](https://x.example) and notes"])
 def test_an_unquoted_markdown_link_in_evidence_is_told_to_be_quoted(entry):
     found = refused(f"title: A\njobs:\n  - text: A\n    evidence:\n      - {entry}\n")
     assert (found.line, found.column) == (6, 9)
@@ -155,7 +163,36 @@ relievers:
     by: [mobile-app]
 """
 
-_INSERTS = ["[", "]", "{", "}", "'", '"', ":", ": ", "- ", "\t", "\x00", "\x07", "*", "&", "!", "!!binary ", "%", "@", "`", "|", ">", "? ", "#", "\\", "\ufeff", "\u2028", "  ", " "]
+_INSERTS = [
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    ":",
+    ": ",
+    "- ",
+    "\t",
+    "\x00",
+    "\x07",
+    "*",
+    "&",
+    "!",
+    "!!binary ",
+    "%",
+    "@",
+    "`",
+    "|",
+    ">",
+    "? ",
+    "#",
+    "\\",
+    "\ufeff",
+    "\u2028",
+    "  ",
+    " ",
+]
 
 
 def _mutations(count: int) -> list[str]:

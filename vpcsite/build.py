@@ -24,6 +24,7 @@ from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config
 from .memory import paused_gc
 from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 
+
 # `check_site`, `CheckResult` and `ConfigError` are imported from here by callers that
 # build as well as check. The first two load the parsers and the models, which a build
 # with nothing changed never needs: they are imported when first asked for.
@@ -230,7 +231,9 @@ def _build(
                     from .history import canvas_files, site_history
 
                     files = canvas_files(checked.site, config.content_dir)
-                    history = site_history(root, config.content_dir, files, config.git.history, config.fit.target, record.history if record else None, git)
+                    history = site_history(
+                        root, config.content_dir, files, config.git.history, config.fit.target, record.history if record else None, git
+                    )
             with stages("prepare"):
                 renderer = SiteRenderer(root, config, theme, checked, pdf=pdf, history=history)
             with stages("link"):
@@ -282,8 +285,18 @@ def _build(
         if renderer is not None:
             renderer.release()
     return BuildResult(
-        checked, found, True, target, pages, rendered, reused,
-        rendered=len(renderer.rendered), reused=len(renderer.reused), deleted=len(gone), timings=stages.timings, notes=notes,
+        checked,
+        found,
+        True,
+        target,
+        pages,
+        rendered,
+        reused,
+        rendered=len(renderer.rendered),
+        reused=len(renderer.reused),
+        deleted=len(gone),
+        timings=stages.timings,
+        notes=notes,
         changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
     )
 

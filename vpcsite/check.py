@@ -131,9 +131,7 @@ def check_site(
 def _check_content(
     root: Path, config: SiteConfig, drafts: bool, cache: DocumentCache | None, last_layout: bool, workers: int, digests: dict[str, str] | None
 ) -> CheckResult:
-    loaded = load_content(
-        root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests, max_size=config.check.max_file_size
-    )
+    loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests, max_size=config.check.max_file_size)
 
     def measure(site: Site) -> list[Diagnostic]:
         from .render.pdf import last_layout_warnings

@@ -97,7 +97,7 @@ class CheckConfig(_Section):
         if isinstance(value, str):
             found = _SIZE.match(value)
             if not found:
-                raise ValueError(f"'{value}' is not a size; write bytes (5000000) or \"5 MB\", \"512 kB\"")
+                raise ValueError(f'\'{value}\' is not a size; write bytes (5000000) or "5 MB", "512 kB"')
             return int(float(found.group(1)) * _UNITS[(found.group(2) or "b").lower()])
         return value
 
@@ -191,7 +191,11 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [diagnostic("VPC401", shown, 1, 1, f"site.toml cannot be read: {exc.strerror or exc}", "check that you may read the file (chmod u+r site.toml)")]
+        return None, [
+            diagnostic(
+                "VPC401", shown, 1, 1, f"site.toml cannot be read: {exc.strerror or exc}", "check that you may read the file (chmod u+r site.toml)"
+            )
+        ]
     return parse_config(data, shown)
 
 
@@ -258,9 +262,9 @@ def _config_hint(loc: tuple[Any, ...]) -> str | None:
         ("fit", "target"): "write two numbers from 0 to 1, low first: target = [0.5, 0.7]",
         ("pdf", "page_size"): "page_size is one of: A4, A3, Letter, Legal",
         ("pdf", "orientation"): "orientation is landscape or portrait",
-        ("check", "ignore"): "list codes such as \"VPC301\" (see docs/content-format.md)",
-        ("check", "max_file_size"): "a size in bytes, or text such as \"5 MB\" or \"512 kB\"",
-        ("base_url",): "the address the site is published at, or \"\" for none",
+        ("check", "ignore"): 'list codes such as "VPC301" (see docs/content-format.md)',
+        ("check", "max_file_size"): 'a size in bytes, or text such as "5 MB" or "512 kB"',
+        ("base_url",): 'the address the site is published at, or "" for none',
         ("theme",): "a theme is a folder under themes/ with a theme.toml; built in: default, print",
         ("content_dir",): "a path relative to site.toml, without '..'",
     }

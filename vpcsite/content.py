@@ -169,7 +169,7 @@ def unreadable(path: Path, root: Path, error: OSError) -> Diagnostic:
         hint = "point the link at an existing file, or delete it"
     elif isinstance(error, _TooLarge):
         message = f"file is {_size(error.size)}, over the limit of {_size(error.limit)} for a content file, so it is not read"
-        hint = "split it into smaller files, or raise the limit in site.toml: [check] max_file_size = \"20 MB\""
+        hint = 'split it into smaller files, or raise the limit in site.toml: [check] max_file_size = "20 MB"'
     elif isinstance(error, _NotRegular):
         message = "not a regular file (a pipe, socket or device), so it is not read"
         hint = "content files must be ordinary files; move this one out of the content folder"
@@ -309,7 +309,9 @@ def load_content(
         pending.append((display, relative, data, digest_of(data)))
     for folder in unlisted:
         found.append(unreadable_folder(folder, root))
-    return content_from(pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed, reread=lambda relative: _read_again(base / relative))
+    return content_from(
+        pending, drafts=drafts, cache=cache, workers=workers, found=found, failed=failed, reread=lambda relative: _read_again(base / relative)
+    )
 
 
 def content_from(

@@ -127,9 +127,7 @@ class Diagnostic:
         }
 
 
-def diagnostic(
-    code: str, path: str, line: int, column: int, message: str, hint: str | None = None
-) -> Diagnostic:
+def diagnostic(code: str, path: str, line: int, column: int, message: str, hint: str | None = None) -> Diagnostic:
     """Build a diagnostic whose severity comes from the code table, so they never disagree."""
     return Diagnostic(code, CODES[code][0], path, line, column, message, hint)
 
@@ -184,7 +182,9 @@ def visible(text: str) -> str:
     (a newline as `\\n`, others as `\\xNN` or `\\uNNNN`), so it stays on its line."""
     if not _UNPRINTABLE.search(text):
         return text
-    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+    return _UNPRINTABLE.sub(
+        lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text
+    )
 
 
 def format_text(found: Sequence[Diagnostic], colour: bool = False) -> str:
@@ -213,16 +213,19 @@ def summary_line(found: Sequence[Diagnostic]) -> str:
 def format_json(found: Sequence[Diagnostic]) -> str:
     """One JSON document: the counts first, so a tool need not count the list itself."""
     errors = sum(d.severity is Severity.ERROR for d in found)
-    return json.dumps(
-        {
-            "errors": errors,
-            "warnings": len(found) - errors,
-            "diagnostics": [d.as_dict() for d in found],
-            "summary": summary_line(found),
-        },
-        indent=2,
-        ensure_ascii=False,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "errors": errors,
+                "warnings": len(found) - errors,
+                "diagnostics": [d.as_dict() for d in found],
+                "summary": summary_line(found),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def _github_escape(value: str, *, prop: bool = False) -> str:

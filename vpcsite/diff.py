@@ -150,7 +150,9 @@ def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = 
         if change.path_before and change.path_after
     }
     new, resolved = _compare_diagnostics(before.diagnostics, after.diagnostics, moved)
-    return SiteDiff(sides[0], sides[1], tuple(sorted(canvases, key=_drop_order)), tuple(sorted(segments, key=lambda c: c.id)), unchanged, new, resolved)
+    return SiteDiff(
+        sides[0], sides[1], tuple(sorted(canvases, key=_drop_order)), tuple(sorted(segments, key=lambda c: c.id)), unchanged, new, resolved
+    )
 
 
 def _drop_order(change: DocumentChange) -> tuple[float, float, str]:

@@ -63,7 +63,7 @@ def _fine_percent(value: float | None) -> str:
 
 
 def fit_words(fit: FitChange, status: str) -> str:
-    """"fit 57 % → 62 % (+5 pts), verified 20 %, band within"."""
+    """ "fit 57 % → 62 % (+5 pts), verified 20 %, band within"."""
     if status in ("removed", "invalid"):
         return f"fit was {percent(fit.before)}, verified {percent(fit.verified_before)}, band {fit.band_before or '—'}"
     if status in ("added", "fixed"):
@@ -108,7 +108,10 @@ def item_words(item: ItemChange) -> tuple[str, str]:
 
 def link_words(link: LinkChange) -> tuple[str, str]:
     """(sign, words): "+", "reliever 'r2' now relieves 'p4'"."""
-    return "+" if link.added else "-", f"{_SINGULAR[link.section]} '{link.item}' {'now' if link.added else 'no longer'} {_VERB[link.key]} '{link.target}'"
+    return (
+        "+" if link.added else "-",
+        f"{_SINGULAR[link.section]} '{link.item}' {'now' if link.added else 'no longer'} {_VERB[link.key]} '{link.target}'",
+    )
 
 
 def heading_words(change: DocumentChange) -> str:
@@ -135,7 +138,7 @@ def counts(changes: tuple[DocumentChange, ...]) -> dict[str, int]:
 
 
 def summary_words(diff: SiteDiff) -> str:
-    """"canvases: 1 changed, 1 added, 3 unchanged; segments: no change; 2 new diagnostics, 0 resolved"."""
+    """ "canvases: 1 changed, 1 added, 3 unchanged; segments: no change; 2 new diagnostics, 0 resolved"."""
 
     def part(plural: str, found: dict[str, int], unchanged: int | None = None) -> str:
         said = [f"{n} {_STATUS[status]}" for status, n in found.items() if n]
@@ -192,14 +195,23 @@ def _document_json(change: DocumentChange) -> dict[str, Any]:
         "similarity": _round(change.similarity, 4),
         "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in change.fields],
         "items": [
-            {"change": i.change, "section": i.section, "id": i.id, "text": i.text, "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in i.fields]}
+            {
+                "change": i.change,
+                "section": i.section,
+                "id": i.id,
+                "text": i.text,
+                "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in i.fields],
+            }
             for i in change.items
         ],
     }
     if change.type == "value-map":
         fit = change.fit
         assert fit is not None
-        data["links"] = [{"change": "added" if l.added else "removed", "section": l.section, "item": l.item, "key": l.key, "target": l.target} for l in change.links]
+        data["links"] = [
+            {"change": "added" if l.added else "removed", "section": l.section, "item": l.item, "key": l.key, "target": l.target}
+            for l in change.links
+        ]
         data["fit"] = {
             "before": _round(fit.before, 4),
             "after": _round(fit.after, 4),

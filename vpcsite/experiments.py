@@ -12,7 +12,6 @@ from .memo import remembered, source
 from .model import Document, Site, items_of
 
 
-
 def tested_items(site: Site, experiment: Document) -> dict[str, tuple[Document, str, int]]:
     """Every id an experiment may test, with the document, section and index of its item:
     the items of its value map and of that map's segment, or of its segment alone.
@@ -119,7 +118,14 @@ def check_experiments(site: Site, drafts_left_out: Iterable[str] = (), failed: I
                 hint = "items it may test: " + (", ".join(sorted(items)) or "none yet")
             noun = "value map" if kind == "value-map" else "segment"
             found.append(
-                diagnostic("VPC208", experiment.path, *where, f"experiment '{model.id}' tests '{item_id}', which is not an item of {noun} '{target_id}'" + (" or its segment" if kind == "value-map" else ""), hint)
+                diagnostic(
+                    "VPC208",
+                    experiment.path,
+                    *where,
+                    f"experiment '{model.id}' tests '{item_id}', which is not an item of {noun} '{target_id}'"
+                    + (" or its segment" if kind == "value-map" else ""),
+                    hint,
+                )
             )
     return found
 

@@ -63,7 +63,9 @@ class Repository:
         self._batch: subprocess.Popen[bytes] | None = None
         if not self.root.is_dir():
             raise GitError(f"no folder {self.root}", "name the site's folder with -s DIR")
-        top, prefix, shallow = self._git("rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", missing=self._not_a_repository).split("\n")[:3]
+        top, prefix, shallow = self._git(
+            "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", missing=self._not_a_repository
+        ).split("\n")[:3]
         self.top = Path(top)
         #: The site root's path from the repository's top ("" or "docs/site/").
         self.prefix = prefix
@@ -93,7 +95,9 @@ class Repository:
 
     def _not_a_repository(self, error: str) -> GitError:
         if "dubious ownership" in error:
-            return GitError(f"git refuses the repository at {self.root}: it belongs to another user", "see 'git config --global --add safe.directory'")
+            return GitError(
+                f"git refuses the repository at {self.root}: it belongs to another user", "see 'git config --global --add safe.directory'"
+            )
         return GitError(f"{self.root} is not inside a git repository", "run vpcsite diff in a git clone of the site (or 'git init' one)")
 
     def close(self) -> None:

@@ -106,7 +106,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "post": ("page",),
         "doc": ("page",),
     },
-    "importance": {"high": ("important",), "very high": ("critical",), "top": ("critical",), "medium": ("moderate",), "low": ("minor",), "very low": ("trivial",)},
+    "importance": {
+        "high": ("important",),
+        "very high": ("critical",),
+        "top": ("critical",),
+        "medium": ("moderate",),
+        "low": ("minor",),
+        "very low": ("trivial",),
+    },
     "severity": {
         "high": ("severe",),
         "very high": ("extreme",),
@@ -116,7 +123,14 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "very low": ("mild",),
         "minor": ("mild",),
     },
-    "relevance": {"high": ("important",), "very high": ("essential",), "critical": ("essential",), "medium": ("expected",), "low": ("nice-to-have",), "very low": ("nice-to-have",)},
+    "relevance": {
+        "high": ("important",),
+        "very high": ("essential",),
+        "critical": ("essential",),
+        "medium": ("expected",),
+        "low": ("nice-to-have",),
+        "very low": ("nice-to-have",),
+    },
 }
 
 #: Keys people write for the method's keys. A tuple names candidates: the first that the

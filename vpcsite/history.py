@@ -240,7 +240,5 @@ def canvas_files(site: Any, content_dir: str) -> list[CanvasFiles]:
     for map_id, document in sorted(site.value_maps.items()):
         segment = site.segments.get(document.model.segment)
         if segment is not None:
-            found.append(
-                CanvasFiles(map_id, f"{folder}/{document.relative}", f"{folder}/{segment.relative}", document.relative, segment.relative)
-            )
+            found.append(CanvasFiles(map_id, f"{folder}/{document.relative}", f"{folder}/{segment.relative}", document.relative, segment.relative))
     return found

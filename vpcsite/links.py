@@ -200,8 +200,10 @@ def _check_by(document: Document) -> list[Diagnostic]:
                     continue
                 line, column = document.position((section, index, "by", ref_index))
                 guess = did_you_mean(ref, products)
-                hint = f"did you mean '{guess}'?" if guess else (
-                    "products of this value map: " + ", ".join(sorted(products)) if products else "add it under 'products:'"
+                hint = (
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else ("products of this value map: " + ", ".join(sorted(products)) if products else "add it under 'products:'")
                 )
                 found.append(
                     diagnostic(
@@ -216,9 +218,7 @@ def _check_by(document: Document) -> list[Diagnostic]:
     return found
 
 
-def canvas_warnings(
-    site: Site, value_maps: list[Document], target: tuple[float, float], also_targeted: Iterable[str] = ()
-) -> list[Diagnostic]:
+def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float, float], also_targeted: Iterable[str] = ()) -> list[Diagnostic]:
     """The warnings of DESIGN §4: orphan items, unaddressed high-weight needs, low fit.
 
     `also_targeted`: segments named by value maps that could not be loaded. Only what
@@ -259,8 +259,7 @@ def canvas_warnings(
                     document.path,
                     line,
                     column,
-                    f"fit of '{value_map.id}' is {percent(result.overall.value)}, below the target band "
-                    f"{percent(target[0])}–{percent(target[1])}",
+                    f"fit of '{value_map.id}' is {percent(result.overall.value)}, below the target band {percent(target[0])}–{percent(target[1])}",
                     "relieve the most severe pains and create the most relevant gains first",
                 )
             )
@@ -278,10 +277,23 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
         # Positions are looked up only for what is reported: finding one unpacks them.
         if section == "relievers" and not item.relieves:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
-            found.append(diagnostic("VPC301", document.path, line, column, f"reliever '{item.id}' relieves no pain", "list the pains it relieves: 'relieves: [pain-id]'"))
+            found.append(
+                diagnostic(
+                    "VPC301",
+                    document.path,
+                    line,
+                    column,
+                    f"reliever '{item.id}' relieves no pain",
+                    "list the pains it relieves: 'relieves: [pain-id]'",
+                )
+            )
         elif section == "creators" and not item.creates:  # type: ignore[attr-defined]
             line, column = document.position((section, index))
-            found.append(diagnostic("VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"))
+            found.append(
+                diagnostic(
+                    "VPC302", document.path, line, column, f"creator '{item.id}' creates no gain", "list the gains it creates: 'creates: [gain-id]'"
+                )
+            )
         elif section == "products" and not item.jobs and item.id not in delivering and deliveries_known:  # type: ignore[attr-defined]
             found.append(
                 diagnostic(
@@ -297,9 +309,7 @@ def _orphans(document: Document, value_map: ValueMap) -> list[Diagnostic]:
 
 def _intact(document: Document, section: str) -> bool:
     """Whether every item of a section was read without error (always, in a whole document)."""
-    return not document.partial or (
-        f"*{section}" not in document.unresolved and all(damaged != section for damaged, _ in document.damaged)
-    )
+    return not document.partial or (f"*{section}" not in document.unresolved and all(damaged != section for damaged, _ in document.damaged))
 
 
 def _unaddressed(document: Document, value_map: ValueMap, target: Document) -> list[Diagnostic]:

@@ -304,11 +304,7 @@ SINGULAR: dict[str, str] = {
 
 def items_of(document: Any) -> list[tuple[str, int, Item]]:
     """Every item of a document with its section and index, in file order."""
-    return [
-        (section, index, item)
-        for section in SECTIONS[document.type]
-        for index, item in enumerate(getattr(document, section))
-    ]
+    return [(section, index, item) for section in SECTIONS[document.type] for index, item in enumerate(getattr(document, section))]
 
 
 #: What an item's outline leaves out: the long texts only its own page shows.

@@ -34,7 +34,6 @@ from .hints import OWN_KEYS, did_you_mean
 from .model import DOCUMENT_TYPES, SECTIONS, Page, Segment, ValueMap, slug
 
 
-
 @dataclass(frozen=True)
 class Salvaged:
     model: Segment | ValueMap | Page
@@ -110,8 +109,7 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
         update: dict[str, Any] = {"segment": ""} if no_segment else {}
         for section in {section for section, _ in placeholders}:
             update[section] = [
-                item.model_copy(update={"id": ""}) if (section, index) in placeholders else item
-                for index, item in enumerate(getattr(model, section))
+                item.model_copy(update={"id": ""}) if (section, index) in placeholders else item for index, item in enumerate(getattr(model, section))
             ]
         return Salvaged(model.model_copy(update=update) if update else model, frozenset(unresolved), frozenset(damaged))  # type: ignore[arg-type]
     return None

@@ -160,7 +160,9 @@ def new_experiment(root: Path, experiment_id: str, value_map: str, title: str | 
     title = _title(experiment_id, title)
     content, known = _site_documents(root)
     _refuse_taken("experiment", experiment_id, known)
-    _refuse_unknown("value map", value_map, known["value-map"], "the site has no value maps yet: write one first with vpcsite new value-map ID --segment S")
+    _refuse_unknown(
+        "value map", value_map, known["value-map"], "the site has no value maps yet: write one first with vpcsite new value-map ID --segment S"
+    )
     path = content / "experiments" / f"{experiment_id}.md"
     return _write_template(root, path, "experiment.md", title=title, value_map=_yaml_text(value_map))
 

@@ -26,9 +26,7 @@ def default_type(relative: str) -> str:
     return {"segments": "segment", "value-maps": "value-map", "experiments": "experiment", "business-models": "business-model"}.get(top, "page")
 
 
-def parse_document(
-    source: SourceFile, relative: str, stem: str, digest: str = ""
-) -> tuple[Document | None, list[Diagnostic]]:
+def parse_document(source: SourceFile, relative: str, stem: str, digest: str = "") -> tuple[Document | None, list[Diagnostic]]:
     """Validate one file's front matter as the document type its folder or `type` names.
     A document with errors comes back partial (salvage.py) beside its diagnostics.
 
@@ -71,8 +69,16 @@ def parse_document(
         if kept is None:
             return None, found
         partial = Document(
-            kept.model, source.path, source.body, source.body_line, Positions.of(fm), digest=digest, relative=relative,
-            partial=True, unresolved=kept.unresolved, damaged=kept.damaged,
+            kept.model,
+            source.path,
+            source.body,
+            source.body_line,
+            Positions.of(fm),
+            digest=digest,
+            relative=relative,
+            partial=True,
+            unresolved=kept.unresolved,
+            damaged=kept.damaged,
         )
         return partial, found
     if kind == "experiment":
@@ -206,7 +212,9 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
         size = f"{ctx.get('length')} bytes long; at most {ctx.get('limit')}"
         if loc == ("id",) and id_from_file:
-            return make("VPC109", f"file name '{shown}' is too long for an id ({size})", "rename the file to something shorter, or add a short 'id:'", (1, 1))
+            return make(
+                "VPC109", f"file name '{shown}' is too long for an id ({size})", "rename the file to something shorter, or add a short 'id:'", (1, 1)
+            )
         return make("VPC109", f"{label}: '{shown}' is too long for an id ({size})", "ids name a folder and a PDF of the built site: shorten it")
     if kind == "scale_word":
         words = ctx.get("expected", "")
@@ -245,7 +253,11 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
         if value is None:
             return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
         if kind == "int_type" and _scale_words(loc, document_type):
-            return make("VPC103", f"{label}: expected a whole number, got {_type_name(value)}", "use 1–5 or one of: " + ", ".join(_scale_words(loc, document_type)))
+            return make(
+                "VPC103",
+                f"{label}: expected a whole number, got {_type_name(value)}",
+                "use 1–5 or one of: " + ", ".join(_scale_words(loc, document_type)),
+            )
         return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
     return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
 

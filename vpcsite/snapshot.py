@@ -52,7 +52,9 @@ def worktree_snapshot(root: Path, *, drafts: bool = False, jobs: int = 0, cache:
         result = check_site(root, SiteConfig(), drafts=drafts, last_layout=False, jobs=jobs, cache=cache)
     except ConfigError as exc:
         return Snapshot(WORKING_TREE, None, _empty(SiteConfig(), problems + exc.diagnostics))
-    return Snapshot(WORKING_TREE, None, CheckResult(result.config, result.site, result.fits, sort_diagnostics(problems + result.diagnostics), result.unloaded))
+    return Snapshot(
+        WORKING_TREE, None, CheckResult(result.config, result.site, result.fits, sort_diagnostics(problems + result.diagnostics), result.unloaded)
+    )
 
 
 def revision_snapshot(
@@ -71,7 +73,16 @@ def revision_snapshot(
     entries = repo.list_files(commit, config.content_dir)
     if not entries:
         where = shown_config if data is not None else display_path(root / config.content_dir, root)
-        problems.append(diagnostic("VPC403", where, 1, 1, f"content folder '{config.content_dir}' does not exist at {label}", "nothing to compare on this side; every canvas of the other side counts as added or removed"))
+        problems.append(
+            diagnostic(
+                "VPC403",
+                where,
+                1,
+                1,
+                f"content folder '{config.content_dir}' does not exist at {label}",
+                "nothing to compare on this side; every canvas of the other side counts as added or removed",
+            )
+        )
         return Snapshot(label, commit, _empty(config, problems))
     pending, failed = _pending(repo, commit, config.content_dir, entries, problems)
     with paused_gc():  # as check_site loads: many short-lived objects, no cycles
@@ -86,7 +97,9 @@ def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
 
 
-def _pending(repo: Repository, commit: str, content_dir: str, entries: list[TreeEntry], found: list[Diagnostic]) -> tuple[list[Pending], set[tuple[str, str]]]:
+def _pending(
+    repo: Repository, commit: str, content_dir: str, entries: list[TreeEntry], found: list[Diagnostic]
+) -> tuple[list[Pending], set[tuple[str, str]]]:
     """The content files of a revision, read in one request, as `content_from` takes them;
     problems with single files (a name that is not UTF-8, a link that leads nowhere)
     are added to `found` as the working tree's check reports them."""
@@ -125,17 +138,42 @@ def _pending(repo: Repository, commit: str, content_dir: str, entries: list[Tree
 
 
 def _follow(
-    repo: Repository, commit: str, link: TreeEntry, target: bytes, by_path: dict[str, TreeEntry], blobs: dict[str, bytes], display: str, found: list[Diagnostic]
+    repo: Repository,
+    commit: str,
+    link: TreeEntry,
+    target: bytes,
+    by_path: dict[str, TreeEntry],
+    blobs: dict[str, bytes],
+    display: str,
+    found: list[Diagnostic],
 ) -> bytes | None:
     """The bytes a symbolic link in a revision points at, when it stays inside the site."""
     path = link_target(link.path, target)
     if path is None:
         # named as the working tree's check names it, so the finding compares equal
         where = os.path.realpath(os.path.join(repo.root, os.path.dirname(link.path), target.decode("utf-8", "replace")))
-        found.append(diagnostic("VPC504", display, 1, 1, f"symbolic link to {where} leads outside the site and is not followed", "copy the file into the site instead of linking to it"))
+        found.append(
+            diagnostic(
+                "VPC504",
+                display,
+                1,
+                1,
+                f"symbolic link to {where} leads outside the site and is not followed",
+                "copy the file into the site instead of linking to it",
+            )
+        )
         return None
     entry = by_path.get(path)
     data = blobs.get(entry.blob) if entry is not None and entry.mode != SYMLINK else repo.read(commit, path)
     if data is None:
-        found.append(diagnostic("VPC010", display, 1, 1, f"symbolic link to {target.decode('utf-8', 'replace')}, which does not exist at this revision", "point the link at an existing file, or delete it"))
+        found.append(
+            diagnostic(
+                "VPC010",
+                display,
+                1,
+                1,
+                f"symbolic link to {target.decode('utf-8', 'replace')}, which does not exist at this revision",
+                "point the link at an existing file, or delete it",
+            )
+        )
     return data

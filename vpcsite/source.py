@@ -292,7 +292,10 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
                 self._resolved.clear()
             tag = self._resolved[key] = super().resolve(kind, value, implicit)
         return tag
+
+
 _scalar_constructor = yaml.SafeLoader("")
+
 
 def _mark(mark: Any, offset: int) -> Position:
     """A YAML mark (0-based, within the front matter) as a 1-based place in the file."""
@@ -304,11 +307,7 @@ def parse_yaml(text: str, first_line: int = 1, *, careful: bool = False) -> Fron
     offset = first_line - 1
     if not text.strip():
         return FrontMatter({}, {}, start=(first_line, 1))
-    careful = (
-        careful
-        or text.count("[") + text.count("{") > 256
-        or _DEEP_INDENT.search(text) is not None
-    )
+    careful = careful or text.count("[") + text.count("{") > 256 or _DEEP_INDENT.search(text) is not None
     try:
         if careful:
             loader = _GuardedLoader(text, offset)
@@ -519,7 +518,12 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
         raise _Refused("VPC005", f"TOML syntax error: {message}", (line + first_line - 1, column)) from None
     except ValueError:
         # Python refuses to read an integer of thousands of digits (sys.int_info).
-        raise _Refused("VPC005", f"TOML value cannot be read: a number of more than {sys.get_int_max_str_digits()} digits", _long_number(text, first_line), "write a shorter number, or quote it as text") from None
+        raise _Refused(
+            "VPC005",
+            f"TOML value cannot be read: a number of more than {sys.get_int_max_str_digits()} digits",
+            _long_number(text, first_line),
+            "write a shorter number, or quote it as text",
+        ) from None
     except RecursionError:
         # tomllib recurses once per nested array or inline table.
         raise _Refused("VPC009", _TOO_DEEP, _toml_deepest(text, first_line)) from None

@@ -162,8 +162,7 @@ def _not_a_bug(exc: BaseException) -> int | None:
 def _report_bug() -> None:
     click.echo(traceback.format_exc(), err=True)
     click.echo(
-        "This is a bug in vpcsite, not a problem with your content. "
-        "Please report it with the traceback above.",
+        "This is a bug in vpcsite, not a problem with your content. Please report it with the traceback above.",
         err=True,
     )
 

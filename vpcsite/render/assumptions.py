@@ -124,7 +124,15 @@ def hypotheses(site: Site) -> list[Hypothesis]:
     for segment_id, segment in sorted(site.segments.items()):
         for section, _, item in items_of(segment.model):
             found.append(
-                Hypothesis(SINGULAR[section], item.text, item.weight, item.status, f"{segment_url(segment_id)}#{dom_id(section, item.id)}", segment.model.title, tuple(planned.get(("segment", segment_id, item.id), ())))
+                Hypothesis(
+                    SINGULAR[section],
+                    item.text,
+                    item.weight,
+                    item.status,
+                    f"{segment_url(segment_id)}#{dom_id(section, item.id)}",
+                    segment.model.title,
+                    tuple(planned.get(("segment", segment_id, item.id), ())),
+                )
             )
     for map_id, value_map in sorted(site.value_maps.items()):
         segment = site.segments.get(value_map.model.segment)
@@ -133,7 +141,15 @@ def hypotheses(site: Site) -> list[Hypothesis]:
         ranks = offer_ranks(segment.model, value_map.model)
         for section, _, item in items_of(value_map.model):
             found.append(
-                Hypothesis(SINGULAR[section], item.text, ranks[section, item.id].value, item.status, f"{canvas_url(map_id)}#{dom_id(section, item.id)}", value_map.model.title, tuple(planned.get(("value-map", map_id, item.id), ())))
+                Hypothesis(
+                    SINGULAR[section],
+                    item.text,
+                    ranks[section, item.id].value,
+                    item.status,
+                    f"{canvas_url(map_id)}#{dom_id(section, item.id)}",
+                    value_map.model.title,
+                    tuple(planned.get(("value-map", map_id, item.id), ())),
+                )
             )
     return found
 
@@ -144,7 +160,9 @@ def assumptions_map(site: Site) -> AssumptionsMap:
     found = hypotheses(site)
     live = [h for h in found if h.status != "invalidated"]
     quadrants = (
-        _quadrant("test-next", "Test next: important, no evidence yet", [h for h in live if h.importance >= IMPORTANT and h.status == "assumed"], None),
+        _quadrant(
+            "test-next", "Test next: important, no evidence yet", [h for h in live if h.importance >= IMPORTANT and h.status == "assumed"], None
+        ),
         _quadrant("keep-watching", "Important, with evidence", [h for h in live if h.importance >= IMPORTANT and h.status != "assumed"]),
         _quadrant("later", "Less important, no evidence yet", [h for h in live if h.importance < IMPORTANT and h.status == "assumed"]),
         _quadrant("settled", "Less important, with evidence", [h for h in live if h.importance < IMPORTANT and h.status != "assumed"]),

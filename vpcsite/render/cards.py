@@ -9,7 +9,20 @@ from typing import Callable, Iterator
 
 from ..fit import Fit, gaps
 from ..model import Item, Segment, ValueMap, ranked
-from .views import PREFIX, CanvasView, FitView, ItemView, MarkdownFn, SegmentView, item_view, ranked_customer, ranked_offer, product_links, best_first, fit_view
+from .views import (
+    PREFIX,
+    CanvasView,
+    FitView,
+    ItemView,
+    MarkdownFn,
+    SegmentView,
+    item_view,
+    ranked_customer,
+    ranked_offer,
+    product_links,
+    best_first,
+    fit_view,
+)
 
 
 class CanvasCard:
@@ -20,7 +33,9 @@ class CanvasCard:
 
     __slots__ = ("id", "title", "summary", "segment_id", "segment_title", "fit", "unaddressed_pains", "unaddressed_gains", "orphans", "_whole")
 
-    def __init__(self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]):
+    def __init__(
+        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]
+    ):
         self.id = value_map.id
         self.title = value_map.title
         self.summary = value_map.summary
@@ -37,7 +52,13 @@ class CanvasCard:
 
 
 def canvas_card(
-    value_map: ValueMap, segment: Segment, result: Fit | None, target: tuple[float, float], markdown: MarkdownFn, segment_markdown: MarkdownFn, whole: Callable[[], "CanvasView"]
+    value_map: ValueMap,
+    segment: Segment,
+    result: Fit | None,
+    target: tuple[float, float],
+    markdown: MarkdownFn,
+    segment_markdown: MarkdownFn,
+    whole: Callable[[], "CanvasView"],
 ) -> CanvasCard:
     """The card of a canvas: its gaps as the same item views its whole view holds."""
     open_ = gaps(segment, value_map)
@@ -70,7 +91,11 @@ def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tu
     for section in ("pains", "gains"):
         for rank, item in enumerate(ranked(list(getattr(segment, section))), start=1):
             customer[section, item.id] = (rank, item)
-    offer = {(section, item.id): (place, item.text, rank) for section, entries in ranked_offer(segment, value_map).items() for place, _, item, rank in entries}
+    offer = {
+        (section, item.id): (place, item.text, rank)
+        for section, entries in ranked_offer(segment, value_map).items()
+        for place, _, item, rank in entries
+    }
     shown: list[tuple] = []
     for section, item_id in [*(("pains", i) for i in open_.pains), *(("gains", i) for i in open_.gains)]:
         rank, item = customer[section, item_id]

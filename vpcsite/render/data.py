@@ -103,8 +103,7 @@ def site_data(config: "SiteConfig", checked: "CheckResult", history: "SiteHistor
             {
                 **entry(document),
                 "fits": {
-                    map_id: checked.fits[map_id].overall.value if map_id in checked.fits else None
-                    for map_id in document.model.value_propositions
+                    map_id: checked.fits[map_id].overall.value if map_id in checked.fits else None for map_id in document.model.value_propositions
                 },
             }
             for _, document in sorted(site.business_models.items())

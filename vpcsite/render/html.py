@@ -155,9 +155,7 @@ class FitChart:
 
 
 def fit_chart(canvases: list[CanvasView], target: tuple[float, float]) -> FitChart:
-    rows = tuple(
-        ChartRow(c.title, canvas_url(c.id), c.fit.overall.percent, c.fit.overall.text, c.fit.band) for c in canvases
-    )
+    rows = tuple(ChartRow(c.title, canvas_url(c.id), c.fit.overall.percent, c.fit.overall.text, c.fit.band) for c in canvases)
     row_height = 28
     return FitChart(rows, round(target[0] * 100, 1), round(target[1] * 100, 1), 720, row_height, 220, row_height * len(rows) + 40)
 

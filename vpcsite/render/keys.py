@@ -64,9 +64,7 @@ def template_key(env: Environment, name: str) -> TemplateKey:
                     source, filename = "", ""
                 sources[other] = (filename or "", source)
     builtin_folder = str(BUILTIN_TEMPLATES.resolve())
-    builtin = not everything and all(
-        filename and str(Path(filename).resolve()).startswith(builtin_folder + "/") for filename, _ in sources.values()
-    )
+    builtin = not everything and all(filename and str(Path(filename).resolve()).startswith(builtin_folder + "/") for filename, _ in sources.values())
     parts: list[str] = []
     for template, (filename, source) in sorted(sources.items()):
         parts += [template, filename, source]

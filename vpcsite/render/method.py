@@ -136,7 +136,9 @@ def experiments_on(site: Site, index: dict[tuple[str, str], list[Document]], own
     return [experiment_view(site, chosen[i]) for i in sorted(chosen)]
 
 
-def mark_results(sections: dict[str, tuple[ItemView, ...]], results: dict[tuple[str, str, str], tuple[str, str]], owners: dict[str, tuple[str, str]]) -> None:
+def mark_results(
+    sections: dict[str, tuple[ItemView, ...]], results: dict[tuple[str, str, str], tuple[str, str]], owners: dict[str, tuple[str, str]]
+) -> None:
     """Give each item of a view its latest experiment result (the mark on the drawing).
     `owners` maps a section to the (document type, id) its items belong to."""
     for section, items in sections.items():
@@ -203,9 +205,7 @@ def business_model_view(site: Site, document: Document, fits: dict[str, Fit], no
                 entries.append(BlockEntry(value_map.model.title, canvas_url(map_id), f"fit {percent(result.overall.value if result else None)}"))
             blocks[name] = tuple(entries)
         elif name == "segments":
-            blocks[name] = tuple(
-                BlockEntry(site.segments[s].model.title, segment_url(s)) for s in model.segments if s in site.segments
-            )
+            blocks[name] = tuple(BlockEntry(site.segments[s].model.title, segment_url(s)) for s in model.segments if s in site.segments)
         else:
             blocks[name] = tuple(BlockEntry(item.text, status=item.status) for item in getattr(model, name))
     return BusinessModelView(model.id, model.title, model.summary, blocks, notes)
@@ -273,7 +273,12 @@ def method_nav(site: Site) -> list[tuple[str, str]]:
     if site.experiments:
         nav += [("Experiments", EXPERIMENTS_URL), ("Assumptions", ASSUMPTIONS_URL)]
     if site.business_models:
-        nav.append(("Business models", business_model_url(sorted(site.business_models)[0]) if len(site.business_models) == 1 else "index.html#business-models"))
+        nav.append(
+            (
+                "Business models",
+                business_model_url(sorted(site.business_models)[0]) if len(site.business_models) == 1 else "index.html#business-models",
+            )
+        )
     return nav
 
 
@@ -295,13 +300,37 @@ def method_jobs(renderer: "SiteRenderer", make_job: Callable[..., "PageJob"]) ->
             url = experiment_url(experiment_id)
             shows = (document.digest, *_owners(site, document))
             jobs.append(
-                make_job(url, "experiment.html", document.model.title, "experiment", lambda d=document, u=url: {"experiment": experiment_view(site, d, renderer.body_of(d, u))}, shows, document.model.hypothesis)
+                make_job(
+                    url,
+                    "experiment.html",
+                    document.model.title,
+                    "experiment",
+                    lambda d=document, u=url: {"experiment": experiment_view(site, d, renderer.body_of(d, u))},
+                    shows,
+                    document.model.hypothesis,
+                )
             )
         jobs.append(
-            make_job(EXPERIMENTS_URL, "experiments.html", "Experiments", "experiments", lambda: {"board": board([experiment_view(site, d) for _, d in sorted(site.experiments.items())])}, (*all_experiments, *target_digests))
+            make_job(
+                EXPERIMENTS_URL,
+                "experiments.html",
+                "Experiments",
+                "experiments",
+                lambda: {"board": board([experiment_view(site, d) for _, d in sorted(site.experiments.items())])},
+                (*all_experiments, *target_digests),
+            )
         )
         everything = tuple(d.digest for d in (*site.segments.values(), *site.value_maps.values()))
-        jobs.append(make_job(ASSUMPTIONS_URL, "assumptions.html", "Assumptions map", "assumptions", lambda: {"assumptions": assumptions_map(site)}, (*all_experiments, *everything)))
+        jobs.append(
+            make_job(
+                ASSUMPTIONS_URL,
+                "assumptions.html",
+                "Assumptions map",
+                "assumptions",
+                lambda: {"assumptions": assumptions_map(site)},
+                (*all_experiments, *everything),
+            )
+        )
     for model_id, document in sorted(site.business_models.items()):
         url = business_model_url(model_id)
         shown = [site.value_maps[i] for i in document.model.value_propositions if i in site.value_maps]
@@ -345,4 +374,3 @@ def latest_results(site: Site) -> dict[tuple[str, str, str], tuple[str, str]]:
         for item_id, (owner, _, _) in tested(site, experiment).items():
             found[owner.model.type, owner.model.id, item_id] = (experiment.model.result, experiment.model.title)
     return found
-

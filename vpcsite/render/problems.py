@@ -87,4 +87,6 @@ def template_problem(exc: BaseException, root: Path) -> Diagnostic:
         return found
     if isinstance(exc, TemplateError):
         return diagnostic("VPC701", "templates", 1, 1, _message(exc), _HINT)
-    return diagnostic("VPC702", "vpcsite", 1, 1, f"internal error: {type(exc).__name__}: {exc}", "this is a bug in vpcsite; the terminal shows the details")
+    return diagnostic(
+        "VPC702", "vpcsite", 1, 1, f"internal error: {type(exc).__name__}: {exc}", "this is a bug in vpcsite; the terminal shows the details"
+    )

@@ -222,7 +222,11 @@ class SiteRenderer:
     def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
         """Copy a linked local file next to the page, or say why it is not copied."""
         if "\x00" in target:  # "%00" in a link: no file system names one
-            self._found.append(diagnostic("VPC502", document.path, line, column, f"linked file {target!r} does not exist", "a file name cannot hold '%00' (a NUL character)"))
+            self._found.append(
+                diagnostic(
+                    "VPC502", document.path, line, column, f"linked file {target!r} does not exist", "a file name cannot hold '%00' (a NUL character)"
+                )
+            )
             return
         source = Path(os.path.normpath(source_dir / target))
         real = Path(os.path.realpath(source))
@@ -241,7 +245,9 @@ class SiteRenderer:
         if not real.is_file():
             if not source.exists():
                 self._found.append(
-                    diagnostic("VPC502", document.path, line, column, f"linked file '{target}' does not exist", "check the path, relative to this file")
+                    diagnostic(
+                        "VPC502", document.path, line, column, f"linked file '{target}' does not exist", "check the path, relative to this file"
+                    )
                 )
             return
         url = posixpath.normpath(posixpath.join(page_dir, target))
@@ -290,7 +296,15 @@ class SiteRenderer:
         self.method = MethodViews(site, self.checked.fits)
         #: Every file the site writes outside data/, pdf/ and static/: a linked file
         #: copied next to its page may not take one's place.
-        self.written_urls = {*self.urls.values(), "index.html", "fit/index.html", "404.html", "sitemap.xml", "experiments/index.html", "assumptions/index.html"}
+        self.written_urls = {
+            *self.urls.values(),
+            "index.html",
+            "fit/index.html",
+            "404.html",
+            "sitemap.xml",
+            "experiments/index.html",
+            "assumptions/index.html",
+        }
         #: The canvases (value maps whose segment exists) and segments, in page order;
         #: their views are prepared when a page first needs them (see `canvas`).
         self.canvas_ids = [i for i, d in sorted(site.value_maps.items()) if d.model.segment in site.segments]  # type: ignore[union-attr]
@@ -421,7 +435,9 @@ class SiteRenderer:
         for map_id in self.canvas_ids:
             document = site.value_maps[map_id]
             segment = site.segments[document.model.segment]  # type: ignore[union-attr]
-            shows = (document.digest, segment.digest) if whole else (document.outline, segment.outline, self.method.results_key(map_id, segment.model.id))
+            shows = (
+                (document.digest, segment.digest) if whole else (document.outline, segment.outline, self.method.results_key(map_id, segment.model.id))
+            )
             url = svg_url(map_id)
             info = PageInfo(document.model.title, url, "svg")
             jobs.append(PageJob(url, "canvas.svg", info, lambda map_id=map_id: self._drawn(map_id), shows))
@@ -516,5 +532,7 @@ class SiteRenderer:
         jobs += method_jobs(self, self._job)
         return jobs
 
-    def _job(self, url: str, template: str, title: str, kind: str, values: Callable[[], dict], shows: tuple[str, ...], description: str = "") -> PageJob:
+    def _job(
+        self, url: str, template: str, title: str, kind: str, values: Callable[[], dict], shows: tuple[str, ...], description: str = ""
+    ) -> PageJob:
         return PageJob(url, template, PageInfo(title, url, kind, description, self._canonical(url)), values, shows)

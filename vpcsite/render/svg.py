@@ -50,9 +50,7 @@ def item_markup(placed: PlacedItem, side: str) -> str:
     unlinked = ("" if item.linked else " is-unlinked") + (f" result-mark--{item.result}" if item.result else "")
     x = _n(placed.text_x)
     last = len(placed.lines) - 1
-    lines = "".join(
-        f'<tspan x="{x}" y="{_n(y)}">{escape(line)}{" " if n < last else ""}</tspan>' for n, (y, line) in enumerate(placed.lines)
-    )
+    lines = "".join(f'<tspan x="{x}" y="{_n(y)}">{escape(line)}{" " if n < last else ""}</tspan>' for n, (y, line) in enumerate(placed.lines))
     return (
         f'<g class="vpc-item vpc-item--{item.section}{unlinked}" id="{dom}" data-vpc-item="{escape(item.id)}" '
         f'data-links="{escape(item.link_refs)}" tabindex="0" aria-describedby="{dom}-said">'
@@ -77,7 +75,9 @@ def block_markup(block: PlacedBlock) -> str:
     ]
     parts += [item_markup(placed, side) for placed in block.items]
     if block.hidden:
-        parts.append(f'<text class="vpc-block__more" x="{_n(block.more_x)}" y="{_n(block.more_y)}" font-style="italic" fill="#3c4858">{escape(block.more_text)}</text>\n')
+        parts.append(
+            f'<text class="vpc-block__more" x="{_n(block.more_x)}" y="{_n(block.more_y)}" font-style="italic" fill="#3c4858">{escape(block.more_text)}</text>\n'
+        )
     parts.append("</g>\n")
     return "".join(parts)
 
@@ -96,9 +96,7 @@ def drawing_markup(d: Drawing) -> Markup:
 def _drawing(d: Drawing) -> Markup:
     blue, amber = INK["map"], INK["profile"]
     shaft = _n(d.cx - d.radius - d.side - 40)
-    arrows = "".join(
-        f'<path d="M{_n(d.side + 10)} {_n(y)}l10 -7v4h{shaft}v-4l10 7l-10 7v-4h-{shaft}v4z"/>' for y in (d.cy / 2, d.cy * 1.5)
-    )
+    arrows = "".join(f'<path d="M{_n(d.side + 10)} {_n(y)}l10 -7v4h{shaft}v-4l10 7l-10 7v-4h-{shaft}v4z"/>' for y in (d.cy / 2, d.cy * 1.5))
     return Markup(
         f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430">\n'
         f'<g class="vpc-map" data-vpc="value-map">\n'

@@ -17,6 +17,7 @@ from ..ranks import OFFER_SECTIONS, Rank, offer_ranks
 if TYPE_CHECKING:
     from .cards import CanvasCard
 
+
 class LazyHtml:
     """HTML made from Markdown when a template first outputs it (Jinja calls __html__).
 
@@ -125,7 +126,7 @@ class ItemView:
 
     @property
     def side(self) -> str:
-        """"profile" for jobs, pains and gains; "map" for the value map's items."""
+        """ "profile" for jobs, pains and gains; "map" for the value map's items."""
         return "profile" if self.section in CUSTOMER_SECTIONS else "map"
 
     @property
@@ -429,9 +430,7 @@ def canvas_view(
                     links.append(link)
                     addressed_by.setdefault(link.dom_id, []).append(me)
             by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)
-            delivering = section == "products" and any(
-                item.id in other.by for other in (*value_map.relievers, *value_map.creators)
-            )
+            delivering = section == "products" and any(item.id in other.by for other in (*value_map.relievers, *value_map.creators))
             offer[section].append(
                 item_view(
                     section,

@@ -123,7 +123,13 @@ def write_site(
         if data is not None:
             _put(renderer, staging, url, data, previous)
     if renderer.config.base_url:
-        _put(renderer, staging, "sitemap.xml", sitemap(renderer.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"), previous)
+        _put(
+            renderer,
+            staging,
+            "sitemap.xml",
+            sitemap(renderer.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"),
+            previous,
+        )
     return len(page_jobs)
 
 
@@ -134,7 +140,16 @@ def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], cod
         return source.read_bytes()
     except OSError as exc:
         path, line, column = place
-        renderer.report(diagnostic(code, path, line, column, f"{display_path(source, renderer.root)} cannot be read: {exc.strerror or exc}", "it changed while the site was built; build again"))
+        renderer.report(
+            diagnostic(
+                code,
+                path,
+                line,
+                column,
+                f"{display_path(source, renderer.root)} cannot be read: {exc.strerror or exc}",
+                "it changed while the site was built; build again",
+            )
+        )
         return None
 
 
@@ -164,5 +179,3 @@ def _put(renderer: SiteRenderer, staging: Path, url: str, data: bytes, previous:
     renderer.output_keys[url] = key
     if previous is None or previous.key_of(url) != key:
         write_file(staging, url, data)
-
-

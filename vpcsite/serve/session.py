@@ -107,4 +107,3 @@ class DevSite:
     def close(self) -> None:
         self.channel.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
-

@@ -52,7 +52,9 @@ class Watcher:
         """The site root itself, not below it: site.toml, and a watched folder created
         after the server started (then its own watcher starts)."""
         interesting = set(self.files) | set(self.folders)
-        for changes in watchfiles.watch(self.root, recursive=False, stop_event=self._stop, raise_interrupt=False, debounce=1600, step=20, watch_filter=None):
+        for changes in watchfiles.watch(
+            self.root, recursive=False, stop_event=self._stop, raise_interrupt=False, debounce=1600, step=20, watch_filter=None
+        ):
             names = {Path(path).name for _, path in changes} & interesting
             if names & set(self.folders):
                 self._restart_folders()

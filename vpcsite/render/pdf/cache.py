@@ -38,7 +38,17 @@ def cache_key(html: str, files: str, size: str, orientation: str) -> str:
     digest = hashlib.sha256()
     # The search's allowance too: with a print theme beyond its assumptions, it could
     # end one size smaller than an exhaustive search would.
-    for part in (__version__, weasyprint.__version__, size, orientation, repr(TYPE_STEPS), repr(FIT_ALLOWANCE_REM), repr((FIT_ATTRIBUTE, FIT_TOLERANCE)), html, files):
+    for part in (
+        __version__,
+        weasyprint.__version__,
+        size,
+        orientation,
+        repr(TYPE_STEPS),
+        repr(FIT_ALLOWANCE_REM),
+        repr((FIT_ATTRIBUTE, FIT_TOLERANCE)),
+        html,
+        files,
+    ):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

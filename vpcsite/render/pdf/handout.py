@@ -13,6 +13,7 @@ from pathlib import Path
 from ... import __version__
 from .cache import CACHE_FOLDER, HANDOUT_FILE
 
+
 def assemble_handout(
     parts: list[tuple[str, bytes]],
     numbers: bytes,
@@ -51,7 +52,7 @@ def page_numbers_html(count: int, size: str, orientation: str) -> str:
     """`count` empty pages whose only content is their number, to stamp onto the handout."""
     pages = "".join('<div class="p"></div>' for _ in range(count))
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><style>"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>'
         f"@page {{ size: {size} {orientation}; margin: 0 0 6mm 0;"
         " @bottom-center { content: counter(page) ' / ' counter(pages); font: 8pt sans-serif; color: #444; } }"
         " .p { break-after: page; height: 1px; } .p:last-child { break-after: auto; }"

@@ -22,6 +22,7 @@ from .sandbox import ORIGIN, make_fetcher_class, refused_warnings
 if TYPE_CHECKING:
     from ..site import SiteRenderer
 
+
 @dataclass
 class PdfReport:
     diagnostics: list[Diagnostic]
@@ -82,12 +83,12 @@ def write_pdfs(
         hit = cache.take(key)
         if hit is not None:
             data, meta = hit
-            outcomes[canvas_id] = PdfOutcome(canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True, fitted=meta.get("fitted", True))
+            outcomes[canvas_id] = PdfOutcome(
+                canvas_id, data, meta["pages"], meta["type_size"], meta["refused"], cached=True, fitted=meta.get("fitted", True)
+            )
         else:
             jobs.append(PdfJob(canvas_id, title, html, key, last_sizes.get(canvas_id)))
-    done, timed_out = render_canvases(
-        jobs, fetcher_class, size, orientation, workers=workers or cpu_count(), timeout=timeout, progress=progress
-    )
+    done, timed_out = render_canvases(jobs, fetcher_class, size, orientation, workers=workers or cpu_count(), timeout=timeout, progress=progress)
     keys = {job.canvas_id: job.key for job in jobs}
     for outcome in done:
         outcomes[outcome.canvas_id] = outcome
@@ -152,7 +153,9 @@ def write_pdfs(
     handout = previous_handout(previous, key)
     if handout is None:
         total = sum(pages for _, _, pages in parts)
-        numbers, _ = _fixed_pdf(cache, page_numbers_html(total, size, orientation), f"{ORIGIN}pdf/numbers.html", shared, fetcher_class, size, orientation)
+        numbers, _ = _fixed_pdf(
+            cache, page_numbers_html(total, size, orientation), f"{ORIGIN}pdf/numbers.html", shared, fetcher_class, size, orientation
+        )
         handout = assemble_handout([(name, data) for name, data, _ in parts], numbers, title, config.title)
     (staging / CACHE_FOLDER / HANDOUT_FILE).write_text(json.dumps({"key": key}) + "\n")
     write_file(staging, "pdf/handout.pdf", handout)
@@ -160,9 +163,7 @@ def write_pdfs(
     return PdfReport(found, [job.canvas_id for job in jobs if job.canvas_id not in timed_out], [c for c, o in outcomes.items() if o.cached], written)
 
 
-def _fixed_pdf(
-    cache: PdfCache, html: str, base: str, files: str, fetcher_class: type, size: str, orientation: str
-) -> tuple[bytes, int]:
+def _fixed_pdf(cache: PdfCache, html: str, base: str, files: str, fetcher_class: type, size: str, orientation: str) -> tuple[bytes, int]:
     """A page laid out at the base type size (cover, summary, page numbers), from the
     cache when its HTML has not changed; the PDF and its page count."""
     key = cache_key(html, files, size, orientation)
