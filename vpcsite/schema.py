@@ -13,7 +13,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, diagnostic
-from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
+from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
 from .model import SINGULAR as _SINGULAR
 from .salvage import salvage
@@ -358,13 +358,3 @@ def _loosen(schema: dict[str, Any], *, offer: bool = False) -> None:
         elif name == "id":
             prop.pop("default", None)
             prop["description"] = "letters, digits, '-' and '_'; defaults to the slug of the text or the file name"
-
-
-def site_schema() -> dict[str, Any]:
-    """The JSON Schema of site.toml (editors with a TOML language server can use it)."""
-    from .config import SiteConfig
-
-    schema = json.loads(json.dumps(SiteConfig.model_json_schema()))
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "vpcsite site.toml"
-    return schema

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from ..diagnostics import summary_line
-from . import main
 from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Context, guard, needs_site, print_diagnostics, site_options
+from .group import main
 
 
 @main.command()

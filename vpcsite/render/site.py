@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
-
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from ..content import inside, outside_link
@@ -18,23 +18,22 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..places import body_place
-from ..theme import Theme, static_folders
-from .pdf.sandbox import ORIGIN
-from .images import image_problem
-from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url, svg_url
 from ..record import digest
-from .files import Asset, PageFindings, static_files
-from .html import NavLink, PageInfo, SiteInfo, fit_chart
-from .keys import TemplateKeys
-from .trend import Trend, trend
+from ..theme import Theme, static_folders
+from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url, svg_url
 from .cards import CanvasCard, SegmentCard, canvas_card, card_values
 from .drawing import Drawing, layout
-from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
+from .files import Asset, PageFindings, static_files
+from .html import NavLink, PageInfo, SiteInfo, fit_chart
+from .images import image_problem
+from .keys import TemplateKeys
 from .method import MethodViews, method_jobs, method_nav
-from ..urls import business_model_url, experiment_url
+from .pdf.sandbox import ORIGIN
+from .trend import Trend, trend
+from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 
 if TYPE_CHECKING:
-    from ..build import CheckResult
+    from ..check import CheckResult
     from ..config import SiteConfig
     from ..history import SiteHistory
 
@@ -55,9 +54,7 @@ class PageJob:
 
 
 class SiteRenderer:
-    def __init__(
-        self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult", *, pdf: bool = False, history: "SiteHistory | None" = None
-    ):
+    def __init__(self, root: Path, config: SiteConfig, theme: Theme, checked: CheckResult, *, pdf: bool = False, history: SiteHistory | None = None):
         self.root = root
         #: Fit history from git (history.py), when the site is in a repository.
         self.history = history
