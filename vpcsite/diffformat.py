@@ -209,8 +209,8 @@ def _document_json(change: DocumentChange) -> dict[str, Any]:
         fit = change.fit
         assert fit is not None
         data["links"] = [
-            {"change": "added" if l.added else "removed", "section": l.section, "item": l.item, "key": l.key, "target": l.target}
-            for l in change.links
+            {"change": "added" if link.added else "removed", "section": link.section, "item": link.item, "key": link.key, "target": link.target}
+            for link in change.links
         ]
         data["fit"] = {
             "before": _round(fit.before, 4),

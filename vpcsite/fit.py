@@ -6,8 +6,9 @@ are weight sums, so a critical job counts five times a trivial one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from .model import Gain, Job, Pain, Segment, ValueMap
 
@@ -25,7 +26,7 @@ class Score:
     def value(self) -> float | None:
         return self.addressed / self.total if self.total else None
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.addressed + other.addressed, self.total + other.total)
 
 

@@ -9,9 +9,9 @@ never as template source, so Markdown cannot reach Jinja.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt

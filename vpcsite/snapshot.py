@@ -94,7 +94,7 @@ def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     """The order `paths.content_files` walks a folder in (its files, then its folders,
     each sorted), so documents load in the same order as from the working tree."""
     parts = relative.split("/")
-    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
+    return (*tuple((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def _pending(

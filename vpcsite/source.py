@@ -13,14 +13,14 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diagnostic
 from .places import Run, TextPlace, scalar_runs
-from .yamlerrors import explain, without_pyyaml_places
+from .yamlerrors import explain
 
 #: Front matter beyond these is refused before it is parsed: a content file is a canvas,
 #: not a data dump, and the caps keep a hostile file from costing memory or the stack.
@@ -88,13 +88,13 @@ class Positions:
     #: The last positions unpacked: lookups come in runs per document (its warnings,
     #: its links), and keeping one document's tables keeps memory flat however many
     #: documents report something.
-    _recent: tuple["Positions", FrontMatter] | None = None
+    _recent: tuple[Positions, FrontMatter] | None = None
 
     def __init__(self, packed: bytes) -> None:
         self._packed = packed
 
     @classmethod
-    def of(cls, front_matter: FrontMatter) -> "Positions":
+    def of(cls, front_matter: FrontMatter) -> Positions:
         return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)))
 
     def _tables(self) -> FrontMatter:
@@ -274,7 +274,7 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     plain scalars (ids, kinds, ranks) thousands of times across a site, and resolving
     each one runs several regular expressions in Python."""
 
-    _resolved: dict[tuple[str, Any], str] = {}
+    _resolved: ClassVar[dict[tuple[str, Any], str]] = {}
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         """No path resolvers are registered; skip the bookkeeping."""
@@ -415,7 +415,7 @@ class _TreeBuilder:
             return self._scalar(node, path)
         if isinstance(node, SequenceNode):
             self._check_tag(node, _SEQ_TAG)
-            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         self._check_tag(node, _MAP_TAG)
         mapping: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
@@ -439,7 +439,7 @@ class _TreeBuilder:
                 )
             else:
                 first_seen[key] = at
-            child = path + (key,)
+            child = (*path, key)
             self.key_positions[child] = at
             mapping[key] = self.build(value_node, child, depth + 1)
         return mapping
@@ -473,7 +473,7 @@ class _TreeBuilder:
         self.spellings[path] = node.value
         try:
             return _scalar_constructor.construct_object(node, deep=True)
-        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways (`!!timestamp x`)
+        except Exception as exc:  # PyYAML's constructors fail in many ways (`!!timestamp x`)
             shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
             if isinstance(exc, ValueError) and "digits" in str(exc):
                 reason = f"a number of more than {sys.get_int_max_str_digits()} digits"
@@ -538,7 +538,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
             if header.group(1) == "[[":
                 index = counters.get(names, 0)
                 counters[names] = index + 1
-                table = names + (index,)
+                table = (*names, index)
             else:
                 table = names
             column = line.index("[") + 1
@@ -554,7 +554,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
         rest = line[key.end() :]
         if rest.startswith("["):
             for index, string in enumerate(_TOML_STRING.finditer(rest)):
-                positions[path + (index,)] = (number, key.end() + string.start() + 1)
+                positions[(*path, index)] = (number, key.end() + string.start() + 1)
     front_matter = FrontMatter(values, positions, key_positions, {}, (first_line, 1), linear=False)
     deep = _path_deeper_than(values, MAX_DEPTH - 1)
     if deep is not None:
@@ -564,7 +564,7 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
 
 def _long_number(text: str, first_line: int) -> Position:
     """Where the first run of more digits than Python reads as an integer starts."""
-    found = re.search(r"[0-9_]{%d,}" % 4000, text)
+    found = re.search(r"[0-9_]{4000,}", text)
     if found is None:
         return (first_line, 1)
     line = text.count("\n", 0, found.start())
@@ -580,7 +580,7 @@ def _path_deeper_than(values: Any, limit: int) -> Path_ | None:
         if len(path) > limit:
             return path
         children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        stack.extend((path + (key,), child) for key, child in children)
+        stack.extend(((*path, key), child) for key, child in children)
     return None
 
 

@@ -13,9 +13,10 @@ import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -121,7 +122,7 @@ def guard(run: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         code = 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
+    except Exception as exc:  # the last line of defence, by design
         code = _not_a_bug(exc)
         if code is None:
             _report_bug()

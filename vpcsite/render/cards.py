@@ -4,8 +4,7 @@ the whole views, and what those lists show of a canvas, as one key (see keys.py)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from ..fit import Fit, gaps
 from ..model import Item, Segment, ValueMap, ranked
@@ -16,12 +15,12 @@ from .views import (
     ItemView,
     MarkdownFn,
     SegmentView,
-    item_view,
-    ranked_customer,
-    ranked_offer,
-    product_links,
     best_first,
     fit_view,
+    item_view,
+    product_links,
+    ranked_customer,
+    ranked_offer,
 )
 
 
@@ -31,10 +30,10 @@ class CanvasCard:
     asks for anything else (a theme's own index listing items, say) gets it from the
     canvas's whole view, prepared then."""
 
-    __slots__ = ("id", "title", "summary", "segment_id", "segment_title", "fit", "unaddressed_pains", "unaddressed_gains", "orphans", "_whole")
+    __slots__ = ("_whole", "fit", "id", "orphans", "segment_id", "segment_title", "summary", "title", "unaddressed_gains", "unaddressed_pains")
 
     def __init__(
-        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]
+        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], CanvasView]
     ):
         self.id = value_map.id
         self.title = value_map.title
@@ -58,7 +57,7 @@ def canvas_card(
     target: tuple[float, float],
     markdown: MarkdownFn,
     segment_markdown: MarkdownFn,
-    whole: Callable[[], "CanvasView"],
+    whole: Callable[[], CanvasView],
 ) -> CanvasCard:
     """The card of a canvas: its gaps as the same item views its whole view holds."""
     open_ = gaps(segment, value_map)
@@ -128,7 +127,7 @@ class SegmentCard:
     """A segment as lists show it: title, summary, how many jobs, pains and gains, and
     the cards of the canvases that target it. Anything else comes from its whole view."""
 
-    __slots__ = ("id", "title", "summary", "jobs", "pains", "gains", "canvases", "_whole")
+    __slots__ = ("_whole", "canvases", "gains", "id", "jobs", "pains", "summary", "title")
 
     def __init__(self, segment: Segment, canvases: tuple[CanvasCard, ...], whole: Callable[[], SegmentView]):
         self.id = segment.id

@@ -253,7 +253,7 @@ def _gains(texts: list[_Text], m: _Metrics, force: bool):
     bottom = CY - MARGIN / 2
     placed: list = []
     for text in reversed(texts):
-        found = _fit_at(text, m, lambda h: bottom - h, True, inner, force)
+        found = _fit_at(text, m, lambda h, bottom=bottom: bottom - h, True, inner, force)
         if found is None:
             return None
         x, width, height, lines = found
@@ -275,7 +275,7 @@ def _pains(texts: list[_Text], m: _Metrics, force: bool):
     block = PlacedBlock("pains", SECTION_TITLES["pains"], round(inner - _title_width("pains") + ICON + 6, 1), round(top + 17, 1))
     top += TITLE_HEIGHT
     for text in texts:
-        found = _fit_at(text, m, lambda h: top, True, inner, force)
+        found = _fit_at(text, m, lambda h, top=top: top, True, inner, force)
         if found is None:
             return None
         x, width, height, lines = found

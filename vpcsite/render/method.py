@@ -5,8 +5,9 @@ views.py; `method_jobs` adds their pages to the site's page jobs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..experiments import tested
 from ..fit import Fit, percent
@@ -72,7 +73,7 @@ def experiment_view(site: Site, document: Document, notes: LazyHtml | None = Non
     kind, target_id = model.target
     target = (site.value_maps if kind == "value-map" else site.segments).get(target_id)
     tested_list = []
-    for item_id, (owner, section, index) in tested(site, document).items():
+    for owner, section, index in tested(site, document).values():
         item = getattr(owner.model, section)[index]
         if owner.model.type == "value-map":
             page = canvas_url(owner.model.id)
@@ -282,7 +283,7 @@ def method_nav(site: Site) -> list[tuple[str, str]]:
     return nav
 
 
-def method_jobs(renderer: "SiteRenderer", make_job: Callable[..., "PageJob"]) -> list["PageJob"]:
+def method_jobs(renderer: SiteRenderer, make_job: Callable[..., PageJob]) -> list[PageJob]:
     """The experiment pages, the board and the assumptions map (when the site has
     experiments), and a page per business model. Each shows whole documents: the key of
     a page covers every file whose values it shows."""

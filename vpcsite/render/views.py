@@ -6,9 +6,9 @@ Pure functions; the same views feed the HTML pages and the PDF handouts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
-
+from typing import TYPE_CHECKING
 
 from ..fit import Fit, Score, gaps, percent
 from ..model import OFFER_SCALE, Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
@@ -23,7 +23,7 @@ class LazyHtml:
 
     Truthiness comes from the source text, so `{% if item.note %}` costs nothing."""
 
-    __slots__ = ("_make", "_html", "_present")
+    __slots__ = ("_html", "_make", "_present")
 
     def __init__(self, make: Callable[[], str], present: bool = True) -> None:
         self._make = make
@@ -254,7 +254,7 @@ class SegmentView:
     gains: tuple[ItemView, ...]
     notes: LazyHtml
     #: The value maps that target this segment, best fit first.
-    canvases: tuple["CanvasView | CanvasCard", ...] = field(default=())
+    canvases: tuple[CanvasView | CanvasCard, ...] = field(default=())
 
 
 #: Renders Markdown for one document: (text, kind, key path) → HTML. Kind is "block" or
@@ -330,8 +330,8 @@ def item_view(
         links=links,
         by=by,
         linked=linked,
-        evidence=tuple(markdown(entry, "inline", position_of + ("evidence", n)) for n, entry in enumerate(item.evidence)),
-        note=markdown(item.note, "block", position_of + ("note",)) if item.note else None,
+        evidence=tuple(markdown(entry, "inline", (*position_of, "evidence", n)) for n, entry in enumerate(item.evidence)),
+        note=markdown(item.note, "block", (*position_of, "note")) if item.note else None,
         rank_origin=None if rank is None else rank.origin,
     )
 
@@ -478,12 +478,12 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return (letters, int(ref[len(letters) :]))
 
 
-def best_first(canvases: tuple["CanvasView | CanvasCard", ...]) -> tuple["CanvasView | CanvasCard", ...]:
+def best_first(canvases: tuple[CanvasView | CanvasCard, ...]) -> tuple[CanvasView | CanvasCard, ...]:
     """The value maps of a segment as its page lists them: best fit first."""
     return tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
 
 
-def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple["CanvasView | CanvasCard", ...]) -> SegmentView:
+def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple[CanvasView | CanvasCard, ...]) -> SegmentView:
     segment = document.model
     assert isinstance(segment, Segment)
     customer = _customer_views(segment, markdown, None)

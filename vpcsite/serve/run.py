@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .server import SiteServer, start
 from .session import WATCHED_FILES, WATCHED_FOLDERS, DevSite, ServeOptions

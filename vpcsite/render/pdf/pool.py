@@ -5,8 +5,8 @@ document is abandoned with a warning, the others carry on.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ...urls import canvas_url
 from ...workers import fork_pool
