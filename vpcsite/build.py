@@ -129,8 +129,7 @@ def build_site(
     except ThemeError as exc:
         from .theme import available_themes
 
-        found = theme_problem(root, str(exc), available_themes(root))
-        raise ConfigError([found]) from None
+        raise ConfigError([theme_problem(root, str(exc), available_themes(root))]) from None
     output = root / (options.output if options.output is not None else Path(config.output_dir))
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = private if private is not None else guard_output(output, root, protected, force=options.force)

@@ -368,8 +368,7 @@ def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: i
                     break
             out.close("\n</details>")
         out.add("")
-    details = [(change, _details(change)) for change in (*diff.canvases, *diff.segments)]
-    details = [(change, block) for change, block in details if block is not None]
+    details = [(change, block) for change in (*diff.canvases, *diff.segments) if (block := _details(change)) is not None]
     if details:
         out.add("#### What changed\n")
         for _, block in details:

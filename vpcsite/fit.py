@@ -77,6 +77,11 @@ def band(value: float | None, target: tuple[float, float]) -> Band | None:
     return "within"
 
 
+def delivered_products(value_map: ValueMap) -> set[str]:
+    """The products some pain reliever or gain creator names in its `by`."""
+    return {product for item in value_map.relievers for product in item.by} | {product for item in value_map.creators for product in item.by}
+
+
 def fit(segment: Segment, value_map: ValueMap, target: tuple[float, float]) -> Fit:
     hit = addressed(value_map)
     jobs = score(segment.jobs, hit.jobs)
@@ -115,7 +120,7 @@ def gaps(segment: Segment, value_map: ValueMap) -> Gaps:
         "pains": {pain.id for pain in segment.pains},
         "gains": {gain.id for gain in segment.gains},
     }
-    delivered = {product for item in (*value_map.relievers, *value_map.creators) for product in item.by}
+    delivered = delivered_products(value_map)
     orphans: list[tuple[str, str]] = []
     for section, key, into in (("products", "jobs", "jobs"), ("relievers", "relieves", "pains"), ("creators", "creates", "gains")):
         for item in getattr(value_map, section):

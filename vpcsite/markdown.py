@@ -263,7 +263,7 @@ class MarkdownRenderer:
                 fragment = urlsplit(url).fragment
                 token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
                 if attr == "src":
-                    images[-1] = (token.attrGet(attr) or "", line, column)
+                    images[-1] = (str(token.attrGet(attr) or ""), line, column)
             elif target.endswith(".md") and local is not None:
                 found.append(
                     diagnostic(

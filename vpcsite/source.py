@@ -245,7 +245,7 @@ class _GuardedLoader(yaml.SafeLoader):
         self._depth = 0
         self._offset = offset
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(
@@ -407,7 +407,7 @@ class _TreeBuilder:
         self._seen.add(id(node))
         self.positions[path] = where
         tag = node.tag
-        if tag == _STR_TAG:
+        if tag == _STR_TAG and isinstance(node, ScalarNode):
             if node.style or node.end_mark.line != mark.line:
                 self._map_text(node, path)
             return node.value
@@ -510,12 +510,12 @@ def parse_toml(text: str, first_line: int = 1) -> FrontMatter:
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_ERROR_AT.search(str(exc))
         if found:
-            line, column = int(found.group(1)), int(found.group(2))
+            row, column = int(found.group(1)), int(found.group(2))
         else:  # "(at end of document)": the problem is on the last line
             last = text.rsplit("\n", 1)[-1]
-            line, column = text.count("\n") + 1, len(last) + 1
+            row, column = text.count("\n") + 1, len(last) + 1
         message = _TOML_ERROR_AT.sub("", str(exc)).replace("(at end of document)", "at the end").strip()
-        raise _Refused("VPC005", f"TOML syntax error: {message}", (line + first_line - 1, column)) from None
+        raise _Refused("VPC005", f"TOML syntax error: {message}", (row + first_line - 1, column)) from None
     except ValueError:
         # Python refuses to read an integer of thousands of digits (sys.int_info).
         raise _Refused(

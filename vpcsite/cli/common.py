@@ -123,10 +123,10 @@ def guard(run: Callable[[], int]) -> None:
         click.echo("interrupted", err=True)
         code = 130
     except Exception as exc:  # the last line of defence, by design
-        code = _not_a_bug(exc)
-        if code is None:
+        known = _not_a_bug(exc)
+        if known is None:
             _report_bug()
-            code = EXIT_BUG
+        code = EXIT_BUG if known is None else known
     if process_exit:
         # The command is done and said everything: skip freeing a heap of a few hundred
         # MB object by object (a third of a second after a large build).

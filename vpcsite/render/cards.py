@@ -100,8 +100,8 @@ def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tu
         rank, item = customer[section, item_id]
         shown.append((section, item_id, rank, item.text, item.weight))  # type: ignore[attr-defined]
     for section, item_id in open_.orphans:
-        number, text, rank = offer[section, item_id]
-        shown.append((section, item_id, number, text, rank))
+        number, text, weight = offer[section, item_id]
+        shown.append((section, item_id, number, text, weight))
     return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
 
 

@@ -16,6 +16,7 @@ there are (the lists under the drawing hold them all).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .metrics import SPACE, word_width, wrap
@@ -112,6 +113,10 @@ class PlacedBlock:
         return round(self.title_y - ICON + 4, 1)
 
 
+#: A block laid out at one size, and how far down (or up) it reached.
+Laid = tuple[PlacedBlock, float]
+
+
 @dataclass(slots=True)
 class Drawing:
     size: float
@@ -204,7 +209,7 @@ def _half_chord(dy: float) -> float:
     return math.sqrt(inner * inner - dy * dy) if abs(dy) < inner else 0.0
 
 
-def _square_column(name: str, texts: list[_Text], m: _Metrics, x0: float, y0: float, x1: float, y1: float, force: bool):
+def _square_column(name: str, texts: list[_Text], m: _Metrics, x0: float, y0: float, x1: float, y1: float, force: bool) -> Laid | None:
     """A block of the square: the title, then items from the top, full width."""
     block = PlacedBlock(name, SECTION_TITLES[name], round(x0 + MARGIN + ICON + 6, 1), round(y0 + MARGIN + 15, 1))
     y = y0 + MARGIN + TITLE_HEIGHT
@@ -230,12 +235,15 @@ def _circle_side(x_inner: float, top: float, bottom: float, left: bool) -> tuple
     return x_inner, CX + half - x_inner
 
 
-def _fit_at(text: _Text, m: _Metrics, top_of, left: bool, x_inner: float, force: bool):
-    """Heights and lines of a stack of boxes whose width depends on where they sit:
-    `top_of(height)` says where a box of that height would start. A few rounds settle it."""
+def _fit_at(
+    text: _Text, m: _Metrics, anchor: float, upward: bool, left: bool, x_inner: float, force: bool
+) -> tuple[float, float, float, list[str]] | None:
+    """Heights and lines of a stack of boxes whose width depends on where they sit: a
+    box starts at `anchor`, or ends there when the stack grows `upward`. A few rounds
+    settle it."""
     height = m.line + 2 * m.pad
     for _ in range(4):
-        top = top_of(height)
+        top = anchor - height if upward else anchor
         x, width = _circle_side(x_inner, top, top + height, left)
         fitted = m.box(text, width, force) if width > 0 else None
         if fitted is None:
@@ -246,14 +254,14 @@ def _fit_at(text: _Text, m: _Metrics, top_of, left: bool, x_inner: float, force:
     return None
 
 
-def _gains(texts: list[_Text], m: _Metrics, force: bool):
+def _gains(texts: list[_Text], m: _Metrics, force: bool) -> Laid | None:
     """Gains: the top left of the circle, stacked upward from its centre line, the title
     on top; read top to bottom, the most relevant first."""
     inner = CX - MARGIN / 2
     bottom = CY - MARGIN / 2
     placed: list = []
     for text in reversed(texts):
-        found = _fit_at(text, m, lambda h, bottom=bottom: bottom - h, True, inner, force)
+        found = _fit_at(text, m, bottom, True, True, inner, force)
         if found is None:
             return None
         x, width, height, lines = found
@@ -268,14 +276,14 @@ def _gains(texts: list[_Text], m: _Metrics, force: bool):
     return block, bottom
 
 
-def _pains(texts: list[_Text], m: _Metrics, force: bool):
+def _pains(texts: list[_Text], m: _Metrics, force: bool) -> Laid | None:
     """Pains: the bottom left of the circle, title first under the centre line."""
     inner = CX - MARGIN / 2
     top = CY + MARGIN / 2
     block = PlacedBlock("pains", SECTION_TITLES["pains"], round(inner - _title_width("pains") + ICON + 6, 1), round(top + 17, 1))
     top += TITLE_HEIGHT
     for text in texts:
-        found = _fit_at(text, m, lambda h, top=top: top, True, inner, force)
+        found = _fit_at(text, m, top, False, True, inner, force)
         if found is None:
             return None
         x, width, height, lines = found
@@ -284,7 +292,7 @@ def _pains(texts: list[_Text], m: _Metrics, force: bool):
     return block, top
 
 
-def _jobs(texts: list[_Text], m: _Metrics, force: bool):
+def _jobs(texts: list[_Text], m: _Metrics, force: bool) -> Laid | None:
     """Jobs: the right half of the circle, the stack centred on the centre line. Each
     pass fits every box where the last pass's heights put it; a box that needs more
     height moves the others, so passes repeat until no height grows (heights only grow,
@@ -360,7 +368,7 @@ def _capacity(name: str, m: _Metrics) -> int:
     return int((_ROOM[name] + m.gap) // (m.one_line + m.gap))
 
 
-def _block(name: str, texts: list[_Text], m: _Metrics, force: bool = False):
+def _block(name: str, texts: list[_Text], m: _Metrics, force: bool = False) -> Laid | None:
     if len(texts) > _capacity(name, m):
         return None
     if name == "products":
@@ -402,9 +410,9 @@ def layout(canvas: CanvasView) -> Drawing:
     but at most SPREAD over the tightest block; a block that does not fit even at the
     smallest size is cut short, and says so."""
     texts = {name: [_measure(item) for item in getattr(canvas, name)] for name in BLOCKS}
-    tried: dict[tuple[str, float], object] = {}
+    tried: dict[tuple[str, float], Laid | None] = {}
 
-    def attempt(name: str, size: float):
+    def attempt(name: str, size: float) -> Laid | None:
         key = (name, size)
         if key not in tried:
             tried[key] = _block(name, texts[name], _Metrics(size))
@@ -419,8 +427,8 @@ def layout(canvas: CanvasView) -> Drawing:
         size = SIZES[-1] if index is None else min(SIZES[index], floor + SPREAD)
         m = _Metrics(size)
         laid = attempt(name, size) if index is not None else None
-        block = laid[0] if laid is not None else _partial(name, texts[name], m)  # type: ignore[index]
-        block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]  # type: ignore[misc]
+        block = laid[0] if laid is not None else _partial(name, texts[name], m)
+        block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]
         block.total = len(texts[name])
         block.size = size
         blocks[name] = block
@@ -428,7 +436,7 @@ def layout(canvas: CanvasView) -> Drawing:
     return Drawing(floor, m.line, m.chip, blocks)
 
 
-def _largest(name: str, attempt) -> int | None:
+def _largest(name: str, attempt: Callable[[str, float], Laid | None]) -> int | None:
     """The index in SIZES of the largest size at which the block holds all its items."""
     low, high = 0, len(SIZES) - 1
     chosen = None

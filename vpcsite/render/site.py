@@ -9,6 +9,7 @@ import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -437,7 +438,7 @@ class SiteRenderer:
             )
             url = svg_url(map_id)
             info = PageInfo(document.model.title, url, "svg")
-            jobs.append(PageJob(url, "canvas.svg", info, lambda map_id=map_id: self._drawn(map_id), shows))
+            jobs.append(PageJob(url, "canvas.svg", info, partial(self._drawn, map_id), shows))
         return jobs
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -511,9 +512,9 @@ class SiteRenderer:
             document = site.value_maps[map_id]
             model = document.model
             url = canvas_url(map_id)
-            shows = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
+            shows: tuple[str, ...] = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: self._canvas_values(map_id), shows))
+            jobs.append(PageJob(url, "canvas.html", info, partial(self._canvas_values, map_id), shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]
@@ -525,7 +526,7 @@ class SiteRenderer:
             jobs.append(PageJob(url, "segment.html", info, values, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
+            jobs.append(PageJob(url, "page.html", info, partial(dict, content=body), (document.digest,)))
         jobs += method_jobs(self, self._job)
         return jobs
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..fit import Fit, Score, gaps, percent
-from ..model import OFFER_SCALE, Document, Gain, Item, Job, Pain, Segment, ValueMap, ranked, scale_word
+from ..fit import Fit, Score, delivered_products, gaps, percent
+from ..model import OFFER_SCALE, Creator, Document, Gain, Item, Job, Pain, Reliever, Segment, ValueMap, ranked, scale_word
 from ..ranks import OFFER_SECTIONS, Rank, offer_ranks
 
 if TYPE_CHECKING:
@@ -310,6 +310,9 @@ def item_view(
     position_of: tuple,
     rank: Rank | None = None,
 ) -> ItemView:
+    scale: str | None
+    weight: int | None
+    word: str | None
     if rank is not None:
         scale, weight, word = "importance", rank.value, scale_word(OFFER_SCALE, rank.value)
     else:
@@ -322,7 +325,7 @@ def item_view(
         id=item.id,
         section=section,
         text=item.text,
-        kind=item.kind if section in _KINDED else "",
+        kind=getattr(item, "kind", "") if section in _KINDED else "",  # the sections whose items have a kind
         status=item.status,
         weight=weight,
         weight_word=word,
@@ -416,6 +419,7 @@ def canvas_view(
     customer_ref = _customer_refs(ranking)
     offer_ranking = ranked_offer(segment, value_map)
     product_refs = product_links(offer_ranking)
+    delivered = delivered_products(value_map)
     addressed_by: dict[str, list[Link]] = {}
     offer: dict[str, list[ItemView]] = {"products": [], "relievers": [], "creators": []}
     targets = {"products": ("jobs", "jobs"), "relievers": ("relieves", "pains"), "creators": ("creates", "gains")}
@@ -429,8 +433,8 @@ def canvas_view(
                 if link is not None:
                     links.append(link)
                     addressed_by.setdefault(link.dom_id, []).append(me)
-            by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)
-            delivering = section == "products" and any(item.id in other.by for other in (*value_map.relievers, *value_map.creators))
+            by = tuple(product_refs[p] for p in item.by if p in product_refs) if isinstance(item, (Reliever, Creator)) else ()
+            delivering = section == "products" and item.id in delivered
             offer[section].append(
                 item_view(
                     section,
