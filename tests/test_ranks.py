@@ -8,7 +8,7 @@ import pytest
 from vpcsite.content import load_document
 from vpcsite.model import Segment, ValueMap
 from vpcsite.ranks import Rank, offer_ranks
-from vpcsite.render.views import ranked_offer
+from vpcsite.render.prepare import ranked_offer
 from vpcsite.schema import json_schema
 
 SEGMENT = Segment.model_validate(

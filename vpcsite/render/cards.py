@@ -5,23 +5,12 @@ the whole views, and what those lists show of a canvas, as one key (see keys.py)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from ..fit import Fit, gaps
-from ..model import Item, Segment, ValueMap, ranked
-from .views import (
-    PREFIX,
-    CanvasView,
-    FitView,
-    ItemView,
-    MarkdownFn,
-    SegmentView,
-    best_first,
-    fit_view,
-    item_view,
-    product_links,
-    ranked_customer,
-    ranked_offer,
-)
+from ..model import Document, Item, Segment, ValueMap, ranked
+from .prepare import customer_views, fit_view, item_view, product_links, ranked_customer, ranked_offer
+from .views import PREFIX, CanvasView, FitView, ItemView, LazyHtml, MarkdownFn
 
 
 class CanvasCard:
@@ -143,3 +132,32 @@ class SegmentCard:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self._whole(), name)
+
+
+# --- The segment page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: str
+    title: str
+    summary: str
+    jobs: tuple[ItemView, ...]
+    pains: tuple[ItemView, ...]
+    gains: tuple[ItemView, ...]
+    notes: LazyHtml
+    #: The value maps that target this segment, best fit first.
+    canvases: tuple[CanvasView | CanvasCard, ...] = field(default=())
+
+
+def best_first(canvases: tuple[CanvasView | CanvasCard, ...]) -> tuple[CanvasView | CanvasCard, ...]:
+    """The value maps of a segment as its page lists them: best fit first."""
+    return tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
+
+
+def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple[CanvasView | CanvasCard, ...]) -> SegmentView:
+    segment = document.model
+    assert isinstance(segment, Segment)
+    customer = customer_views(segment, markdown, None)
+    best = best_first(canvases)
+    return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best)

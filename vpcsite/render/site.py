@@ -22,7 +22,7 @@ from ..places import body_place
 from ..record import digest
 from ..theme import Theme, static_folders
 from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url, svg_url
-from .cards import CanvasCard, SegmentCard, canvas_card, card_values
+from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, card_values, segment_view
 from .drawing import Drawing, layout
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
@@ -30,8 +30,9 @@ from .images import image_problem
 from .keys import TemplateKeys
 from .method import MethodViews, method_jobs, method_nav
 from .pdf.sandbox import ORIGIN
+from .prepare import canvas_view
 from .trend import Trend, trend
-from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
+from .views import CanvasView, LazyHtml
 
 if TYPE_CHECKING:
     from ..check import CheckResult
