@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"", "diagnostics", "hints", "places", "paths", "urls", "workers", "memory", "gitrepo", "theme", "yamlerrors"},
     ),
     # Reading files: front matter with its positions, site.toml.
-    ("source", {"source", "config"}),
+    ("source", {"front", "yamlfront", "tomlfront", "source", "config"}),
     # The method's vocabulary and the arithmetic on it: no file is read here.
     ("model", {"model", "ranks", "fit", "memo", "salvage"}),
     # Front matter validated into models; the content folder loaded.

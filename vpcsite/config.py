@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
+from .front import Refused
 from .hints import _EXPECTED, _type_name, did_you_mean
-from .source import _Refused, normalise_text, parse_toml
+from .source import normalise_text
+from .tomlfront import parse_toml
 
 CONFIG_FILE = "site.toml"
 
@@ -208,7 +210,7 @@ def parse_config(data: bytes, shown: str) -> tuple[SiteConfig | None, list[Diagn
         return None, [diagnostic("VPC401", shown, d.line, d.column, d.message, d.hint) for d in problems]
     try:
         parsed = parse_toml(text)
-    except _Refused as refused:
+    except Refused as refused:
         return None, [diagnostic("VPC401", shown, *refused.position, refused.message, refused.hint)]
     try:
         return SiteConfig.model_validate(parsed.values), []
