@@ -24,14 +24,10 @@ fi
 # (/usr/bin/chromium), so `playwright install` is never run.
 bash scripts/venv.sh test
 
-# Lint, format and types before the tests (configuration in pyproject.toml): a finding
-# fails the command here, saying which check failed and how to see or fix it. About a
-# second with mypy's cache (.venv/mypy-cache) warm.
-checks_failed() {
-    echo "scripts/test.sh: $1 found problems (listed above), so the tests were not run; $2" >&2
+# Lint, format and types before the tests (scripts/check.sh): a finding fails the
+# command here, saying which check failed.
+if ! bash scripts/check.sh; then
+    echo "scripts/test.sh: the code's checks failed, so the tests were not run" >&2
     exit 1
-}
-.venv/bin/ruff check --quiet . || checks_failed "ruff check (lint)" "fix them, many with: .venv/bin/ruff check --fix ."
-.venv/bin/ruff format --check --quiet . || checks_failed "ruff format --check" "format them with: .venv/bin/ruff format ."
-.venv/bin/mypy || checks_failed "mypy (types of the vpcsite package)" "see each line's file:line"
+fi
 exec .venv/bin/python -m pytest "$@"
