@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..experiments import tested
 from ..fit import Fit, percent
@@ -17,7 +17,25 @@ from .assumptions import assumptions_map
 from .views import ItemView, LazyHtml, dom_id
 
 if TYPE_CHECKING:
-    from .site import PageJob, SiteRenderer
+    from ..check import CheckResult
+    from ..config import SiteConfig
+
+
+class Renderer(Protocol):
+    """What the method's pages need of the site renderer (render/site.py, which adds
+    them to its page jobs): named here, so this module need not import the renderer."""
+
+    @property
+    def checked(self) -> CheckResult: ...
+
+    @property
+    def config(self) -> SiteConfig: ...
+
+    def body_of(self, document: Document, page: str) -> LazyHtml: ...
+
+
+#: A page job, as the renderer's `make_job` makes it.
+Job = TypeVar("Job")
 
 STATES = ("planned", "running", "done")
 STATE_TITLES = {"planned": "Planned", "running": "Running", "done": "Done"}
@@ -283,7 +301,7 @@ def method_nav(site: Site) -> list[tuple[str, str]]:
     return nav
 
 
-def method_jobs(renderer: SiteRenderer, make_job: Callable[..., PageJob]) -> list[PageJob]:
+def method_jobs(renderer: Renderer, make_job: Callable[..., Job]) -> list[Job]:
     """The experiment pages, the board and the assumptions map (when the site has
     experiments), and a page per business model. Each shows whole documents: the key of
     a page covers every file whose values it shows."""
