@@ -204,3 +204,14 @@ def test_the_rules_see_a_wrong_import(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", sorted(set(MODULES) - {"__main__"}))  # __main__ runs the command
 def test_every_module_imports(name):
     importlib.import_module("vpcsite" + (f".{name}" if name else ""))
+
+
+def test_configuration_diagnostics_are_made_in_config():
+    """VPC401–VPC403 (site.toml, the theme, the content folder) are worded in config.py
+    only, beside the configuration they are about; diagnostics.py registers the codes."""
+    elsewhere = [
+        f"vpcsite/{path.relative_to(PACKAGE)}"
+        for name, path in MODULES.items()
+        if name not in ("config", "diagnostics") and any(f'"VPC40{n}"' in path.read_text(encoding="utf-8") for n in (1, 2, 3))
+    ]
+    assert elsewhere == []

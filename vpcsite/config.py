@@ -316,6 +316,19 @@ def config_line(root: Path, key: str) -> int:
     return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(key)), 1)
 
 
+def content_dir_missing_at(shown: str, content_dir: str, label: str) -> Diagnostic:
+    """VPC403 of `diff`: the content folder is not there at one of the two revisions
+    compared (`shown` is site.toml, or the folder when the revision has no site.toml)."""
+    return diagnostic(
+        "VPC403",
+        shown,
+        1,
+        1,
+        f"content folder '{content_dir}' does not exist at {label}",
+        "nothing to compare on this side; every canvas of the other side counts as added or removed",
+    )
+
+
 def theme_problem(root: Path, problem: str, themes: list[str]) -> Diagnostic:
     """VPC403: the theme site.toml names cannot be used (missing, or it extends a
     missing one); `themes` are the ones there are."""
