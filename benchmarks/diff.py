@@ -66,7 +66,7 @@ def make_repository(n: int, commits: int, where: Path) -> Path:
     for number in range(1, commits):
         for path in [*rng.sample(maps, min(3, len(maps))), rng.choice(segments)]:
             text = path.read_text(encoding="utf-8")
-            path.write_text(FIRST_TEXT.sub(lambda m: f"{m.group(1)}Edit{number}", text, count=1), encoding="utf-8")
+            path.write_text(FIRST_TEXT.sub(lambda m, number=number: f"{m.group(1)}Edit{number}", text, count=1), encoding="utf-8")
         git(where, "commit", "-q", "--no-gpg-sign", "-am", f"Edit {number}")
     return where
 
@@ -89,9 +89,9 @@ def bench(n: int, commits: int, runs: int, keep: Path | None) -> None:
     print(f"\n{n} canvases, {commits} commits (repository made in {time.perf_counter() - start:.1f} s at {where})")
     vpcsite = [sys.executable, "-m", "vpcsite", "-q", "-s", str(where)]
     scenarios = {
-        "check": vpcsite + ["check"],
-        "diff-revs": vpcsite + ["diff", f"HEAD~{commits - 1}", "HEAD", "--format", "json"],
-        "diff-worktree": vpcsite + ["diff", "HEAD~1", "--format", "json"],
+        "check": [*vpcsite, "check"],
+        "diff-revs": [*vpcsite, "diff", f"HEAD~{commits - 1}", "HEAD", "--format", "json"],
+        "diff-worktree": [*vpcsite, "diff", "HEAD~1", "--format", "json"],
     }
     for command in scenarios.values():  # warm the file cache and the imports
         timed(command)

@@ -37,9 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 # gen_site.py sits beside this script, whose folder Python puts first on sys.path.
 from gen_site import generate

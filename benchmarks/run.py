@@ -16,8 +16,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 # gen_site.py sits beside this script, whose folder Python puts first on sys.path.
 from gen_site import generate
@@ -59,8 +59,12 @@ def fresh_seconds(kind: str, root: Path, repeat: int, *extra: str) -> float:
 
 def _one(kind: str, root: Path, extra: list[str]) -> None:
     """Run one action and print its seconds (the child side of `fresh_seconds`)."""
-    import vpcsite.build  # noqa: F401 - imports before the clock, as for the floor
-    import frontmatter, jinja2, markdown_it  # noqa: E401,F401
+    # imported before the clock, as for the floor
+    import frontmatter  # noqa: F401
+    import jinja2  # noqa: F401
+    import markdown_it  # noqa: F401
+
+    import vpcsite.build  # noqa: F401
 
     start = time.perf_counter()
     if kind == "floor":
@@ -76,10 +80,7 @@ def parse_only(root: Path) -> int:
     count = 0
     for path in sorted((root / "content").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
-        if text.startswith("+++"):
-            post = frontmatter.loads(text, handler=frontmatter.TOMLHandler())
-        else:
-            post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=frontmatter.TOMLHandler()) if text.startswith("+++") else frontmatter.loads(text)
         count += len(post.metadata)
     return count
 
@@ -133,10 +134,10 @@ def weasyprint_floor(root: Path) -> tuple[float, int]:
     from weasyprint import CSS, HTML
 
     from vpcsite.build import check_site
+    from vpcsite.render.files import static_files
     from vpcsite.render.html import PageInfo, SiteInfo, make_environment, render_page
     from vpcsite.render.pdf import ORIGIN, make_fetcher_class, page_css
     from vpcsite.render.site import SiteRenderer
-    from vpcsite.render.files import static_files
     from vpcsite.theme import find_theme, static_folders
     from vpcsite.urls import canvas_url
 
@@ -190,7 +191,7 @@ def pdf_benchmarks(sizes: list[int], tmp: str, generate: Callable[..., None]) ->
         # Cold builds: no previous output, so no cache. The HTML-only build of the same
         # site is taken off, to leave the PDF stage's own time.
         html_only, _ = pdf_build(root, 1, "public-html", pdf=False)
-        cold1, count = pdf_build(root, 1)
+        cold1, _count = pdf_build(root, 1)
         cold1 -= html_only
         shutil.rmtree(root / "public")
         cold2, _ = pdf_build(root, 2)
@@ -230,8 +231,8 @@ def main() -> None:
         for n in args.sizes:
             root = Path(tmp) / f"site-{n}"
             generate(n, root, seed=1)
-            floor = median_seconds(lambda: parse_only(root), args.repeat)
-            full = median_seconds(lambda: check(root), args.repeat)
+            floor = median_seconds(lambda root=root: parse_only(root), args.repeat)
+            full = median_seconds(lambda root=root: check(root), args.repeat)
             print(f"{n:>6} {floor:>13.3f} {full:>9.3f} {full / floor:>11.2f}x")
         print("  target: check/parse ≤ 1.50x")
         if args.html_sizes:

@@ -54,7 +54,7 @@ def get(port: int, path: str) -> str:
     return body
 
 
-def listen(port: int, events: "queue.Queue[dict]") -> None:
+def listen(port: int, events: queue.Queue[dict]) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     connection.request("GET", "/__vpcsite/events")
     for raw in connection.getresponse():

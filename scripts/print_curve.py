@@ -47,10 +47,7 @@ def stairs(region: str) -> list[tuple[float, float]]:
     width is measured from the region's own outer edge (the left of the circle for
     gains and pains, its right for jobs)."""
     band = 0.5 / BANDS
-    if region == "jobs":
-        tops = [n * band for n in range(2 * BANDS)]
-    else:
-        tops = [n * band + (0.5 if region == "pains" else 0.0) for n in range(BANDS)]
+    tops = [n * band for n in range(2 * BANDS)] if region == "jobs" else [n * band + (0.5 if region == "pains" else 0.0) for n in range(BANDS)]
     steps = []
     for top in tops:
         bottom = top + band
@@ -122,7 +119,7 @@ def main() -> None:
         pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
         if not pattern.search(text):
             raise SystemExit(f"{CSS}: the markers are missing")
-        text = pattern.sub(lambda _: block, text)
+        text = pattern.sub(lambda _, block=block: block, text)
     CSS.write_text(text, encoding="utf-8")
 
 

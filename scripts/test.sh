@@ -3,7 +3,8 @@
 # System packages (Pango, Chromium for the browser tests, a JRE for the HTML checker,
 # npm) are installed with apt only when missing, so a second run goes straight to
 # pytest; without apt, system-deps.sh says what to install by hand and the tests that
-# need it fail with a hint. Python packages go into .venv/ (scripts/venv.sh), never into
+# need it fail with a hint. Lint (ruff), formatting (ruff format) and types (mypy) are
+# checked before pytest runs. Python packages go into .venv/ (scripts/venv.sh), never into
 # the Python that runs this, whose pip is left alone too. Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,4 +23,11 @@ fi
 # The test extra brings the playwright package; its browser comes from the system
 # (/usr/bin/chromium), so `playwright install` is never run.
 bash scripts/venv.sh test
+
+# Lint, format and types before the tests (scripts/check.sh): a finding fails the
+# command here, saying which check failed.
+if ! bash scripts/check.sh; then
+    echo "scripts/test.sh: the code's checks failed, so the tests were not run" >&2
+    exit 1
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -8,14 +8,15 @@ missing tool fails the test that needs it, with a message naming what to run.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -198,10 +199,8 @@ def test_every_page_passes_the_nu_html_checker(public: Path):
     def where(message: dict) -> str:
         url = message.get("url", "")
         path = url.removeprefix("file:")
-        try:
+        with contextlib.suppress(ValueError):
             path = Path(path).relative_to(public).as_posix()
-        except ValueError:
-            pass
         return f"{path}:{message.get('lastLine', '?')}:{message.get('firstColumn', message.get('lastColumn', '?'))}"
 
     report = "\n".join(

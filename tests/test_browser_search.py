@@ -166,4 +166,4 @@ def test_a_result_on_the_same_page_scrolls_the_page_not_the_clipped_drawing(publ
         }}"""
     )
     assert found["shifted"] == [], found
-    assert 0 <= found["top"] and found["bottom"] <= found["height"], found
+    assert found["top"] >= 0 and found["bottom"] <= found["height"], found

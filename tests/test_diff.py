@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +24,9 @@ from vpcsite.cli import main
 
 from .conftest import GOLDEN
 from .gitsite import LITE, commit, example_repo, git, replace, review_commit
+
+if TYPE_CHECKING:
+    from vpcsite.diff import SiteDiff
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -363,7 +367,7 @@ class _Counting:
         self.started.append(list(command))
         return subprocess.run(command, *args, **kwargs)
 
-    def Popen(self, command, *args, **kwargs):  # noqa: N802 - the name subprocess uses
+    def Popen(self, command, *args, **kwargs):  # the name subprocess uses
         self.started.append(list(command))
         return subprocess.Popen(command, *args, **kwargs)
 
@@ -401,7 +405,7 @@ def test_git_runs_without_optional_locks(in_reviewed, monkeypatch):
 # --- the pull-request comment --------------------------------------------------------
 
 
-def _synthetic(count: int, items: int = 0, text: str = "a reliever") -> "SiteDiff":
+def _synthetic(count: int, items: int = 0, text: str = "a reliever") -> SiteDiff:
     from vpcsite.diff import DocumentChange, FitChange, ItemChange, LinkChange, Side, SiteDiff
 
     changes = []

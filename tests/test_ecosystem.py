@@ -83,7 +83,7 @@ def test_hook_file_follows_pre_commits_manifest_schema():
     found = hooks()
     assert isinstance(found, list) and found
     for hook in found:
-        assert REQUIRED <= set(hook), f"missing {REQUIRED - set(hook)}"
+        assert set(hook) >= REQUIRED, f"missing {REQUIRED - set(hook)}"
         assert set(hook) <= set(KNOWN), f"unknown keys {set(hook) - set(KNOWN)}"
         for key, value in hook.items():
             assert isinstance(value, KNOWN[key]), f"{key} should be {KNOWN[key].__name__}"
@@ -248,7 +248,7 @@ def test_action_fetches_the_base_branch_of_a_shallow_checkout(pull_request):
     git(tmp, "clone", "-q", "--depth", "1", "--branch", "review", f"file://{pull_request['origin']}", str(shallow))
     with pytest.raises(subprocess.CalledProcessError):
         git(shallow, "rev-parse", "--verify", "origin/main")
-    done, calls, log = run_action_diff(shallow, tmp)
+    done, _calls, log = run_action_diff(shallow, tmp)
     assert done.returncode == 0, done.stderr
     assert "87 % → 79 %" in Path(f"{log}.body.2").read_text(encoding="utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from vpcsite.check import check_site
@@ -9,8 +10,6 @@ from vpcsite.content import load_document
 from vpcsite.schema import json_schema
 
 from .conftest import SEGMENT, VALUE_MAP
-
-import jsonschema
 
 
 def load(text: str, relative: str = "experiments/e.md"):
@@ -45,7 +44,7 @@ def test_experiment_with_every_key_loads():
 
 
 def test_rating_out_of_1_to_3_is_an_error_at_the_value():
-    document, found = load(EXPERIMENT + "ratings: {critical: 3, cost: 4}\n")
+    _document, found = load(EXPERIMENT + "ratings: {critical: 3, cost: 4}\n")
     (finding,) = found
     assert (finding.code, finding.line, finding.column) == ("VPC104", 6, 30)
     assert "1–3" in finding.message

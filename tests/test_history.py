@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite.gitrepo import Repository
 from vpcsite.build import BuildOptions, build_site
+from vpcsite.gitrepo import Repository
 from vpcsite.history import parse_log
 
 from .conftest import copy_example, site_files

@@ -101,7 +101,7 @@ def test_fit_below_band_warns_vpc307(make_site):
     result = site(make_site, weak)
     found = only(result, "VPC307")
     # addressed: stay-motivated 2 + complex-apps 2 + quick-results 4 = 8 of 5+2+5+2+4 = 18 → 44 %
-    assert "fit of 'fitnow' is 44 %, below the target band 50 %–70 %" == found.message
+    assert found.message == "fit of 'fitnow' is 44 %, below the target band 50 %–70 %"
 
 
 def test_references_to_a_segment_with_errors_are_not_reported_twice(make_site):

@@ -122,7 +122,7 @@ def test_ctrl_c_landing_while_workers_clean_up_is_an_interrupt(site, monkeypatch
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt:
-            raise BrokenPipeError(32, "Broken pipe")  # a pool torn down mid-message
+            raise BrokenPipeError(32, "Broken pipe") from None  # a pool torn down mid-message
 
     monkeypatch.setattr(vpcsite.build, "_build", interrupted_then_broken)
     result = run(site, "build", "--no-pdf")

@@ -166,7 +166,7 @@ def test_check_reports_markdown_findings_without_loading_the_renderer(make_site)
 
 
 def test_an_autolink_and_a_link_with_the_same_scheme_on_one_line_keep_their_order(make_site):
-    places, text = dropped(make_site, "---\ntitle: S\n---\n<javascript:a> then [javascript: b](javascript:b)\n")
+    places, _text = dropped(make_site, "---\ntitle: S\n---\n<javascript:a> then [javascript: b](javascript:b)\n")
     assert places == [(4, 2), (4, 37)]
 
 

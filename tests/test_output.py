@@ -89,20 +89,18 @@ def test_swap_replaces_the_old_output_only_on_success(site):
     with staged_output(out) as staging:
         (staging / "index.html").write_text("one")
     assert (out / "index.html").read_text() == "one" and (out / MARKER).is_file()
-    with pytest.raises(RuntimeError):
-        with staged_output(out) as staging:
-            (staging / "index.html").write_text("two")
-            raise RuntimeError("template error half-way")
+    with pytest.raises(RuntimeError), staged_output(out) as staging:
+        (staging / "index.html").write_text("two")
+        raise RuntimeError("template error half-way")
     assert (out / "index.html").read_text() == "one"
     assert sorted(p.name for p in site.iterdir()) == ["content", "public", "templates"]
 
 
 def test_interrupt_leaves_no_staging_folder(site):
     out = site / "public"
-    with pytest.raises(KeyboardInterrupt):
-        with staged_output(out) as staging:
-            (staging / "a.html").write_text("x")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), staged_output(out) as staging:
+        (staging / "a.html").write_text("x")
+        raise KeyboardInterrupt
     assert not out.exists()
     assert sorted(p.name for p in site.iterdir()) == ["content", "templates"]
 

@@ -243,7 +243,7 @@ def test_the_last_layout_records_whether_each_canvas_fitted(example):
 
 
 def test_a_canvas_out_of_shape_on_one_page_is_warned_about():
-    from vpcsite.render.pdf.stage import _overflow
+    from vpcsite.layouts import overflow_warning
 
     class Document:
         path = "content/value-maps/x.md"
@@ -251,5 +251,5 @@ def test_a_canvas_out_of_shape_on_one_page_is_warned_about():
         def position(self, path):
             return (2, 8)
 
-    found = _overflow(Document(), "x", "A4", 6.5, 1)
+    found = overflow_warning(Document(), "x", "A4", 6.5, 1)
     assert found.code == "VPC602" and "out of shape" in found.message

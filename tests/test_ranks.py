@@ -8,7 +8,7 @@ import pytest
 from vpcsite.content import load_document
 from vpcsite.model import Segment, ValueMap
 from vpcsite.ranks import Rank, offer_ranks
-from vpcsite.render.views import ranked_offer
+from vpcsite.render.prepare import ranked_offer
 from vpcsite.schema import json_schema
 
 SEGMENT = Segment.model_validate(
@@ -87,7 +87,7 @@ def test_offer_importance_with_a_word_of_another_scale_suggests_the_right_words(
 
 
 def test_offer_importance_out_of_range_names_the_relevance_words():
-    document, found = load_document(
+    _document, found = load_document(
         "content/value-maps/v.md", "value-maps/v.md", b"---\ntitle: V\nsegment: s\ncreators:\n  - text: C\n    importance: 9\n---\n"
     )
     (finding,) = found

@@ -264,7 +264,7 @@ def test_toml_wrong_type_is_reported_at_the_toml_value():
 
 
 def test_duplicate_id_across_sections_cites_the_other_line():
-    document, found = load(
+    _document, found = load(
         "title: FitNow\nsegment: busy\nproducts:\n  - text: Fast setup\nrelievers:\n  - id: fast-setup\n    text: Set up in a minute\n",
         "value-maps/fitnow.md",
     )

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from vpcsite.build import check_site
 from vpcsite.cli import main
 from vpcsite.config import load_config
-from vpcsite.render import drawing as geometry
+from vpcsite.render import geometry
 from vpcsite.render.site import SiteRenderer
 from vpcsite.theme import find_theme
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from vpcsite.theme import BUILTIN_TEMPLATES, ThemeError, find_theme, template_folders

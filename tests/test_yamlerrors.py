@@ -219,7 +219,7 @@ def _mutations(count: int) -> list[str]:
 @pytest.mark.parametrize("front_matter", _mutations(60))
 def test_no_message_shows_pyyaml_positions(front_matter):
     data = f"---\n{front_matter}---\n".encode("utf-8", "surrogatepass")
-    document, found = load_document("content/value-maps/fitnow.md", "value-maps/fitnow.md", data)
+    _document, found = load_document("content/value-maps/fitnow.md", "value-maps/fitnow.md", data)
     total_lines = data.count(b"\n") + 1
     for d in found:
         assert not _PYYAML_WORDS.search(d.message), d

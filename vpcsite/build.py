@@ -9,10 +9,11 @@ file over from the last build, and swaps the staging folder in.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .check import CheckResult
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
     from .record import BuildRecord
     from .theme import Theme
 
-from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config
+from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config, theme_problem
+from .diagnostics import Diagnostic, diagnostic, has_errors, sort_diagnostics
 from .memory import paused_gc
-from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
 
 
 # `check_site`, `CheckResult` and `ConfigError` are imported from here by callers that
@@ -128,18 +129,7 @@ def build_site(
     except ThemeError as exc:
         from .theme import available_themes
 
-        from .check import _config_line
-
-        line = _config_line(root, "theme")
-        found = diagnostic(
-            "VPC403",
-            display_path(root / CONFIG_FILE, root),
-            line,
-            1,
-            f"'theme': {exc}",
-            "themes: " + ", ".join(available_themes(root)) + " (a theme is a folder under themes/ with a theme.toml)",
-        )
-        raise ConfigError([found]) from None
+        raise ConfigError([theme_problem(root, str(exc), available_themes(root))]) from None
     output = root / (options.output if options.output is not None else Path(config.output_dir))
     protected = [root / config.content_dir, root / "templates", root / "themes", root / "static", root / CONFIG_FILE]
     target = private if private is not None else guard_output(output, root, protected, force=options.force)
@@ -158,7 +148,7 @@ def build_site(
 def _build(
     root: Path,
     config: SiteConfig,
-    theme: "Theme",
+    theme: Theme,
     target: Path,
     options: BuildOptions,
     cache: DocumentCache | None,
@@ -169,8 +159,6 @@ def _build(
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
     from .output import MARKER, linking, prune
-    from .staging import recover as recover_output
-    from .staging import staged_output
     from .record import (
         BuildRecord,
         asset_paths,
@@ -183,6 +171,8 @@ def _build(
         save_record,
         template_stamp,
     )
+    from .staging import recover as recover_output
+    from .staging import staged_output
 
     stages = Stages()
     pdf = options.pdf and config.pdf.enabled
@@ -318,7 +308,7 @@ def _stuck_tree(tree: Path, root: Path) -> Diagnostic:
     )
 
 
-def _replayed(record: "BuildRecord", target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:
+def _replayed(record: BuildRecord, target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:
     """Nothing changed since the last build: its output stands, and its findings are
     this build's findings, exactly (and what could not be cleaned up beside it)."""
     from .diagnostics import diagnostic_from

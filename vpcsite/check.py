@@ -5,20 +5,21 @@ runs and what every build runs first, so both report exactly the same findings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config  # noqa: F401 - ConfigError is imported from here too
+from .config import ConfigError, SiteConfig, content_dir_outside, load_config, missing_content_dir
 from .content import DocumentCache, LoadedContent, inside, load_content
-from .diagnostics import Diagnostic, diagnostic, display_path, has_errors, sort_diagnostics
-from .fit import Fit
-from .memory import paused_gc
-from .names import check_names
+from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .evidence import with_evidence
 from .experiments import check_business_models, check_experiments
+from .fit import Fit
+from .layouts import last_layout_warnings
 from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
+from .memory import paused_gc
 from .model import Segment, Site, ValueMap
+from .names import check_names
 from .notes import markdown_findings
 from .workers import cpu_count
 
@@ -37,43 +38,6 @@ class CheckResult:
 
     def failed(self, strict: bool) -> bool:
         return has_errors(self.diagnostics, strict)
-
-
-def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
-    config_file = root / CONFIG_FILE
-    has_config = config_file.is_file()
-    return diagnostic(
-        "VPC403",
-        display_path(config_file if has_config else root / content_dir, root),
-        _config_line(root, "content_dir"),
-        1,
-        f"content folder '{content_dir}' does not exist",
-        "create it, or set content_dir in site.toml to the folder that holds your canvases"
-        if has_config
-        else "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
-    )
-
-
-def content_dir_outside(root: Path, content_dir: str, real: str) -> Diagnostic:
-    """The content folder is a link out of the site: what it publishes would not be the
-    site's own (the same rule as for linked files inside it, VPC504)."""
-    return diagnostic(
-        "VPC403",
-        display_path(root / CONFIG_FILE, root),
-        _config_line(root, "content_dir"),
-        1,
-        f"content folder '{content_dir}' is a symbolic link to {real}, outside the site",
-        "move or copy the content into the site",
-    )
-
-
-def _config_line(root: Path, key: str) -> int:
-    """The line of a top-level key in site.toml (1 when it is not there)."""
-    config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        return 1
-    lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(key)), 1)
 
 
 def assemble(documents: list) -> Site:
@@ -134,8 +98,6 @@ def _check_content(
     loaded = load_content(root, config.content_dir, drafts=drafts, cache=cache, workers=workers, digests=digests, max_size=config.check.max_file_size)
 
     def measure(site: Site) -> list[Diagnostic]:
-        from .render.pdf import last_layout_warnings
-
         return last_layout_warnings(root / config.output_dir, site, config.pdf.page_size)
 
     return check_loaded(config, loaded, measure if config.pdf.enabled and last_layout else None)

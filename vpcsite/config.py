@@ -6,6 +6,7 @@ because nothing about the content can be trusted until the configuration is righ
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
@@ -14,8 +15,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from .diagnostics import CODES, Diagnostic, Severity, diagnostic, display_path
+from .front import Refused
 from .hints import _EXPECTED, _type_name, did_you_mean
-from .source import _Refused, normalise_text, parse_toml
+from .source import normalise_text
+from .tomlfront import parse_toml
 
 CONFIG_FILE = "site.toml"
 
@@ -207,7 +210,7 @@ def parse_config(data: bytes, shown: str) -> tuple[SiteConfig | None, list[Diagn
         return None, [diagnostic("VPC401", shown, d.line, d.column, d.message, d.hint) for d in problems]
     try:
         parsed = parse_toml(text)
-    except _Refused as refused:
+    except Refused as refused:
         return None, [diagnostic("VPC401", shown, *refused.position, refused.message, refused.hint)]
     try:
         return SiteConfig.model_validate(parsed.values), []
@@ -269,3 +272,79 @@ def _config_hint(loc: tuple[Any, ...]) -> str | None:
         ("content_dir",): "a path relative to site.toml, without '..'",
     }
     return hints.get(tuple(part for part in loc if not isinstance(part, int))[:2])
+
+
+# --- Diagnostics about the configuration ----------------------------------------
+
+
+def missing_content_dir(root: Path, content_dir: str) -> Diagnostic:
+    """VPC403: the content folder site.toml names (or the default) is not there."""
+    config_file = root / CONFIG_FILE
+    has_config = config_file.is_file()
+    return diagnostic(
+        "VPC403",
+        display_path(config_file if has_config else root / content_dir, root),
+        config_line(root, "content_dir"),
+        1,
+        f"content folder '{content_dir}' does not exist",
+        "create it, or set content_dir in site.toml to the folder that holds your canvases"
+        if has_config
+        else "create it, or add a site.toml whose content_dir names the folder that holds your canvases",
+    )
+
+
+def content_dir_outside(root: Path, content_dir: str, real: str) -> Diagnostic:
+    """The content folder is a link out of the site: what it publishes would not be the
+    site's own (the same rule as for linked files inside it, VPC504)."""
+    return diagnostic(
+        "VPC403",
+        display_path(root / CONFIG_FILE, root),
+        config_line(root, "content_dir"),
+        1,
+        f"content folder '{content_dir}' is a symbolic link to {real}, outside the site",
+        "move or copy the content into the site",
+    )
+
+
+def config_line(root: Path, key: str) -> int:
+    """The line of a top-level key in site.toml (1 when it is not there): where a
+    diagnostic about that setting points."""
+    config_file = root / CONFIG_FILE
+    if not config_file.is_file():
+        return 1
+    lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((n for n, text in enumerate(lines, 1) if text.strip().startswith(key)), 1)
+
+
+def content_dir_missing_at(shown: str, content_dir: str, label: str) -> Diagnostic:
+    """VPC403 of `diff`: the content folder is not there at one of the two revisions
+    compared (`shown` is site.toml, or the folder when the revision has no site.toml)."""
+    return diagnostic(
+        "VPC403",
+        shown,
+        1,
+        1,
+        f"content folder '{content_dir}' does not exist at {label}",
+        "nothing to compare on this side; every canvas of the other side counts as added or removed",
+    )
+
+
+def theme_problem(root: Path, problem: str, themes: list[str]) -> Diagnostic:
+    """VPC403: the theme site.toml names cannot be used (missing, or it extends a
+    missing one); `themes` are the ones there are."""
+    return diagnostic(
+        "VPC403",
+        display_path(root / CONFIG_FILE, root),
+        config_line(root, "theme"),
+        1,
+        f"'theme': {problem}",
+        "themes: " + ", ".join(themes) + " (a theme is a folder under themes/ with a theme.toml)",
+    )
+
+
+def site_schema() -> dict[str, Any]:
+    """The JSON Schema of site.toml (editors with a TOML language server can use it)."""
+    schema = json.loads(json.dumps(SiteConfig.model_json_schema()))
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vpcsite site.toml"
+    return schema

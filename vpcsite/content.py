@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import re
 import stat
-from typing import Callable
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import Diagnostic, diagnostic, display_path
-from .paths import content_files, digest_of, inside  # noqa: F401 - imported from here too
 from .model import Document, slug
+from .paths import content_files, digest_of, inside  # imported from here too
 from .schema import default_type, parse_document
 from .source import read_source
 from .workers import can_fork, fork_pool
@@ -88,7 +88,7 @@ def _shares(items: list[Pending], count: int) -> list[tuple[int, int]]:
             break
         cuts.append(at)
     cuts.append(len(items))
-    return list(zip(cuts, cuts[1:]))
+    return list(pairwise(cuts))
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from enum import Enum
-from typing import Iterable, Sequence
+from pathlib import Path
 
 
 class Severity(str, Enum):

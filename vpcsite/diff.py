@@ -331,7 +331,7 @@ def _renames(kind: str, removed: list[Document], added: list[Document]) -> list[
 
 
 def _compare_diagnostics(
-    before: list[Diagnostic], after: list[Diagnostic], moved: dict[str | None, tuple[str | None, str, str]]
+    before: list[Diagnostic], after: list[Diagnostic], moved: dict[str, tuple[str, str, str]]
 ) -> tuple[tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
     """Diagnostics new on the second side and gone from it, compared by code, file and
     message, not line (an edit above a finding moves it without making it new); a

@@ -209,8 +209,8 @@ def _document_json(change: DocumentChange) -> dict[str, Any]:
         fit = change.fit
         assert fit is not None
         data["links"] = [
-            {"change": "added" if l.added else "removed", "section": l.section, "item": l.item, "key": l.key, "target": l.target}
-            for l in change.links
+            {"change": "added" if link.added else "removed", "section": link.section, "item": link.item, "key": link.key, "target": link.target}
+            for link in change.links
         ]
         data["fit"] = {
             "before": _round(fit.before, 4),
@@ -368,8 +368,7 @@ def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: i
                     break
             out.close("\n</details>")
         out.add("")
-    details = [(change, _details(change)) for change in (*diff.canvases, *diff.segments)]
-    details = [(change, block) for change, block in details if block is not None]
+    details = [(change, block) for change in (*diff.canvases, *diff.segments) if (block := _details(change)) is not None]
     if details:
         out.add("#### What changed\n")
         for _, block in details:

@@ -4,7 +4,7 @@ resolves, with did-you-mean; done experiments carry a result. Diagnostics only.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import did_you_mean

@@ -6,8 +6,9 @@ are weight sums, so a critical job counts five times a trivial one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from .model import Gain, Job, Pain, Segment, ValueMap
 
@@ -25,7 +26,7 @@ class Score:
     def value(self) -> float | None:
         return self.addressed / self.total if self.total else None
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.addressed + other.addressed, self.total + other.total)
 
 
@@ -76,6 +77,11 @@ def band(value: float | None, target: tuple[float, float]) -> Band | None:
     return "within"
 
 
+def delivered_products(value_map: ValueMap) -> set[str]:
+    """The products some pain reliever or gain creator names in its `by`."""
+    return {product for item in value_map.relievers for product in item.by} | {product for item in value_map.creators for product in item.by}
+
+
 def fit(segment: Segment, value_map: ValueMap, target: tuple[float, float]) -> Fit:
     hit = addressed(value_map)
     jobs = score(segment.jobs, hit.jobs)
@@ -114,7 +120,7 @@ def gaps(segment: Segment, value_map: ValueMap) -> Gaps:
         "pains": {pain.id for pain in segment.pains},
         "gains": {gain.id for gain in segment.gains},
     }
-    delivered = {product for item in (*value_map.relievers, *value_map.creators) for product in item.by}
+    delivered = delivered_products(value_map)
     orphans: list[tuple[str, str]] = []
     for section, key, into in (("products", "jobs", "jobs"), ("relievers", "relieves", "pains"), ("creators", "creates", "gains")):
         for item in getattr(value_map, section):

@@ -17,9 +17,10 @@ another segment is left out of the series.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 #: Notes shown on the fit summary when history cannot be read in full.
 SHALLOW_NOTE = "this is a shallow clone, so fit history is cut short: run 'git fetch --unshallow' (in CI: fetch-depth: 0)"

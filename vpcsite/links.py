@@ -4,7 +4,8 @@ across the site, and the canvas warnings of DESIGN §4. Diagnostics only, no pri
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from functools import partial
 
 from .diagnostics import Diagnostic, diagnostic
 from .fit import Fit, addressed, fit, percent
@@ -107,7 +108,7 @@ def check_links(
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
-        found.extend(remembered(("by", *source(document)), lambda: _check_by(document)))
+        found.extend(remembered(("by", *source(document)), partial(_check_by, document)))
         target = site.segments.get(value_map.segment)
         if target is None and (value_map.segment in broken or not value_map.segment):
             continue  # that segment's file has errors of its own, or this map's `segment` has
@@ -135,7 +136,7 @@ def check_links(
                 )
             )
         else:
-            found.extend(remembered(("refs", *source(document), *source(target)), lambda: _check_references(document, target)))
+            found.extend(remembered(("refs", *source(document), *source(target)), partial(_check_references, document, target)))
     return found
 
 
@@ -243,11 +244,11 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
-        found.extend(remembered(("orphans", *source(document)), lambda: _orphans(document, value_map)))
+        found.extend(remembered(("orphans", *source(document)), partial(_orphans, document, value_map)))
         target_doc = site.segments.get(value_map.segment)
         if target_doc is None:
             continue
-        found.extend(remembered(("open", *source(document), *source(target_doc)), lambda: _unaddressed(document, value_map, target_doc)))
+        found.extend(remembered(("open", *source(document), *source(target_doc)), partial(_unaddressed, document, value_map, target_doc)))
         if document.partial or target_doc.partial:
             continue  # the fit needs every weight and every link
         result = canvas_fit(document, target_doc, target)

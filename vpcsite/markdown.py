@@ -9,9 +9,9 @@ never as template source, so Markdown cannot reach Jinja.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -263,7 +263,7 @@ class MarkdownRenderer:
                 fragment = urlsplit(url).fragment
                 token.attrSet(attr, rewritten + (f"#{fragment}" if fragment else ""))
                 if attr == "src":
-                    images[-1] = (token.attrGet(attr) or "", line, column)
+                    images[-1] = (str(token.attrGet(attr) or ""), line, column)
             elif target.endswith(".md") and local is not None:
                 found.append(
                     diagnostic(

@@ -5,7 +5,8 @@ key, so the memo is only ever cleared, never stale."""
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from .model import Document
 

@@ -8,7 +8,7 @@ Windows ignore case), no device name Windows refuses to create. Diagnostics only
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .diagnostics import Diagnostic, diagnostic
 from .model import ID_PATTERN, Document

@@ -8,7 +8,8 @@ code runs), so a build that checks and then renders reports each one once.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from .diagnostics import Diagnostic
 from .memo import remembered, source
@@ -33,7 +34,7 @@ def markdown_findings(documents: Iterable[Document], unsafe_html: bool) -> list[
     """VPC501 and VPC506 of every text of every document, remembered per file."""
     found: list[Diagnostic] = []
     for document in documents:
-        found.extend(remembered(("markdown", *source(document), str(unsafe_html)), lambda: _scan(document, unsafe_html)))
+        found.extend(remembered(("markdown", *source(document), str(unsafe_html)), partial(_scan, document, unsafe_html)))
     return found
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
 
 from .paths import inside as _inside
 
@@ -94,10 +94,8 @@ def link_files(source: Path, staging: Path, files: list[str]) -> None:
         if folder and folder not in made:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
             made.add(folder)
-        try:
+        with suppress(FileExistsError):
             os.link(os.path.join(source, relative), os.path.join(staging, relative))
-        except FileExistsError:
-            pass
 
 
 @contextmanager

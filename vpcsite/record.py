@@ -13,9 +13,10 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .output import MARKER
@@ -302,7 +303,7 @@ def load_documents(target: Path) -> DocumentCache:
             entries = pickle.loads(files[0].read_bytes())
             if isinstance(entries, dict):
                 cache.entries.update(entries)
-        except Exception:  # noqa: BLE001 - a damaged cache is only a slower build
+        except Exception:  # a damaged cache is only a slower build
             continue
     return cache
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .hints import OWN_KEYS, did_you_mean
 from .model import DOCUMENT_TYPES, SECTIONS, Page, Segment, ValueMap, slug
@@ -43,7 +44,7 @@ class Salvaged:
     damaged: frozenset[tuple[str, int]]
 
 
-def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> Salvaged | None:
+def salvage(values: dict[str, Any], kind: str, errors: list[ErrorDetails]) -> Salvaged | None:
     """The partial model of a document whose validation raised `errors`, or None when
     not even its id is valid (then nothing can refer to it).
 
@@ -60,7 +61,7 @@ def salvage(values: dict[str, Any], kind: str, errors: list[dict[str, Any]]) -> 
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
             if not loc:
                 return None
-            key = loc[0]
+            key = str(loc[0])  # the front matter is a mapping: its keys are text
             if key in sections and len(loc) >= 2 and isinstance(loc[1], int) and isinstance(values.get(key), list):
                 items = list(values[key])
                 index = loc[1]

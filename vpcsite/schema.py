@@ -11,9 +11,10 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .diagnostics import Diagnostic, diagnostic
-from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # noqa: F401 - did_you_mean is imported from here too
+from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
 from .model import SINGULAR as _SINGULAR
 from .salvage import salvage
@@ -173,7 +174,7 @@ def _label(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
-def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_from_file: bool) -> Diagnostic:
+def _describe(error: ErrorDetails, source: SourceFile, document_type: str, id_from_file: bool) -> Diagnostic:
     """One pydantic error → one diagnostic with a code, the value's place and a hint."""
     fm: FrontMatter = source.front_matter
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
@@ -240,25 +241,25 @@ def _describe(error: dict[str, Any], source: SourceFile, document_type: str, id_
             )
         return make("VPC103", f"{label}: expected one of {', '.join(expected)}, got {_type_name(value)}", None)
     if kind in _EXPECTED:
-        expected = _EXPECTED[kind]
+        wanted = _EXPECTED[kind]
         if kind == "model_type" and loc and isinstance(loc[-1], int):
-            expected = "text or a mapping with 'text:'"
+            wanted = "text or a mapping with 'text:'"
         spelling = fm.spellings.get(loc)
-        if expected.startswith("text") and spelling is not None and value is not None:
+        if wanted.startswith("text") and spelling is not None and value is not None:
             return make(
                 "VPC106",
                 f"{label}: '{spelling}' was read as {_type_name(value)}, not text",
                 f'quote it: "{spelling}"',
             )
         if value is None:
-            return make("VPC103", f"{label}: value is empty, expected {expected}", "write a value or remove the key")
+            return make("VPC103", f"{label}: value is empty, expected {wanted}", "write a value or remove the key")
         if kind == "int_type" and _scale_words(loc, document_type):
             return make(
                 "VPC103",
                 f"{label}: expected a whole number, got {_type_name(value)}",
                 "use 1–5 or one of: " + ", ".join(_scale_words(loc, document_type)),
             )
-        return make("VPC103", f"{label}: expected {expected}, got {_type_name(value)}", _type_hint(kind, value))
+        return make("VPC103", f"{label}: expected {wanted}, got {_type_name(value)}", _type_hint(kind, value))
     return make("VPC103", f"{label}: {error.get('msg', 'invalid value')}")
 
 
@@ -358,13 +359,3 @@ def _loosen(schema: dict[str, Any], *, offer: bool = False) -> None:
         elif name == "id":
             prop.pop("default", None)
             prop["description"] = "letters, digits, '-' and '_'; defaults to the slug of the text or the file name"
-
-
-def site_schema() -> dict[str, Any]:
-    """The JSON Schema of site.toml (editors with a TOML language server can use it)."""
-    from .config import SiteConfig
-
-    schema = json.loads(json.dumps(SiteConfig.model_json_schema()))
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "vpcsite site.toml"
-    return schema

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .check import CheckResult, assemble, check_loaded, check_site
-from .config import CONFIG_FILE, ConfigError, SiteConfig, parse_config
+from .config import CONFIG_FILE, ConfigError, SiteConfig, content_dir_missing_at, parse_config
 from .content import DocumentCache, Pending, content_from, undecodable_name
 from .diagnostics import Diagnostic, diagnostic, display_path, sort_diagnostics
 from .gitrepo import EXECUTABLE, REGULAR, SYMLINK, Repository, TreeEntry, link_target
@@ -73,16 +73,7 @@ def revision_snapshot(
     entries = repo.list_files(commit, config.content_dir)
     if not entries:
         where = shown_config if data is not None else display_path(root / config.content_dir, root)
-        problems.append(
-            diagnostic(
-                "VPC403",
-                where,
-                1,
-                1,
-                f"content folder '{config.content_dir}' does not exist at {label}",
-                "nothing to compare on this side; every canvas of the other side counts as added or removed",
-            )
-        )
+        problems.append(content_dir_missing_at(where, config.content_dir, label))
         return Snapshot(label, commit, _empty(config, problems))
     pending, failed = _pending(repo, commit, config.content_dir, entries, problems)
     with paused_gc():  # as check_site loads: many short-lived objects, no cycles
@@ -94,7 +85,7 @@ def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     """The order `paths.content_files` walks a folder in (its files, then its folders,
     each sorted), so documents load in the same order as from the working tree."""
     parts = relative.split("/")
-    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
+    return (*tuple((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def _pending(

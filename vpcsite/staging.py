@@ -18,9 +18,10 @@ import shutil
 import signal
 import sys
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .output import MARKER, OutputRefused, remove_tree
 
@@ -183,7 +184,7 @@ def recover(target: Path) -> list[Path]:
     for token, staging in _leftovers(target, _STAGING_PREFIX):
         if _abandoned(token, staging):
             stuck += _remove_reporting(staging)
-    for token, old in _leftovers(target, _OLD_PREFIX):
+    for _token, old in _leftovers(target, _OLD_PREFIX):
         if not _busy(old):
             stuck += _remove_reporting(old)
     return stuck

@@ -43,7 +43,7 @@ class ThemeError(Exception):
 
 
 def available_themes(site_root: Path) -> list[str]:
-    names = set()
+    names: set[str] = set()
     for base in (site_root / "themes", BUILTIN_THEMES):
         if base.is_dir():
             names.update(p.name for p in base.iterdir() if (p / "theme.toml").is_file())

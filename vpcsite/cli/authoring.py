@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shlex
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import click
 
-from . import main
 from .common import EXIT_OK, EXIT_USAGE, Context, guard, needs_site, print_diagnostics, site_options
+from .group import main
 
 if TYPE_CHECKING:
     from ..scaffold import ScaffoldError
@@ -24,7 +25,8 @@ def schema(kind: str) -> None:
     """Print the JSON Schema of front matter (or of site.toml), for editors."""
 
     def run() -> int:
-        from ..schema import json_schema, site_schema
+        from ..config import site_schema
+        from ..schema import json_schema
 
         document = site_schema() if kind == "site" else json_schema(kind)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))

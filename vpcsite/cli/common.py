@@ -13,9 +13,10 @@ import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -121,11 +122,11 @@ def guard(run: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         code = 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
-        code = _not_a_bug(exc)
-        if code is None:
+    except Exception as exc:  # the last line of defence, by design
+        known = _not_a_bug(exc)
+        if known is None:
             _report_bug()
-            code = EXIT_BUG
+        code = EXIT_BUG if known is None else known
     if process_exit:
         # The command is done and said everything: skip freeing a heap of a few hundred
         # MB object by object (a third of a second after a large build).

@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from . import main
 from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Context, colour, guard, site_options
+from .group import main
 
 
 @main.command("diff")

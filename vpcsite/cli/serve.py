@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from . import main
 from .common import EXIT_USAGE, Context, guard, needs_site, site_options
+from .group import main
 
 
 @main.command()

@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from ..diagnostics import summary_line
-from . import main
 from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Context, guard, needs_site, print_diagnostics, site_options
+from .group import main
 
 
 @main.command()
@@ -32,7 +32,7 @@ def check(obj: Context, strict: bool, drafts: bool, fmt: str, jobs: int) -> None
     """Validate every canvas: links, ids, ranks and the fit warnings."""
 
     def run() -> int:
-        from ..build import ConfigError, check_site
+        from ..check import ConfigError, check_site
 
         try:
             result = check_site(obj.root, drafts=drafts, jobs=jobs)

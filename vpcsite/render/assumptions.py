@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..experiments import tested
-from ..model import SINGULAR, Site, items_of
+from ..model import SINGULAR, Gain, Job, Pain, Site, items_of
 from ..ranks import offer_ranks
 from ..urls import canvas_url, experiment_url, segment_url
 from .views import dom_id
@@ -123,6 +123,7 @@ def hypotheses(site: Site) -> list[Hypothesis]:
     found = []
     for segment_id, segment in sorted(site.segments.items()):
         for section, _, item in items_of(segment.model):
+            assert isinstance(item, (Job, Pain, Gain))  # a segment's items
             found.append(
                 Hypothesis(
                     SINGULAR[section],
@@ -135,10 +136,10 @@ def hypotheses(site: Site) -> list[Hypothesis]:
                 )
             )
     for map_id, value_map in sorted(site.value_maps.items()):
-        segment = site.segments.get(value_map.model.segment)
-        if segment is None:
+        target = site.segments.get(value_map.model.segment)
+        if target is None:
             continue
-        ranks = offer_ranks(segment.model, value_map.model)
+        ranks = offer_ranks(target.model, value_map.model)
         for section, _, item in items_of(value_map.model):
             found.append(
                 Hypothesis(

@@ -4,25 +4,13 @@ the whole views, and what those lists show of a canvas, as one key (see keys.py)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from ..fit import Fit, gaps
-from ..model import Item, Segment, ValueMap, ranked
-from .views import (
-    PREFIX,
-    CanvasView,
-    FitView,
-    ItemView,
-    MarkdownFn,
-    SegmentView,
-    item_view,
-    ranked_customer,
-    ranked_offer,
-    product_links,
-    best_first,
-    fit_view,
-)
+from ..model import Document, Item, Segment, ValueMap, ranked
+from .prepare import customer_views, fit_view, item_view, product_links, ranked_customer, ranked_offer
+from .views import PREFIX, CanvasView, FitView, ItemView, LazyHtml, MarkdownFn
 
 
 class CanvasCard:
@@ -31,10 +19,10 @@ class CanvasCard:
     asks for anything else (a theme's own index listing items, say) gets it from the
     canvas's whole view, prepared then."""
 
-    __slots__ = ("id", "title", "summary", "segment_id", "segment_title", "fit", "unaddressed_pains", "unaddressed_gains", "orphans", "_whole")
+    __slots__ = ("_whole", "fit", "id", "orphans", "segment_id", "segment_title", "summary", "title", "unaddressed_gains", "unaddressed_pains")
 
     def __init__(
-        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], "CanvasView"]
+        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], CanvasView]
     ):
         self.id = value_map.id
         self.title = value_map.title
@@ -58,7 +46,7 @@ def canvas_card(
     target: tuple[float, float],
     markdown: MarkdownFn,
     segment_markdown: MarkdownFn,
-    whole: Callable[[], "CanvasView"],
+    whole: Callable[[], CanvasView],
 ) -> CanvasCard:
     """The card of a canvas: its gaps as the same item views its whole view holds."""
     open_ = gaps(segment, value_map)
@@ -101,8 +89,8 @@ def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tu
         rank, item = customer[section, item_id]
         shown.append((section, item_id, rank, item.text, item.weight))  # type: ignore[attr-defined]
     for section, item_id in open_.orphans:
-        number, text, rank = offer[section, item_id]
-        shown.append((section, item_id, number, text, rank))
+        number, text, weight = offer[section, item_id]
+        shown.append((section, item_id, number, text, weight))
     return (value_map.id, value_map.title, value_map.summary, segment.id, segment.title, repr(result), tuple(shown))
 
 
@@ -128,7 +116,7 @@ class SegmentCard:
     """A segment as lists show it: title, summary, how many jobs, pains and gains, and
     the cards of the canvases that target it. Anything else comes from its whole view."""
 
-    __slots__ = ("id", "title", "summary", "jobs", "pains", "gains", "canvases", "_whole")
+    __slots__ = ("_whole", "canvases", "gains", "id", "jobs", "pains", "summary", "title")
 
     def __init__(self, segment: Segment, canvases: tuple[CanvasCard, ...], whole: Callable[[], SegmentView]):
         self.id = segment.id
@@ -144,3 +132,32 @@ class SegmentCard:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self._whole(), name)
+
+
+# --- The segment page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: str
+    title: str
+    summary: str
+    jobs: tuple[ItemView, ...]
+    pains: tuple[ItemView, ...]
+    gains: tuple[ItemView, ...]
+    notes: LazyHtml
+    #: The value maps that target this segment, best fit first.
+    canvases: tuple[CanvasView | CanvasCard, ...] = field(default=())
+
+
+def best_first(canvases: tuple[CanvasView | CanvasCard, ...]) -> tuple[CanvasView | CanvasCard, ...]:
+    """The value maps of a segment as its page lists them: best fit first."""
+    return tuple(sorted(canvases, key=lambda c: (-(c.fit.overall.percent or -1), c.id)))
+
+
+def segment_view(document: Document, markdown: MarkdownFn, notes: LazyHtml, canvases: tuple[CanvasView | CanvasCard, ...]) -> SegmentView:
+    segment = document.model
+    assert isinstance(segment, Segment)
+    customer = customer_views(segment, markdown, None)
+    best = best_first(canvases)
+    return SegmentView(segment.id, segment.title, segment.summary, customer["jobs"], customer["pains"], customer["gains"], notes, best)

@@ -13,7 +13,7 @@ from ..memo import remembered, source
 from ..ranks import OFFER_SECTIONS, offer_ranks
 
 if TYPE_CHECKING:
-    from ..build import CheckResult
+    from ..check import CheckResult
     from ..config import SiteConfig
     from ..history import SiteHistory
 
@@ -35,7 +35,7 @@ def fit_data(result: Fit) -> dict[str, Any]:
     }
 
 
-def site_data(config: "SiteConfig", checked: "CheckResult", history: "SiteHistory | None" = None) -> dict[str, Any]:
+def site_data(config: SiteConfig, checked: CheckResult, history: SiteHistory | None = None) -> dict[str, Any]:
     site = checked.site
     folder = config.content_dir.rstrip("/")
 

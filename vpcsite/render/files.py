@@ -29,7 +29,7 @@ class PageFindings:
     def __bool__(self) -> bool:
         return bool(self.diagnostics or self.assets or self.images or self.links)
 
-    def extend(self, other: "PageFindings") -> None:
+    def extend(self, other: PageFindings) -> None:
         self.diagnostics.extend(other.diagnostics)
         self.assets.extend(other.assets)
         self.images.extend(other.images)
@@ -44,7 +44,7 @@ class PageFindings:
         }
 
     @classmethod
-    def from_data(cls, data: dict) -> "PageFindings":
+    def from_data(cls, data: dict) -> PageFindings:
         return cls(
             [diagnostic_from(d) for d in data["diagnostics"]],
             [tuple(a) for a in data["assets"]],  # type: ignore[misc]

@@ -39,7 +39,7 @@ def _raster_problem(path: Path, suffix: str) -> str | None:
             image.verify()  # reads the whole file: a truncated or garbled one fails
     except UnidentifiedImageError:
         return f"it is not a {suffix.lstrip('.').upper()} image (or any image Pillow knows)"
-    except Exception as exc:  # noqa: BLE001 - decoders fail in many ways on bad bytes
+    except Exception as exc:  # decoders fail in many ways on bad bytes
         return f"it is damaged ({' '.join(str(exc).split())[:100] or type(exc).__name__})"
     return None
 

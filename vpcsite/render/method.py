@@ -5,8 +5,9 @@ views.py; `method_jobs` adds their pages to the site's page jobs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..experiments import tested
 from ..fit import Fit, percent
@@ -16,7 +17,25 @@ from .assumptions import assumptions_map
 from .views import ItemView, LazyHtml, dom_id
 
 if TYPE_CHECKING:
-    from .site import PageJob, SiteRenderer
+    from ..check import CheckResult
+    from ..config import SiteConfig
+
+
+class Renderer(Protocol):
+    """What the method's pages need of the site renderer (render/site.py, which adds
+    them to its page jobs): named here, so this module need not import the renderer."""
+
+    @property
+    def checked(self) -> CheckResult: ...
+
+    @property
+    def config(self) -> SiteConfig: ...
+
+    def body_of(self, document: Document, page: str) -> LazyHtml: ...
+
+
+#: A page job, as the renderer's `make_job` makes it.
+Job = TypeVar("Job")
 
 STATES = ("planned", "running", "done")
 STATE_TITLES = {"planned": "Planned", "running": "Running", "done": "Done"}
@@ -72,7 +91,7 @@ def experiment_view(site: Site, document: Document, notes: LazyHtml | None = Non
     kind, target_id = model.target
     target = (site.value_maps if kind == "value-map" else site.segments).get(target_id)
     tested_list = []
-    for item_id, (owner, section, index) in tested(site, document).items():
+    for owner, section, index in tested(site, document).values():
         item = getattr(owner.model, section)[index]
         if owner.model.type == "value-map":
             page = canvas_url(owner.model.id)
@@ -282,7 +301,7 @@ def method_nav(site: Site) -> list[tuple[str, str]]:
     return nav
 
 
-def method_jobs(renderer: "SiteRenderer", make_job: Callable[..., "PageJob"]) -> list["PageJob"]:
+def method_jobs(renderer: Renderer, make_job: Callable[..., Job]) -> list[Job]:
     """The experiment pages, the board and the assumptions map (when the site has
     experiments), and a page per business model. Each shows whole documents: the key of
     a page covers every file whose values it shows."""

@@ -9,8 +9,9 @@ workers, first, so they are written while the other worker renders pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..output import write_file
 from ..workers import can_fork, cpu_count, fork_pool
@@ -26,10 +27,10 @@ PARALLEL_THRESHOLD = 64
 #: Writes one or more files into the staging folder.
 Task = Callable[[Path], None]
 
-_shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]] | None = None
+_shared: tuple[SiteRenderer, Any, Any, list[PageJob], Path, tuple[Task, ...]] | None = None
 
 
-def _render_one(env: Any, info: Any, job: "PageJob", staging: Path, root: Path) -> None:
+def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) -> None:
     try:
         html = render_page(env, job.template, info, job.info, **job.values())
     except Exception as exc:
@@ -55,10 +56,10 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
 
 
 def render_all(
-    renderer: "SiteRenderer",
+    renderer: SiteRenderer,
     env: Any,
     info: Any,
-    jobs: list["PageJob"],
+    jobs: list[PageJob],
     staging: Path,
     *,
     workers: int = 0,

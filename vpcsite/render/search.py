@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..model import items_of, slug
 from ..urls import canvas_url, page_url, segment_url
@@ -72,7 +73,7 @@ def _stored_id(item_id: str, text: str) -> str:
     return "" if text.isascii() and slug(text) == item_id else item_id
 
 
-def _document_entries(document: "Document", url: str, kind: str) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def _document_entries(document: Document, url: str, kind: str) -> Iterator[tuple[PageEntry, list[Entry]]]:
     """A canvas's or segment's page and its items (a segment page shows its own items;
     a canvas page shows its value map's, and links to the segment for the profile)."""
     model = document.model
@@ -82,18 +83,18 @@ def _document_entries(document: "Document", url: str, kind: str) -> Iterator[tup
     yield (url, model.title, kind), entries
 
 
-def canvas_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+def canvas_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
     for map_id, document in sorted(site.value_maps.items()):
         if document.model.segment in site.segments:  # type: ignore[union-attr]
             yield from _document_entries(document, canvas_url(map_id), "canvas")
 
 
-def segment_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+def segment_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
     for segment_id, document in sorted(site.segments.items()):
         yield from _document_entries(document, segment_url(segment_id), "segment")
 
 
-def page_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
+def page_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
     for document in sorted(site.pages, key=lambda d: d.relative):
         url = page_url(document.relative)
         yield (url, document.model.title, "page"), [(url, "", "", document.model.title, _short(document.body))]
@@ -101,14 +102,14 @@ def page_documents(site: "Site") -> Iterator[tuple[PageEntry, list[Entry]]]:
 
 #: Every kind of document the search covers, in the order results list them when they
 #: match equally well. A new kind (experiments, business models) is one line here.
-DOCUMENT_KINDS: tuple[Callable[["Site"], Iterator[tuple[PageEntry, list[Entry]]]], ...] = (
+DOCUMENT_KINDS: tuple[Callable[[Site], Iterator[tuple[PageEntry, list[Entry]]]], ...] = (
     canvas_documents,
     segment_documents,
     page_documents,
 )
 
 
-def search_index(site: "Site") -> dict:
+def search_index(site: Site) -> dict:
     """The index as plain data: pages, and documents pointing at them by number."""
     pages: list[list[str]] = []
     docs: list[list[object]] = []
@@ -120,13 +121,13 @@ def search_index(site: "Site") -> dict:
     return {"v": SEARCH_FORMAT, "pages": pages, "docs": docs}
 
 
-def search_script(site: "Site") -> bytes:
+def search_script(site: Site) -> bytes:
     """data/search-index.js: the index assigned to a global, the same bytes for the same
     site. `</` is escaped so no text can close the script (it is loaded with src, but a
     theme may inline it)."""
     data = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
     data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={data};\n".encode("utf-8")
+    return f"/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={data};\n".encode()
 
 
 __all__ = ["DOCUMENT_KINDS", "SEARCH_INDEX", "plain", "search_index", "search_script"]

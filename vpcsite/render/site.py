@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
-
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from ..content import inside, outside_link
@@ -18,23 +19,23 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
 from ..model import Document
 from ..places import body_place
-from ..theme import Theme, static_folders
-from .pdf.sandbox import ORIGIN
-from .images import image_problem
-from ..urls import FILE_FOLDERS, canvas_url, page_url, segment_url, svg_url
 from ..record import digest
+from ..theme import Theme, static_folders
+from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url, svg_url
+from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, card_values, segment_view
+from .drawing import Drawing, layout
 from .files import Asset, PageFindings, static_files
 from .html import NavLink, PageInfo, SiteInfo, fit_chart
+from .images import image_problem
 from .keys import TemplateKeys
-from .trend import Trend, trend
-from .cards import CanvasCard, SegmentCard, canvas_card, card_values
-from .drawing import Drawing, layout
-from .views import CanvasView, LazyHtml, SegmentView, canvas_view, segment_view
 from .method import MethodViews, method_jobs, method_nav
-from ..urls import business_model_url, experiment_url
+from .pdf.sandbox import ORIGIN
+from .prepare import canvas_view
+from .trend import Trend, trend
+from .views import CanvasView, LazyHtml
 
 if TYPE_CHECKING:
-    from ..build import CheckResult
+    from ..check import CheckResult
     from ..config import SiteConfig
     from ..history import SiteHistory
 
@@ -55,9 +56,7 @@ class PageJob:
 
 
 class SiteRenderer:
-    def __init__(
-        self, root: Path, config: "SiteConfig", theme: Theme, checked: "CheckResult", *, pdf: bool = False, history: "SiteHistory | None" = None
-    ):
+    def __init__(self, root: Path, config: SiteConfig, theme: Theme, checked: CheckResult, *, pdf: bool = False, history: SiteHistory | None = None):
         self.root = root
         #: Fit history from git (history.py), when the site is in a repository.
         self.history = history
@@ -440,7 +439,7 @@ class SiteRenderer:
             )
             url = svg_url(map_id)
             info = PageInfo(document.model.title, url, "svg")
-            jobs.append(PageJob(url, "canvas.svg", info, lambda map_id=map_id: self._drawn(map_id), shows))
+            jobs.append(PageJob(url, "canvas.svg", info, partial(self._drawn, map_id), shows))
         return jobs
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -514,9 +513,9 @@ class SiteRenderer:
             document = site.value_maps[map_id]
             model = document.model
             url = canvas_url(map_id)
-            shows = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
+            shows: tuple[str, ...] = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
             info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, lambda map_id=map_id: self._canvas_values(map_id), shows))
+            jobs.append(PageJob(url, "canvas.html", info, partial(self._canvas_values, map_id), shows))
         segment_whole = templates is None or not templates["segment.html"].builtin
         for segment_id in self.segment_ids:
             document = site.segments[segment_id]
@@ -528,7 +527,7 @@ class SiteRenderer:
             jobs.append(PageJob(url, "segment.html", info, values, shows))
         for document, url, body in self.pages:
             info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "page.html", info, lambda body=body: {"content": body}, (document.digest,)))
+            jobs.append(PageJob(url, "page.html", info, partial(dict, content=body), (document.digest,)))
         jobs += method_jobs(self, self._job)
         return jobs
 

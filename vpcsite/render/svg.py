@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .drawing import ICON, Drawing, PlacedBlock, PlacedItem, chip_label
+from .blocks import chip_label
+from .geometry import ICON, Drawing, PlacedBlock, PlacedItem
 from .metrics import FONT_FAMILY
 
 #: Ink of each side: the value map blue, the customer profile amber.

@@ -25,7 +25,7 @@ class BuildState:
 
     def event(self) -> bytes:
         data = json.dumps({"build": self.number, "changed": self.changed, "errors": self.errors, "warnings": self.warnings})
-        return f"event: build\nid: {self.number}\ndata: {data}\n\n".encode("utf-8")
+        return f"event: build\nid: {self.number}\ndata: {data}\n\n".encode()
 
 
 class Channel:

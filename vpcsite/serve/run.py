@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .server import SiteServer, start
 from .session import WATCHED_FILES, WATCHED_FOLDERS, DevSite, ServeOptions
@@ -35,7 +35,7 @@ def serve(root: Path, options: ServeOptions, say: Callable[[str], None]) -> int:
         watcher.start()  # before the first build: a save during it is not missed
         site.rebuild([])
         start(server)
-        host, port = server.server_address[:2]
+        host, port = str(server.server_address[0]), server.server_address[1]
         shown = f"[{host}]" if ":" in str(host) else host
         url = f"http://{shown}:{port}/"
         say(f"serving {root} at {url} (built in {site.scratch}; public/ is left alone; Ctrl-C stops)")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import errno
 import socket
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 from .files import OWN, content_type, is_folder, locate, site_path
 from .reload import Channel, inject
@@ -60,13 +60,13 @@ class Handler(BaseHTTPRequestHandler):
     server: SiteServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # the base class's name
         pass  # the terminal shows rebuilds, not every request
 
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's naming
+    def do_HEAD(self) -> None:  # the base class's naming
         self._answer(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer(head=False)
 
     def _answer(self, head: bool) -> None:

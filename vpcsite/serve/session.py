@@ -9,9 +9,9 @@ import shutil
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
@@ -84,7 +84,7 @@ class DevSite:
                 self.warm = True
         except ConfigError as exc:
             findings = exc.diagnostics
-        except Exception as exc:  # noqa: BLE001 - a template of the site's own, or a bug: shown, not fatal
+        except Exception as exc:  # a template of the site's own, or a bug: shown, not fatal
             findings = [template_problem(exc, self.root)]
         self.number += 1
         # What kept the build from being written: its errors, or its warnings under --strict.

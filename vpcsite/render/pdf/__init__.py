@@ -18,7 +18,7 @@ from .fitting import TYPE_STEPS, page_css, render_pdf
 from .handout import assemble_handout, page_numbers_html
 from .pool import PdfJob, PdfOutcome, render_canvases
 from .sandbox import ORIGIN, SandboxFetcher, make_fetcher_class, refused_warnings
-from .stage import last_layout_warnings, write_pdfs
+from .stage import write_pdfs
 
 __all__ = [
     "ORIGIN",
@@ -29,7 +29,6 @@ __all__ = [
     "SandboxFetcher",
     "assemble_handout",
     "cache_key",
-    "last_layout_warnings",
     "make_fetcher_class",
     "page_css",
     "page_numbers_html",

@@ -1,5 +1,5 @@
 """The PDF cache: canvas PDFs by a key on everything that shapes them, read from the
-previous output and written into the new one; and what the last build's layout was.
+previous output and written into the new one (the layout record beside them: layouts.py).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
+from ...layouts import CACHE_FOLDER
 from .fitting import FIT_ALLOWANCE_REM, FIT_ATTRIBUTE, FIT_TOLERANCE, TYPE_STEPS
 
-CACHE_FOLDER = ".cache/pdf"
-LAYOUT_FILE = "layout.json"
 #: The key of the handout in the output beside it: an unchanged handout is reused whole.
 HANDOUT_FILE = "handout.json"
 
@@ -101,14 +100,3 @@ class PdfCache:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{key}.pdf").write_bytes(data)
         (folder / f"{key}.json").write_text(json.dumps(meta, sort_keys=True))
-
-
-def previous_sizes(previous: Path | None) -> dict[str, float]:
-    """Type size of each canvas in the last build (a good first guess for this one)."""
-    if previous is None:
-        return {}
-    try:
-        layout = json.loads((previous / CACHE_FOLDER / LAYOUT_FILE).read_text(encoding="utf-8"))
-        return {canvas: float(entry["type_size"]) for canvas, entry in layout.items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}

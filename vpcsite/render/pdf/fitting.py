@@ -100,7 +100,7 @@ def fit_boxes(document: Any) -> list[Any]:
     element's outermost box, not the line and anonymous boxes inside it, which share
     its element."""
     found: list[Any] = []
-    pending: list[tuple[Any, Any]] = [(page._page_box, None) for page in document.pages]  # noqa: SLF001 - no public box tree
+    pending: list[tuple[Any, Any]] = [(page._page_box, None) for page in document.pages]  # no public box tree
     while pending:
         box, parent = pending.pop()
         element = getattr(box, "element", None)
@@ -159,7 +159,7 @@ def cannot_fit_larger(document: Any, ratio: float) -> bool:
     the change in type size, the larger size cannot fit."""
     if len(document.pages) != 1:
         return False
-    page = document.pages[0]._page_box  # noqa: SLF001 - WeasyPrint has no public box tree
+    page = document.pages[0]._page_box  # WeasyPrint has no public box tree
     grow = ratio - 1
     overflow = 0.0
     root_size = 0.0

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 from ... import __version__
-from .cache import CACHE_FOLDER, HANDOUT_FILE
+from ...layouts import CACHE_FOLDER
+from .cache import HANDOUT_FILE
 
 
 def assemble_handout(
@@ -35,14 +36,14 @@ def assemble_handout(
         # Merging leaves the page's content uncompressed: five times the parts' size.
         page.compress_content_streams()
     # Bookmarks from the canvases' own PDFs are dropped; the handout has one per part.
-    writer._root_object.pop("/Outlines", None)  # noqa: SLF001 - pypdf has no public reset
+    writer._root_object.pop("/Outlines", None)  # pypdf has no public reset
     for name, start in starts:
         writer.add_outline_item(title=name, page_number=start)
     writer.add_metadata({"/Title": title, "/Subject": site_title, "/Creator": f"vpcsite {__version__}", "/Producer": "vpcsite"})
     writer.page_mode = "/UseOutlines"
     # One copy of what the parts share (the stamps' font, repeated resources).
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    writer._ID = None  # noqa: SLF001 - no random file identifier: same input, same bytes
+    writer._ID = None  # no random file identifier: same input, same bytes
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -5,8 +5,9 @@ document is abandoned with a warning, the others carry on.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 from ...urls import canvas_url
 from ...workers import fork_pool
@@ -40,7 +41,9 @@ class PdfOutcome:
     fitted: bool = True
 
 
-_shared: tuple[type, str, str] | None = None
+#: The fetcher class (make_fetcher_class: its `sandbox` is set on it), page size and
+#: orientation, set once per worker.
+_shared: tuple[Any, str, str] | None = None
 
 
 def _work(job: PdfJob) -> PdfOutcome:

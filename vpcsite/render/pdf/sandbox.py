@@ -67,7 +67,7 @@ def make_fetcher_class(files: dict[str, Path], roots: tuple[Path, ...]) -> type:
             super().__init__(timeout=1, allowed_protocols=("https",), allow_redirects=False, fail_on_errors=False)
             self.sandbox = sandbox
 
-        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: D401
+        def fetch(self, url: str, headers: Any = None) -> Any:
             return sandbox.fetch(url, headers)
 
     BuildFetcher.sandbox = sandbox  # type: ignore[attr-defined]

@@ -1,20 +1,22 @@
 """The PDF stage of a build: pdf/<canvas>.pdf for every canvas and pdf/handout.pdf,
-laid out with the print theme; and the overflow warnings `check` repeats from the last
-build's layout.
+laid out with the print theme, and the layout record `check` repeats the overflow
+warnings from (layouts.py).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostic, diagnostic
+from ...layouts import CACHE_FOLDER, layout_sources, overflow_warning, previous_sizes, write_layout
 from ...urls import canvas_url
 from ...workers import cpu_count
-from .cache import CACHE_FOLDER, HANDOUT_FILE, LAYOUT_FILE, PdfCache, cache_key, fingerprint, previous_sizes
-from .fitting import BASE_TYPE, TYPE_STEPS, render_pdf
+from .cache import HANDOUT_FILE, PdfCache, cache_key, fingerprint
+from .fitting import BASE_TYPE, render_pdf
 from .handout import assemble_handout, handout_key, page_numbers_html, previous_handout
 from .pool import RENDER_TIMEOUT, PdfJob, PdfOutcome, render_canvases
 from .sandbox import ORIGIN, make_fetcher_class, refused_warnings
@@ -32,7 +34,7 @@ class PdfReport:
 
 
 def write_pdfs(
-    renderer: "SiteRenderer",
+    renderer: SiteRenderer,
     staging: Path,
     previous: Path | None,
     *,
@@ -43,8 +45,8 @@ def write_pdfs(
     """Write pdf/<canvas>.pdf for every canvas and pdf/handout.pdf into `staging`."""
     from ...output import write_file
     from ...theme import find_theme, static_folders, theme_chain
-    from ..html import PageInfo, SiteInfo, fit_chart, make_environment, render_page
     from ..files import static_files
+    from ..html import PageInfo, SiteInfo, fit_chart, make_environment, render_page
 
     config = renderer.config
     root = renderer.root
@@ -116,17 +118,16 @@ def write_pdfs(
         refused = list(dict.fromkeys([*not_embedded, *outcome.refused]))
         found.extend(refused_warnings(refused, shown, (document.path, *title_line)))
         if outcome.pages > 1 or not outcome.fitted:
-            found.append(_overflow(document, view.id, size, outcome.type_size, outcome.pages))
+            found.append(overflow_warning(document, view.id, size, outcome.type_size, outcome.pages))
         write_file(staging, f"pdf/{view.id}.pdf", outcome.data)
         written.append(f"pdf/{view.id}.pdf")
     # How each canvas was laid out, and from which sources: `check` repeats the VPC602
-    # warning of a canvas whose sources have not changed since (see last_layout_warnings).
+    # warning of a canvas whose sources have not changed since (see layouts.last_layout_warnings).
     layout = {
         canvas_id: {"type_size": o.type_size, "pages": o.pages, "fitted": o.fitted, "sources": _sources(renderer, canvas_id)}
         for canvas_id, o in sorted(outcomes.items())
     }
-    (staging / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
-    (staging / CACHE_FOLDER / LAYOUT_FILE).write_text(json.dumps(layout, indent=1, sort_keys=True) + "\n")
+    write_layout(staging, layout)
     # The handout: a cover, every canvas, the fit summary; numbered and bookmarked.
     cover_html = render_page(env, "cover.html", info, PageInfo(config.title, "pdf/cover.html", "cover"), canvases=canvases)
     summary_html = render_page(
@@ -175,42 +176,8 @@ def _fixed_pdf(cache: PdfCache, html: str, base: str, files: str, fetcher_class:
     return data, pages
 
 
-def _sources(renderer: "SiteRenderer", canvas_id: str) -> str:
+def _sources(renderer: SiteRenderer, canvas_id: str) -> str:
     site = renderer.checked.site
     value_map = site.value_maps[canvas_id]
-    segment = site.segments[value_map.model.segment]  # type: ignore[union-attr]
-    return f"{value_map.digest}:{segment.digest}"
-
-
-def last_layout_warnings(output: Path, site: Any, page_size: str) -> list[Diagnostic]:
-    """VPC602 for canvases that did not fit one page in the last build and whose value
-    map and segment are unchanged since: `check` knows without laying anything out."""
-    record = output / CACHE_FOLDER / LAYOUT_FILE
-    try:
-        layout = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    found = []
-    for canvas_id, entry in sorted(layout.items()) if isinstance(layout, dict) else []:
-        document = site.value_maps.get(canvas_id)
-        if document is None or not isinstance(entry, dict) or (entry.get("pages", 1) <= 1 and entry.get("fitted", True)):
-            continue
-        segment = site.segments.get(document.model.segment)
-        if segment is None or entry.get("sources") != f"{document.digest}:{segment.digest}":
-            continue
-        found.append(_overflow(document, canvas_id, page_size, entry.get("type_size", TYPE_STEPS[-1]), entry["pages"]))
-    return found
-
-
-def _overflow(document: Any, canvas_id: str, size: str, type_size: float, pages: int) -> Diagnostic:
-    if pages > 1:
-        message = f"canvas '{canvas_id}' does not fit on one {size} page even at {type_size:g} pt; it continues on {pages} pages"
-    else:
-        message = f"canvas '{canvas_id}' does not fit its drawing on one {size} page even at {type_size:g} pt; its blocks grow out of shape"
-    return diagnostic(
-        "VPC602",
-        document.path,
-        *document.position(("title",)),
-        message,
-        "shorten item texts, move detail into notes, or choose a larger page_size in site.toml",
-    )
+    segment = site.segments[value_map.model.segment]
+    return layout_sources(value_map, segment)
