@@ -15,9 +15,22 @@
     gains: "Gain",
     products: "Product or service",
     relievers: "Pain reliever",
-    creators: "Gain creator"
+    creators: "Gain creator",
+    key_partners: "Key partner",
+    key_activities: "Key activity",
+    key_resources: "Key resource",
+    customer_relationships: "Customer relationship",
+    channels: "Channel",
+    cost_structure: "Cost",
+    revenue_streams: "Revenue stream"
   };
-  var KINDS = { canvas: "Canvas", segment: "Customer segment", page: "Page" };
+  var KINDS = {
+    canvas: "Canvas",
+    segment: "Customer segment",
+    experiment: "Experiment",
+    "business-model": "Business model",
+    page: "Page"
+  };
   var LIMIT = 20;
 
   /* An item's id when the index leaves it out: the slug of its (ASCII) text, as
