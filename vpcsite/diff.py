@@ -1,6 +1,7 @@
 """What changed between two checked snapshots of a site, as a reviewer asks it: did the
 fit go up or down, which items and links changed, which canvases and segments were
-added, removed or renamed, which diagnostics are new. Pure functions of two results.
+added, removed or renamed, which experiments concluded (diffexperiments.py), which
+diagnostics are new. Pure functions of two results.
 
 Documents are matched by id; a document whose id is gone on one side and new on the
 other is a rename when at least half of its items are identical (as git finds renamed
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 from .check import CheckResult
 from .diagnostics import Diagnostic
+from .diffexperiments import ExperimentChange, compare_experiments
 from .model import SECTIONS, Document, Site
 
 Status = Literal["added", "removed", "renamed", "changed", "invalid", "fixed"]
@@ -131,6 +133,10 @@ class SiteDiff:
     new_diagnostics: tuple[Diagnostic, ...]
     #: Diagnostics of the first side that the second no longer has.
     resolved: tuple[Diagnostic, ...]
+    #: Experiments that changed, concluded ones first.
+    experiments: tuple[ExperimentChange, ...] = ()
+    #: Either side has experiments (the summary then speaks of them).
+    has_experiments: bool = False
 
     @property
     def dropped(self) -> tuple[DocumentChange, ...]:
@@ -151,7 +157,15 @@ def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = 
     }
     new, resolved = _compare_diagnostics(before.diagnostics, after.diagnostics, moved)
     return SiteDiff(
-        sides[0], sides[1], tuple(sorted(canvases, key=_drop_order)), tuple(sorted(segments, key=lambda c: c.id)), unchanged, new, resolved
+        sides[0],
+        sides[1],
+        tuple(sorted(canvases, key=_drop_order)),
+        tuple(sorted(segments, key=lambda c: c.id)),
+        unchanged,
+        new,
+        resolved,
+        compare_experiments(before, after),
+        bool(before.site.experiments or after.site.experiments or any(kind == "experiment" for kind, _ in before.unloaded | after.unloaded)),
     )
 
 
