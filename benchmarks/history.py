@@ -62,6 +62,13 @@ def history_points(site: Path) -> set[str]:
     return set(json.loads(record.read_text(encoding="utf-8")).get("history", {}))
 
 
+def files_of(key: str) -> list[str]:
+    """The files a point was scored from: its value map, its segment, and the experiments
+    (and the value maps they name) after the band."""
+    _, value_map, segment, rest = key.split(":", 3)
+    return [value_map, segment, *(path for path in rest.rpartition(":")[2].split(",") if path)]
+
+
 def history_stage(stderr: str) -> float | None:
     found = re.search(r"^\s+history\s+(\d+) ms", stderr, re.M)
     return int(found.group(1)) / 1000 if found else None
@@ -105,7 +112,7 @@ def main() -> None:
                 if which == "on":
                     new = history_points(site) - before
                     commits = {key.split(":", 1)[0] for key in new}
-                    objects = {(key.split(":")[0], path) for key in new for path in key.split(":")[1:3]}
+                    objects = {(key.split(":")[0], path) for key in new for path in files_of(key)}
                     reads.append((len(commits), len(objects), len(new)))
                 record("after one new commit", which, seconds)
                 if which == "on" and history_stage(stderr) is not None:
