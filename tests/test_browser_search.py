@@ -113,6 +113,20 @@ def test_a_business_model_block_item_is_found_and_the_result_lands_on_it(public:
     assert "Garmin" in page.text_content(f"#{anchor}")
 
 
+@pytest.mark.parametrize("viewport", [(1280, 800), (1920, 1080), (390, 844)])
+def test_the_results_stay_on_the_screen_wherever_the_header_puts_the_box(public: Path, new_page, viewport):
+    """At 1280 px the example's navigation wraps the header and puts the box at the left:
+    the panel, which hangs from the box's right edge, then hangs from its left."""
+    page = new_page(*viewport)
+    page.goto(page_address(public, None, "index.html"))
+    page.fill("#site-search-input", "streaks")
+    _results(page)
+    box = page.evaluate(
+        "() => { const r = document.querySelector('.site-search__panel').getBoundingClientRect(); return [r.left, r.right, innerWidth]; }"
+    )
+    assert box[0] >= 0 and box[1] <= box[2], box
+
+
 def test_keyboard_moves_through_results_and_escape_closes_them(public: Path, new_page):
     page = new_page()
     page.goto(page_address(public, None, "index.html"))

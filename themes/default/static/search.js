@@ -96,6 +96,17 @@
       panel.hidden = true;
     }
 
+    /* The panel hangs from the box's right edge; where the header has wrapped and put
+       the box at the left, that would push it off the screen: it hangs from the left
+       edge then. */
+    function open() {
+      panel.classList.remove("site-search__panel--start");
+      panel.hidden = false;
+      if (panel.getBoundingClientRect().left < 0) {
+        panel.classList.add("site-search__panel--start");
+      }
+    }
+
     function entryOf(number) {
       var doc = docs[number];
       var page = pages[doc[0]];
@@ -137,7 +148,7 @@
       } else {
         status.textContent = found.length + (found.length === 1 ? " result" : " results") + ". Arrow keys move through them.";
       }
-      panel.hidden = false;
+      open();
     }
 
     function links() {
@@ -149,7 +160,7 @@
       load().then(function () {
         if (input.value === query) { show(query); }
       }, function () {
-        panel.hidden = false;
+        open();
       });
     }
 
@@ -170,7 +181,7 @@
           event.preventDefault();
         }
       } else if (event.key === "ArrowDown" && all.length) {
-        panel.hidden = false;
+        open();
         all[Math.min(at + 1, all.length - 1)].focus();
         event.preventDefault();
       } else if (event.key === "ArrowUp" && all.length) {
