@@ -257,3 +257,11 @@ def test_an_experiment_that_concludes_is_a_point_and_its_statuses_count_in_the_v
     assert "Conclude the coach pilot" in (repo / "public/canvases/fitnow/index.html").read_text()
     # trainer-dashboard targets another segment: the pilot is no point of its history.
     assert oid not in [p["commit"] for p in points_of(repo, "trainer-dashboard")]
+
+
+def test_an_uncommitted_experiment_marks_its_canvas_uncommitted(repo):
+    pilot = repo / "content/experiments/coach-check-in-pilot.md"
+    pilot.write_text(pilot.read_text().replace("owner: Marco", "owner: Marta"))
+    build(repo)
+    assert "segment or experiments have <strong>uncommitted changes</strong>" in (repo / "public/canvases/fitnow/index.html").read_text()
+    assert "uncommitted" not in (repo / "public/canvases/trainer-dashboard/index.html").read_text()
