@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .check import CheckResult
 from .diagnostics import Diagnostic
-from .diffexperiments import ExperimentChange, compare_experiments
 from .model import SECTIONS, Document, Site
+
+if TYPE_CHECKING:
+    from .diffexperiments import ExperimentChange
 
 Status = Literal["added", "removed", "renamed", "changed", "invalid", "fixed"]
 
@@ -145,6 +147,8 @@ class SiteDiff:
 
 def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = (Side("before", None), Side("after", None))) -> SiteDiff:
     """Everything that changed from `before` to `after`."""
+    from .diffexperiments import compare_experiments  # it builds on this module's types
+
     segments = _compare_documents("segment", before, after)
     canvases = _compare_documents("value-map", before, after)
     unchanged = len(set(before.site.value_maps) & set(after.site.value_maps)) - sum(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from .diff import FieldChange
 from .model import SINGULAR, Document, Site, items_of
 
 if TYPE_CHECKING:
@@ -61,13 +62,6 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
-class ExperimentField:
-    name: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
 class ExperimentChange:
     status: ExperimentStatus
     id: str
@@ -81,7 +75,7 @@ class ExperimentChange:
     decision: str | None
     #: Done with a result on the second side, and not on the first.
     concluded: bool
-    fields: tuple[ExperimentField, ...] = ()
+    fields: tuple[FieldChange, ...] = ()
     statuses: tuple[StatusChange, ...] = ()
 
 
@@ -118,7 +112,7 @@ def _change(
     key: str,
     a: Document | None,
     b: Document | None,
-    fields: tuple[ExperimentField, ...],
+    fields: tuple[FieldChange, ...],
     statuses: tuple[StatusChange, ...],
 ) -> ExperimentChange:
     shown = b if b is not None else a
@@ -146,12 +140,12 @@ def _flat(document: Document) -> dict[str, Any]:
     return data
 
 
-def _fields(a: Document, b: Document) -> tuple[ExperimentField, ...]:
+def _fields(a: Document, b: Document) -> tuple[FieldChange, ...]:
     was, now = _flat(a), _flat(b)
     names = [name for base in FIELD_ORDER for name in sorted(set(was) | set(now)) if name == base or name.startswith(f"{base}.")]
-    found = [ExperimentField(name, was.get(name), now.get(name)) for name in names if was.get(name) != now.get(name)]
+    found = [FieldChange(name, was.get(name), now.get(name)) for name in names if was.get(name) != now.get(name)]
     if a.body != b.body:
-        found.append(ExperimentField("notes", None, None))
+        found.append(FieldChange("notes", None, None))
     return tuple(found)
 
 
@@ -224,7 +218,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def field_words(field: ExperimentField) -> str:
+def field_words(field: FieldChange) -> str:
     if field.name == "notes":
         return "notes changed"
     return f"{field.name} {_value(field.before)} → {_value(field.after)}"
