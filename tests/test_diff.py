@@ -248,6 +248,8 @@ def test_a_status_an_experiment_sets_shows_as_an_item_change_and_moves_the_verif
     fitnow = canvas(data, "fitnow")
     (item,) = [i for i in fitnow["items"] if i["id"] == "coaching-service"]
     assert item["fields"] == [{"name": "status", "before": "assumed", "after": "verified"}]
+    assert item["experiment"] == "coach-check-in-pilot", "the status change names the experiment that made it"
+    assert "product 'coaching-service': status assumed → verified (experiment 'coach-check-in-pilot')" in run("diff", "HEAD~1", "HEAD").stdout
     assert fitnow["fit"]["verified_points"] > 0 and fitnow["fit"]["points"] == 0
     segment = next(change for change in data["segments"] if change["id"] == "busy-professional")
     assert any(i["id"] == "stay-motivated" and i["fields"][0]["after"] == "verified" for i in segment["items"])

@@ -89,6 +89,9 @@ class ItemChange:
     #: The item's text on the side where it exists (after, unless removed).
     text: str
     fields: tuple[FieldChange, ...] = ()
+    #: The experiment whose result set the status on the second side (or, when no
+    #: experiment sets it there, on the first): a status change that follows evidence.
+    experiment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ def _changed(
     same = a.digest == b.digest and bool(a.digest)  # the same bytes: only the fit may differ
     if a.body != b.body:
         fields.append(FieldChange("notes", None, None))
-    items = () if same else _item_changes(kind, a, b)
+    items = () if same else _item_changes(kind, a, b, _set_by(kind, b.model.id, before, after))
     links = () if same or kind != "value-map" else _link_changes(a, b)
     fit = None
     if kind == "value-map":
@@ -277,7 +280,14 @@ def _dump(item: Any, section: str) -> dict[str, Any]:
     return data
 
 
-def _item_changes(kind: str, a: Document, b: Document) -> tuple[ItemChange, ...]:
+def _set_by(kind: str, document_id: str, before: CheckResult, after: CheckResult) -> dict[str, str]:
+    """Item id → the experiment that sets its status, on the second side or else the first."""
+    found = {key[2]: verdict.experiment for key, verdict in before.verdicts.items() if key[:2] == (kind, document_id)}
+    found.update({key[2]: verdict.experiment for key, verdict in after.verdicts.items() if key[:2] == (kind, document_id)})
+    return found
+
+
+def _item_changes(kind: str, a: Document, b: Document, set_by: dict[str, str] | None = None) -> tuple[ItemChange, ...]:
     changes: list[ItemChange] = []
     for section in SECTIONS[kind]:
         old = {item.id: item for item in getattr(a.model, section)}
@@ -294,7 +304,8 @@ def _item_changes(kind: str, a: Document, b: Document) -> tuple[ItemChange, ...]
             names += sorted((set(was) | set(now)) - set(FIELD_ORDER))
             fields = tuple(FieldChange(name, was.get(name), now.get(name)) for name in names if was.get(name) != now.get(name))
             if fields:
-                changes.append(ItemChange("changed", section, key, item.text, fields))
+                status_moved = any(field.name == "status" for field in fields)
+                changes.append(ItemChange("changed", section, key, item.text, fields, (set_by or {}).get(key) if status_moved else None))
     return tuple(changes)
 
 

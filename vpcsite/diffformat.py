@@ -104,7 +104,8 @@ def item_words(item: ItemChange) -> tuple[str, str]:
         return "+", f"{owner} added: {_value('text', item.text)}"
     if item.change == "removed":
         return "-", f"{owner} removed: {_value('text', item.text)}"
-    return "~", f"{owner}: " + "; ".join(field_words(field) for field in item.fields)
+    because = f" (experiment '{item.experiment}')" if item.experiment else ""
+    return "~", f"{owner}: " + "; ".join(field_words(field) + (because if field.name == "status" else "") for field in item.fields)
 
 
 def link_words(link: LinkChange) -> tuple[str, str]:
@@ -207,6 +208,7 @@ def _document_json(change: DocumentChange) -> dict[str, Any]:
                 "id": i.id,
                 "text": i.text,
                 "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in i.fields],
+                "experiment": i.experiment,
             }
             for i in change.items
         ],
