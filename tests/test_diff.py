@@ -277,6 +277,25 @@ def test_an_experiment_undone_takes_back_the_statuses_it_set(in_concluded):
     assert "fitnow" in data["summary"]["dropped"], "the verified fit went down"
 
 
+def test_a_newer_experiment_overtaking_an_older_one_is_the_cause_of_the_change(repo):
+    """The badge test (done, supported, reliability 3) verified 'gamified-rewards'; a newer
+    experiment refutes it. The newer one is the cause; the older one did not change."""
+    (repo / "content/experiments/badge-retest.md").write_text(
+        "---\ntitle: Badge retest\nvalue_map: fitnow\ntests: [gamified-rewards]\nhypothesis: We believe badges still work.\n"
+        "state: done\nconcluded: 2026-11-30\nresult: refuted\n---\n",
+        encoding="utf-8",
+    )
+    commit(repo, "Retest the badges", "2026-01-06T10:00:00+00:00")
+    data = diff_json("HEAD~1", "HEAD")
+    assert [change["id"] for change in data["experiments"]] == ["badge-retest"]
+    retest = experiment(data, "badge-retest")
+    assert retest["concluded"] and [(s["item"], s["before"], s["after"]) for s in retest["statuses"]] == [
+        ("gamified-rewards", "verified", "invalidated")
+    ]
+    (item,) = [i for i in canvas(data, "fitnow")["items"] if i["id"] == "gamified-rewards"]
+    assert item["experiment"] == "badge-retest"
+
+
 def test_an_experiment_invalid_at_a_revision_is_reported_as_now_invalid(repo):
     replace(repo / "content/experiments/badge-ab-test.md", "kind: desirability", "kind: desirability\ncolour: red")
     commit(repo, "Break an experiment", "2026-01-06T10:00:00+00:00")

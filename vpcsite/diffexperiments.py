@@ -150,12 +150,17 @@ def _fields(a: Document, b: Document) -> tuple[FieldChange, ...]:
 
 
 def _statuses(key: str, before: CheckResult, after: CheckResult) -> tuple[StatusChange, ...]:
-    """The items this experiment sets on either side whose status differs between them."""
-    items = sorted(
-        {item for result in (before, after) for item, verdict in result.verdicts.items() if verdict.experiment == key},
-    )
+    """The items whose status differs between the sides because of this experiment: it
+    sets them on the second side, or it set them on the first and no other does on the
+    second (an older experiment overtaken by a newer one is not their cause)."""
+
+    def cause(item: tuple[str, str, str]) -> str:
+        verdict = after.verdicts.get(item) or before.verdicts[item]
+        return verdict.experiment
+
+    items = sorted({item for result in (before, after) for item, verdict in result.verdicts.items() if verdict.experiment == key})
     found = []
-    for kind, document_id, item_id in items:
+    for kind, document_id, item_id in (item for item in items if cause(item) == key):
         was, now = _item(before.site, kind, document_id, item_id), _item(after.site, kind, document_id, item_id)
         if (was and was[2]) == (now and now[2]):
             continue
