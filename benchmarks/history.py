@@ -63,10 +63,12 @@ def history_points(site: Path) -> set[str]:
 
 
 def files_of(key: str) -> list[str]:
-    """The files a point was scored from: its value map, its segment, and the experiments
-    (and the value maps they name) after the band."""
+    """The files a point was scored from: its value map and its segment (the key names
+    them), and, when the hash after the band is not empty, its experiments, counted here
+    as one (the key holds only a hash of their paths; the benchmark's site has none)."""
     _, value_map, segment, rest = key.split(":", 3)
-    return [value_map, segment, *(path for path in rest.rpartition(":")[2].split(",") if path)]
+    others = rest.rpartition(":")[2]
+    return [value_map, segment, *([f"experiments {others}"] if others else [])]
 
 
 def history_stage(stderr: str) -> float | None:

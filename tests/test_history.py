@@ -257,6 +257,10 @@ def test_an_experiment_that_concludes_is_a_point_and_its_statuses_count_in_the_v
     assert "Conclude the coach pilot" in (repo / "public/canvases/fitnow/index.html").read_text()
     # trainer-dashboard targets another segment: the pilot is no point of its history.
     assert oid not in [p["commit"] for p in points_of(repo, "trainer-dashboard")]
+    # The record names the experiments of a point by a short hash of their paths.
+    keys = recorded_points(repo)
+    assert keys and all(len(key.rsplit(":", 1)[1]) in (0, 16) for key in keys)
+    assert any(key.startswith(f"{oid}:content/value-maps/fitnow.md:") and key.rsplit(":", 1)[1] for key in keys)
 
 
 def test_an_uncommitted_experiment_marks_its_canvas_uncommitted(repo):

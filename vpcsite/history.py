@@ -6,8 +6,8 @@ Git is read in at most four processes per build, whatever the site's size: one
 `rev-parse` (is this a repository, is it shallow, where is HEAD), one `log` of the
 content folder and site.toml, one `status` (which files are not committed yet), and one
 `cat-file --batch` for the revisions no earlier build has scored. Points are cached by
-commit id, value-map path, segment path, target band and experiment paths (the build
-record keeps them), so a rebuild with no new commit reads no old revision again, and one
+commit id, value-map path, segment path, target band and a hash of the experiments'
+paths (the build record keeps them), so a rebuild with no new commit reads no old revision again, and one
 after a new commit reads only what that commit changed.
 
 Each point is scored the way `check` scores the files at that commit, with today's
@@ -21,6 +21,7 @@ left out of that point.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,8 +142,16 @@ class CanvasFiles:
         return self.value_map in files or self.segment in files or any(path in files for path, _ in self.experiments)
 
     def key(self, commit: str, band: str) -> str:
-        """A point's key: "commit:value map:segment:band:other file,other file"."""
-        return f"{commit}:{self.value_map}:{self.segment}:{band}:{','.join(path for path, _ in (*self.experiments, *self.beside))}"
+        """A point's key: "commit:value map:segment:band:others", others a short hash of
+        the other files' paths (empty when there are none), so the build record stays
+        small on a site with many experiments."""
+        others = [path for path, _ in (*self.experiments, *self.beside)]
+        tag = hashlib.blake2b("\n".join(others).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest() if others else ""
+        return f"{commit}:{self.value_map}:{self.segment}:{band}:{tag}"
+
+    def files_at(self, commit: str) -> list[tuple[str, str]]:
+        """The (commit, path) of every file a point at `commit` is made of."""
+        return [(commit, path) for path in (self.value_map, self.segment, *(p for p, _ in self.experiments), *(p for p, _ in self.beside))]
 
 
 def site_history(
@@ -181,18 +190,20 @@ def _site_history(
     dirty = repo.uncommitted([content_dir])
     band = f"{target[0]!r},{target[1]!r}"
     wanted: dict[str, list[tuple[Commit, str]]] = {}
+    owners: dict[str, CanvasFiles] = {}
     for canvas in canvases:
         touching = [c for c in log if canvas.touched_by(c.files)][:depth]
         wanted[canvas.map_id] = [(c, canvas.key(c.oid, band)) for c in touching]
+        owners.update((key, canvas) for _, key in wanted[canvas.map_id])
     missing = sorted({key for series in wanted.values() for _, key in series if key not in cached})
     by_id = {c.map_id: c for c in canvases}
     scored = dict.fromkeys(missing)
     read = 0
     if missing:
-        names = sorted({revision for key in missing for revision in _revisions(key)})
+        names = sorted({name for key in missing for name in owners[key].files_at(key.split(":", 1)[0])})
         blobs = repo.read_many(names)
         read = len(names)
-        scored = _score_all(missing, blobs, target, {c.value_map: c for c in canvases})
+        scored = _score_all(missing, blobs, target, owners)
     fresh = {key: cached[key] if key in cached else scored[key] for series in wanted.values() for _, key in series}
     histories = {}
     for map_id, series in wanted.items():
@@ -213,20 +224,8 @@ def _site_history(
     return SiteHistory(head, histories, SHALLOW_NOTE if repo.shallow else None, dict(sorted(fresh.items())), read)
 
 
-def _revisions(key: str) -> list[tuple[str, str]]:
-    oid, value_map, segment, _, experiments = _parts(key)
-    return [(oid, value_map), (oid, segment), *((oid, path) for path in experiments)]
-
-
-def _parts(key: str) -> tuple[str, str, str, str, list[str]]:
-    """CanvasFiles.key taken apart: commit, value map, segment, band, experiments."""
-    oid, value_map, segment, rest = key.split(":", 3)
-    band, _, experiments = rest.rpartition(":")
-    return oid, value_map, segment, band, [path for path in experiments.split(",") if path]
-
-
 def _score_all(
-    keys: list[str], blobs: dict[tuple[str, str], bytes | None], target: tuple[float, float], canvases: dict[str, CanvasFiles]
+    keys: list[str], blobs: dict[tuple[str, str], bytes | None], target: tuple[float, float], owners: dict[str, CanvasFiles]
 ) -> dict[str, list[float | None] | None]:
     """Each revision's fit, loading each distinct file version once; the experiments of
     the point set the statuses they decide before it is scored."""
@@ -248,8 +247,9 @@ def _score_all(
 
     scored: dict[str, list[float | None] | None] = {}
     for key in keys:
-        oid, map_path, segment_path, _, experiment_paths = _parts(key)
-        canvas = canvases[map_path]
+        canvas = owners[key]
+        oid, map_path, segment_path = key.split(":", 1)[0], canvas.value_map, canvas.segment
+        experiment_paths = [path for path, _ in (*canvas.experiments, *canvas.beside)]
         value_map = load(map_path, canvas.value_map_relative, blobs.get((oid, map_path)))
         segment = load(segment_path, canvas.segment_relative, blobs.get((oid, segment_path)))
         if value_map is None or segment is None or value_map.model.segment != segment.model.id:
