@@ -11,13 +11,17 @@ commits, each editing a few value maps and a segment); clones it (the clone sets
 - a warm build with nothing changed;
 - a build after one new commit that edits one value map.
 
-Prints medians and the on/off ratio of each (target: warm builds ≤ 1.5x), and the
-"history" stage's own time from `-v`.
+Prints medians and the on/off ratio of each (target: warm builds ≤ 1.5x), the
+"history" stage's own time from `-v`, and what each build after one new commit read
+from git: the history points its record (<output>/.cache/build.json) keeps that the
+previous record did not, and the commits and objects (value map, segment) behind them
+(target: that one commit only).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -48,6 +52,25 @@ def build(site: Path, *extra: str) -> tuple[float, str]:
     return seconds, done.stderr
 
 
+def history_points(site: Path) -> set[str]:
+    """The history points the last build's record keeps ("commit:value map:segment:band",
+    vpcsite/history.py): a point not kept before this build was scored from objects
+    read from git by it."""
+    record = site / "public" / ".cache" / "build.json"
+    if not record.exists():
+        return set()
+    return set(json.loads(record.read_text(encoding="utf-8")).get("history", {}))
+
+
+def files_of(key: str) -> list[str]:
+    """The files a point was scored from: its value map and its segment (the key names
+    them), and, when the hash after the band is not empty, its experiments, counted here
+    as one (the key holds only a hash of their paths; the benchmark's site has none)."""
+    _, value_map, segment, rest = key.split(":", 3)
+    others = rest.rpartition(":")[2]
+    return [value_map, segment, *([f"experiments {others}"] if others else [])]
+
+
 def history_stage(stderr: str) -> float | None:
     found = re.search(r"^\s+history\s+(\d+) ms", stderr, re.M)
     return int(found.group(1)) / 1000 if found else None
@@ -73,6 +96,8 @@ def main() -> None:
         )
         results: dict[str, dict[str, list[float]]] = {}
         stage: list[float] = []
+        #: After each new commit (history on): (commits read, objects read, new points).
+        reads: list[tuple[int, int, int]] = []
 
         def record(name: str, which: str, seconds: float) -> None:
             results.setdefault(name, {"on": [], "off": []})[which].append(seconds)
@@ -84,7 +109,13 @@ def main() -> None:
                 path = sorted((site / "content/value-maps").glob("*.md"))[run]
                 edit_value_map(path, f"bench{run}")
                 git(site, "commit", "-q", "--no-gpg-sign", "-a", "-m", f"Bench edit {run}")
+                before = history_points(site)
                 seconds, stderr = build(site)
+                if which == "on":
+                    new = history_points(site) - before
+                    commits = {key.split(":", 1)[0] for key in new}
+                    objects = {(key.split(":")[0], path) for key in new for path in files_of(key)}
+                    reads.append((len(commits), len(objects), len(new)))
                 record("after one new commit", which, seconds)
                 if which == "on" and history_stage(stderr) is not None:
                     stage.append(history_stage(stderr))  # type: ignore[arg-type]
@@ -94,6 +125,8 @@ def main() -> None:
             print(f"{name:<22} {a:10.2f}s {b:7.2f}s {a / b:6.2f}x")
         if stage:
             print(f"history stage after one new commit: median {statistics.median(stage) * 1000:.0f} ms")
+        for commits, objects, points in reads:
+            print(f"after one new commit: {commits} revision(s) read, {objects} objects, {points} new history point(s)")
 
 
 if __name__ == "__main__":

@@ -83,3 +83,30 @@ def review_commit(repo: Path) -> str:
     (repo / "content/value-maps/trainer-dashboard.md").unlink()
     (repo / "content/value-maps/fitnow-lite.md").write_text(LITE, encoding="utf-8")
     return commit(repo, "Review the canvases", "2026-01-06T10:00:00+00:00")
+
+
+NEW_EXPERIMENT = """---
+title: Streak reminders at lunch
+value_map: fitnow
+tests: [progress-reminders]
+hypothesis: We believe a reminder at lunch keeps a streak going.
+---
+"""
+
+
+def experiments_commit(repo: Path) -> str:
+    """A commit on top of the example that concludes the running experiment (supported,
+    reliability 3: the items it tests become verified, and the verified fit rises),
+    starts a planned one, adds one and deletes one."""
+    pilot = repo / "content/experiments/coach-check-in-pilot.md"
+    replace(
+        pilot,
+        "state: running\n",
+        "state: done\nconcluded: 2026-12-18\nresult: supported\n"
+        "observation: We observed that 14 of 40 still paid after the second month.\n"
+        "learning: From that we learned that a weekly check-in is worth 9 € a month to a third of them.\ndecision: persevere\n",
+    )
+    replace(repo / "content/experiments/snack-swap-fake-door.md", "deadline: 2027-01-15\n", "deadline: 2027-01-15\nstate: running\n")
+    (repo / "content/experiments/seen-as-healthy-interviews.md").unlink()
+    (repo / "content/experiments/streak-reminders.md").write_text(NEW_EXPERIMENT, encoding="utf-8")
+    return commit(repo, "Conclude the coach pilot", "2026-01-07T10:00:00+00:00")

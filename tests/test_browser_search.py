@@ -84,6 +84,49 @@ def test_a_canvas_title_finds_the_canvas_page(public: Path, new_page):
     assert results[0]["href"] == "../canvases/trainer-dashboard/index.html"
 
 
+def test_a_word_of_an_experiments_hypothesis_lists_the_experiment_and_leads_to_its_page(public: Path, new_page):
+    page = new_page()
+    page.goto(page_address(public, None, "about/index.html"))
+    # "streaks" is in the hypothesis of the badge A/B test (and in an item of FitNow).
+    page.fill("#site-search-input", "streaks")
+    results = _results(page)
+    hit = next((r for r in results if r["title"] == "Badge A/B test in the beta"), None)
+    assert hit is not None, results
+    assert hit["where"] == "Experiment"
+    assert hit["href"] == "../experiments/badge-ab-test/index.html"
+    page.click(f".site-search__result[href='{hit['href']}']")
+    page.wait_for_url("**/experiments/badge-ab-test/index.html")
+    assert "streaks and badges" in page.text_content(".test-card")
+
+
+def test_a_business_model_block_item_is_found_and_the_result_lands_on_it(public: Path, new_page):
+    page = new_page()
+    page.goto(page_address(public, None, "index.html"))
+    page.fill("#site-search-input", "Garmin")
+    results = _results(page)
+    hit = next((r for r in results if r["title"] == "Wearable makers: Garmin, Fitbit"), None)
+    assert hit is not None, results
+    assert hit["where"] == "Key partner \u00b7 FitNow"
+    page.click(f".site-search__result[href='{hit['href']}']")
+    anchor = "vpc-key_partners-wearable-makers-garmin-fitbit"
+    page.wait_for_url(f"**/business-models/fitnow-business/index.html#{anchor}")
+    assert "Garmin" in page.text_content(f"#{anchor}")
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (1920, 1080), (390, 844)])
+def test_the_results_stay_on_the_screen_wherever_the_header_puts_the_box(public: Path, new_page, viewport):
+    """At 1280 px the example's navigation wraps the header and puts the box at the left:
+    the panel, which hangs from the box's right edge, then hangs from its left."""
+    page = new_page(*viewport)
+    page.goto(page_address(public, None, "index.html"))
+    page.fill("#site-search-input", "streaks")
+    _results(page)
+    box = page.evaluate(
+        "() => { const r = document.querySelector('.site-search__panel').getBoundingClientRect(); return [r.left, r.right, innerWidth]; }"
+    )
+    assert box[0] >= 0 and box[1] <= box[2], box
+
+
 def test_keyboard_moves_through_results_and_escape_closes_them(public: Path, new_page):
     page = new_page()
     page.goto(page_address(public, None, "index.html"))

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from vpcsite.cli import main
 
 from .conftest import GOLDEN
-from .gitsite import LITE, commit, example_repo, git, replace, review_commit
+from .gitsite import LITE, commit, example_repo, experiments_commit, git, replace, review_commit
 
 if TYPE_CHECKING:
     from vpcsite.diff import SiteDiff
@@ -197,7 +197,125 @@ def test_one_revision_is_compared_with_the_working_tree(repo):
 
 def test_identical_revisions_report_no_change(in_reviewed):
     out = run("diff", "HEAD", "HEAD").stdout
-    assert "canvases: 3 unchanged; segments: no change; 0 new diagnostics, 0 resolved" in out
+    assert "canvases: 3 unchanged; segments: no change; experiments: no change; 0 new diagnostics, 0 resolved" in out
+
+
+# --- experiments --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def concluded(tmp_path_factory) -> Path:
+    """The example committed, then a commit that concludes, starts, adds and deletes
+    experiments (gitsite.experiments_commit)."""
+    repo = example_repo(tmp_path_factory.mktemp("diff-experiments") / "site")
+    experiments_commit(repo)
+    return repo
+
+
+@pytest.fixture
+def in_concluded(concluded, monkeypatch) -> Path:
+    monkeypatch.chdir(concluded)
+    return concluded
+
+
+@pytest.mark.parametrize("fmt, name", [("text", "experiments.txt"), ("json", "experiments.json"), ("markdown", "experiments.md")])
+def test_experiment_diff_matches_golden(in_concluded, fmt, name):
+    result = run("diff", "HEAD~1", "HEAD", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    golden(name, result.stdout)
+
+
+def experiment(data: dict, experiment_id: str) -> dict:
+    return next(change for change in data["experiments"] if change["id"] == experiment_id)
+
+
+def test_an_experiment_that_concluded_is_reported_with_its_result_and_the_statuses_it_sets(in_concluded):
+    data = diff_json("HEAD~1", "HEAD")
+    pilot = experiment(data, "coach-check-in-pilot")
+    assert pilot["concluded"] is True and pilot["result"] == "supported" and pilot["decision"] == "persevere"
+    assert (pilot["state_before"], pilot["state_after"]) == ("running", "done")
+    assert {(s["document"], s["item"], s["before"], s["after"]) for s in pilot["statuses"]} == {
+        ("busy-professional", "stay-motivated", "observed", "verified"),
+        ("fitnow", "coaching-service", "assumed", "verified"),
+    }
+    assert data["summary"]["experiments"] == {"concluded": 1, "changed": 2, "added": 1, "removed": 1, "invalid": 0, "fixed": 0}
+    assert data["experiments"][0]["id"] == "coach-check-in-pilot", "concluded experiments come first"
+    text = run("diff", "HEAD~1", "HEAD").stdout
+    assert "experiment coach-check-in-pilot: concluded, supported, decision persevere" in text
+    assert "experiments: 1 concluded, 2 changed, 1 added, 1 removed" in text
+    markdown = run("diff", "HEAD~1", "HEAD", "--format", "markdown").stdout
+    assert "#### Experiments concluded" in markdown and "**supported**" in markdown
+
+
+def test_a_status_an_experiment_sets_shows_as_an_item_change_and_moves_the_verified_fit(in_concluded):
+    data = diff_json("HEAD~1", "HEAD")
+    fitnow = canvas(data, "fitnow")
+    (item,) = [i for i in fitnow["items"] if i["id"] == "coaching-service"]
+    assert item["fields"] == [{"name": "status", "before": "assumed", "after": "verified"}]
+    assert item["experiment"] == "coach-check-in-pilot", "the status change names the experiment that made it"
+    assert "product 'coaching-service': status assumed → verified (experiment 'coach-check-in-pilot')" in run("diff", "HEAD~1", "HEAD").stdout
+    assert fitnow["fit"]["verified_points"] > 0 and fitnow["fit"]["points"] == 0
+    segment = next(change for change in data["segments"] if change["id"] == "busy-professional")
+    assert any(i["id"] == "stay-motivated" and i["fields"][0]["after"] == "verified" for i in segment["items"])
+
+
+def test_started_added_and_removed_experiments_are_reported(in_concluded):
+    data = diff_json("HEAD~1", "HEAD")
+    snack = experiment(data, "snack-swap-fake-door")
+    assert snack["status"] == "changed" and not snack["concluded"]
+    assert snack["fields"] == [{"name": "state", "before": "planned", "after": "running"}]
+    assert experiment(data, "streak-reminders")["status"] == "added"
+    assert experiment(data, "seen-as-healthy-interviews")["status"] == "removed"
+    assert data["summary"]["dropped"] == []
+
+
+def test_an_experiment_undone_takes_back_the_statuses_it_set(in_concluded):
+    """The other way round: the result is gone, and the items fall back to their declared status."""
+    data = diff_json("HEAD", "HEAD~1")
+    pilot = experiment(data, "coach-check-in-pilot")
+    assert pilot["concluded"] is False and pilot["state_after"] == "running"
+    assert {(s["item"], s["before"], s["after"]) for s in pilot["statuses"]} == {
+        ("stay-motivated", "verified", "observed"),
+        ("coaching-service", "verified", "assumed"),
+    }
+    assert "fitnow" in data["summary"]["dropped"], "the verified fit went down"
+
+
+def test_a_newer_experiment_overtaking_an_older_one_is_the_cause_of_the_change(repo):
+    """The badge test (done, supported, reliability 3) verified 'gamified-rewards'; a newer
+    experiment refutes it. The newer one is the cause; the older one did not change."""
+    (repo / "content/experiments/badge-retest.md").write_text(
+        "---\ntitle: Badge retest\nvalue_map: fitnow\ntests: [gamified-rewards]\nhypothesis: We believe badges still work.\n"
+        "state: done\nconcluded: 2026-11-30\nresult: refuted\n---\n",
+        encoding="utf-8",
+    )
+    commit(repo, "Retest the badges", "2026-01-06T10:00:00+00:00")
+    data = diff_json("HEAD~1", "HEAD")
+    assert [change["id"] for change in data["experiments"]] == ["badge-retest"]
+    retest = experiment(data, "badge-retest")
+    assert retest["concluded"] and [(s["item"], s["before"], s["after"]) for s in retest["statuses"]] == [
+        ("gamified-rewards", "verified", "invalidated")
+    ]
+    (item,) = [i for i in canvas(data, "fitnow")["items"] if i["id"] == "gamified-rewards"]
+    assert item["experiment"] == "badge-retest"
+
+
+def test_an_experiment_invalid_at_a_revision_is_reported_as_now_invalid(repo):
+    replace(repo / "content/experiments/badge-ab-test.md", "kind: desirability", "kind: desirability\ncolour: red")
+    commit(repo, "Break an experiment", "2026-01-06T10:00:00+00:00")
+    data = diff_json("HEAD~1", "HEAD")
+    assert experiment(data, "badge-ab-test")["status"] == "invalid"
+    assert experiment(diff_json("HEAD", "HEAD~1"), "badge-ab-test")["status"] == "fixed"
+    assert "experiment badge-ab-test: now invalid" in run("diff", "HEAD~1", "HEAD").stdout
+
+
+def test_a_site_without_experiments_does_not_speak_of_them(repo):
+    shutil.rmtree(repo / "content/experiments")
+    replace(repo / "content/business-models/fitnow-business.md", "[check-in pilot](../experiments/coach-check-in-pilot.md)", "check-in pilot")
+    commit(repo, "No experiments", "2026-01-06T10:00:00+00:00")
+    out = run("diff", "HEAD", "HEAD").stdout
+    assert "experiments" not in out.split("\n")[1]
+    assert diff_json("HEAD", "HEAD")["experiments"] == []
 
 
 # --- invalid content at a revision --------------------------------------------------

@@ -229,3 +229,43 @@ def test_parse_log_reads_names_and_odd_subjects():
     first, second = parse_log(out)
     assert first.files == {"content/x.md", "site.toml"} and first.subject == "Fix: a \x1f b" and first.date == "2023-11-14"
     assert second.files == frozenset()
+
+
+def points_of(repo: Path, canvas_id: str) -> list[dict]:
+    data = json.loads((repo / "public/data/site.json").read_text())
+    value_maps = data["value_maps"]
+    found = value_maps[canvas_id] if isinstance(value_maps, dict) else next(v for v in value_maps if v["id"] == canvas_id)
+    return found["history"]["fit"]
+
+
+def test_an_experiment_that_concludes_is_a_point_and_its_statuses_count_in_the_verified_fit(repo):
+    """Status follows evidence in the history too: each point is scored with the
+    experiments of its commit, so the newest point is the fit the page shows, and an
+    experiment concluding on another canvas of the same segment moves this one too."""
+    from vpcsite.build import check_site
+
+    pilot = repo / "content/experiments/coach-check-in-pilot.md"
+    pilot.write_text(pilot.read_text().replace("state: running\n", "state: done\nconcluded: 2026-12-18\nresult: supported\n"))
+    oid = commit(repo, "Conclude the coach pilot", 60)
+    build(repo)
+    checked = check_site(repo)
+    for canvas_id in ("fitnow", "gym-chain"):  # the pilot tests a job of their segment
+        points = points_of(repo, canvas_id)
+        assert [p["commit"] for p in points][-1] == oid, canvas_id
+        assert points[-1]["verified_fit"] == pytest.approx(checked.fits[canvas_id].verified.value)
+        assert points[-1]["verified_fit"] > points[-2]["verified_fit"], canvas_id
+    assert "Conclude the coach pilot" in (repo / "public/canvases/fitnow/index.html").read_text()
+    # trainer-dashboard targets another segment: the pilot is no point of its history.
+    assert oid not in [p["commit"] for p in points_of(repo, "trainer-dashboard")]
+    # The record names the experiments of a point by a short hash of their paths.
+    keys = recorded_points(repo)
+    assert keys and all(len(key.rsplit(":", 1)[1]) in (0, 16) for key in keys)
+    assert any(key.startswith(f"{oid}:content/value-maps/fitnow.md:") and key.rsplit(":", 1)[1] for key in keys)
+
+
+def test_an_uncommitted_experiment_marks_its_canvas_uncommitted(repo):
+    pilot = repo / "content/experiments/coach-check-in-pilot.md"
+    pilot.write_text(pilot.read_text().replace("owner: Marco", "owner: Marta"))
+    build(repo)
+    assert "segment or experiments have <strong>uncommitted changes</strong>" in (repo / "public/canvases/fitnow/index.html").read_text()
+    assert "uncommitted" not in (repo / "public/canvases/trainer-dashboard/index.html").read_text()

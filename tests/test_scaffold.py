@@ -44,6 +44,18 @@ def test_init_writes_a_site_that_builds_with_no_errors_and_no_warnings(site):
     assert (site / "public" / "canvases" / "family-meal-kit" / "index.html").is_file()
 
 
+def test_init_writes_one_planned_experiment_so_the_board_and_the_assumptions_map_exist(site):
+    """The method's next step is on the starter site: a planned experiment (which needs no
+    result, so the build stays clean), the experiments board and the assumptions map."""
+    result = run("-s", str(site), "build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    public = site / "public"
+    page = (public / "experiments" / "kid-taste-test" / "index.html").read_text(encoding="utf-8")
+    assert "Kid taste test of five menus" in page and "planned" in page
+    assert (public / "experiments" / "index.html").is_file()
+    assert "Kid taste test of five menus" in (public / "assumptions" / "index.html").read_text(encoding="utf-8")
+
+
 def test_init_writes_a_site_that_passes_a_strict_check(site):
     result = run("-s", str(site), "check", "--strict")
     assert result.exit_code == 0, result.output
@@ -53,6 +65,7 @@ def test_init_writes_a_site_that_passes_a_strict_check(site):
 def test_init_writes_the_starter_files_and_a_gitignore_for_the_output(site):
     assert sorted(files_under(site)) == [
         ".gitignore",
+        "content/experiments/kid-taste-test.md",
         "content/index.md",
         "content/segments/busy-parents.md",
         "content/value-maps/family-meal-kit.md",

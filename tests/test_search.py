@@ -73,6 +73,66 @@ def test_every_result_leads_to_a_page_and_an_element_that_exist(example):
             assert f'id="{anchor}"' in html, (href, title)
 
 
+def test_every_experiment_is_found_by_each_step_of_its_cards_and_leads_to_its_page(example):
+    index = load((example / "public" / SEARCH_INDEX).read_bytes())
+    checked = check_site(example)
+    assert checked.site.experiments
+    found = {href: (title, text) for href, title, text in hrefs(index)}
+    for experiment_id, document in checked.site.experiments.items():
+        model = document.model
+        title, text = found[f"experiments/{experiment_id}/index.html"]
+        assert title == model.title
+        steps = [model.hypothesis, model.test, model.metric, model.criteria, model.observation, model.learning, model.decision or "", document.body]
+        for step in filter(None, steps):
+            assert plain(step)[:40] in text, (experiment_id, step)
+    kinds = {page[0]: page[2] for page in index["pages"]}
+    assert {kinds[f"experiments/{i}/index.html"] for i in checked.site.experiments} == {"experiment"}
+
+
+def test_a_long_experiment_keeps_a_word_of_every_step(tmp_path):
+    """Each step is cut on its own: a long hypothesis does not push the learning out."""
+    experiment = """---
+title: Long cards
+value_map: fitnow
+tests: [ten-minute-workouts]
+hypothesis: We believe {long}
+test: To verify that, we will {long}
+state: done
+result: supported
+learning: From that we learned Zanzibar matters.
+decision: pivot
+---
+Notes naming Quixotic.
+""".replace("{long}", "very " * 200)
+    site = write_site(
+        tmp_path / "s",
+        {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP, "content/experiments/long.md": experiment},
+    )
+    index = search_index(check_site(site).site)
+    (text,) = [doc[4] for doc in index["docs"] if index["pages"][doc[0]][0] == "experiments/long/index.html"]
+    assert "Zanzibar" in text and "pivot" in text and "Quixotic" in text and "To verify" in text
+    from vpcsite.render.search import EXPERIMENT_CHARS
+
+    assert len(text) <= EXPERIMENT_CHARS
+
+
+def test_a_business_model_is_found_by_its_title_and_every_block_item(example):
+    index = load((example / "public" / SEARCH_INDEX).read_bytes())
+    checked = check_site(example)
+    assert checked.site.business_models
+    results = hrefs(index)
+    for model_id, document in checked.site.business_models.items():
+        url = f"business-models/{model_id}/index.html"
+        assert (url, document.model.title) in {(href, title) for href, title, _ in results}
+        items = items_of(document.model)
+        assert items
+        for section, _, item in items:
+            assert (f"{url}#vpc-{section}-{item.id}", item.text) in {(href, title) for href, title, _ in results}
+    html = (example / "public" / f"business-models/{model_id}/index.html").read_text(encoding="utf-8")
+    section, _, item = items[0]
+    assert f'id="vpc-{section}-{item.id}"' in html
+
+
 def test_an_item_id_that_is_not_the_slug_of_its_text_is_kept():
     from vpcsite.render.search import _stored_id
 
@@ -111,7 +171,13 @@ def test_no_text_can_close_the_script(tmp_path):
 def test_the_same_site_gives_the_same_bytes_and_a_new_kind_is_one_entry(example):
     site = check_site(example).site
     assert search_script(site) == search_script(site) == (example / "public" / SEARCH_INDEX).read_bytes()
-    assert len(DOCUMENT_KINDS) == 3
+    assert [kind.__name__ for kind in DOCUMENT_KINDS] == [
+        "canvas_documents",
+        "segment_documents",
+        "experiment_documents",
+        "business_model_documents",
+        "page_documents",
+    ]
 
 
 def test_a_note_edit_rewrites_the_index_and_an_unchanged_build_does_not(tmp_path):

@@ -1,6 +1,7 @@
 """What changed between two checked snapshots of a site, as a reviewer asks it: did the
 fit go up or down, which items and links changed, which canvases and segments were
-added, removed or renamed, which diagnostics are new. Pure functions of two results.
+added, removed or renamed, which experiments concluded (diffexperiments.py), which
+diagnostics are new. Pure functions of two results.
 
 Documents are matched by id; a document whose id is gone on one side and new on the
 other is a rename when at least half of its items are identical (as git finds renamed
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .check import CheckResult
 from .diagnostics import Diagnostic
 from .model import SECTIONS, Document, Site
+
+if TYPE_CHECKING:
+    from .diffexperiments import ExperimentChange
 
 Status = Literal["added", "removed", "renamed", "changed", "invalid", "fixed"]
 
@@ -85,6 +89,9 @@ class ItemChange:
     #: The item's text on the side where it exists (after, unless removed).
     text: str
     fields: tuple[FieldChange, ...] = ()
+    #: The experiment whose result set the status on the second side (or, when no
+    #: experiment sets it there, on the first): a status change that follows evidence.
+    experiment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,10 @@ class SiteDiff:
     new_diagnostics: tuple[Diagnostic, ...]
     #: Diagnostics of the first side that the second no longer has.
     resolved: tuple[Diagnostic, ...]
+    #: Experiments that changed, concluded ones first.
+    experiments: tuple[ExperimentChange, ...] = ()
+    #: Either side has experiments (the summary then speaks of them).
+    has_experiments: bool = False
 
     @property
     def dropped(self) -> tuple[DocumentChange, ...]:
@@ -139,6 +150,8 @@ class SiteDiff:
 
 def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = (Side("before", None), Side("after", None))) -> SiteDiff:
     """Everything that changed from `before` to `after`."""
+    from .diffexperiments import compare_experiments  # it builds on this module's types
+
     segments = _compare_documents("segment", before, after)
     canvases = _compare_documents("value-map", before, after)
     unchanged = len(set(before.site.value_maps) & set(after.site.value_maps)) - sum(
@@ -151,7 +164,15 @@ def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = 
     }
     new, resolved = _compare_diagnostics(before.diagnostics, after.diagnostics, moved)
     return SiteDiff(
-        sides[0], sides[1], tuple(sorted(canvases, key=_drop_order)), tuple(sorted(segments, key=lambda c: c.id)), unchanged, new, resolved
+        sides[0],
+        sides[1],
+        tuple(sorted(canvases, key=_drop_order)),
+        tuple(sorted(segments, key=lambda c: c.id)),
+        unchanged,
+        new,
+        resolved,
+        compare_experiments(before, after),
+        bool(before.site.experiments or after.site.experiments or any(kind == "experiment" for kind, _ in before.unloaded | after.unloaded)),
     )
 
 
@@ -233,7 +254,7 @@ def _changed(
     same = a.digest == b.digest and bool(a.digest)  # the same bytes: only the fit may differ
     if a.body != b.body:
         fields.append(FieldChange("notes", None, None))
-    items = () if same else _item_changes(kind, a, b)
+    items = () if same else _item_changes(kind, a, b, _set_by(kind, b.model.id, before, after))
     links = () if same or kind != "value-map" else _link_changes(a, b)
     fit = None
     if kind == "value-map":
@@ -259,7 +280,14 @@ def _dump(item: Any, section: str) -> dict[str, Any]:
     return data
 
 
-def _item_changes(kind: str, a: Document, b: Document) -> tuple[ItemChange, ...]:
+def _set_by(kind: str, document_id: str, before: CheckResult, after: CheckResult) -> dict[str, str]:
+    """Item id → the experiment that sets its status, on the second side or else the first."""
+    found = {key[2]: verdict.experiment for key, verdict in before.verdicts.items() if key[:2] == (kind, document_id)}
+    found.update({key[2]: verdict.experiment for key, verdict in after.verdicts.items() if key[:2] == (kind, document_id)})
+    return found
+
+
+def _item_changes(kind: str, a: Document, b: Document, set_by: dict[str, str] | None = None) -> tuple[ItemChange, ...]:
     changes: list[ItemChange] = []
     for section in SECTIONS[kind]:
         old = {item.id: item for item in getattr(a.model, section)}
@@ -276,7 +304,8 @@ def _item_changes(kind: str, a: Document, b: Document) -> tuple[ItemChange, ...]
             names += sorted((set(was) | set(now)) - set(FIELD_ORDER))
             fields = tuple(FieldChange(name, was.get(name), now.get(name)) for name in names if was.get(name) != now.get(name))
             if fields:
-                changes.append(ItemChange("changed", section, key, item.text, fields))
+                status_moved = any(field.name == "status" for field in fields)
+                changes.append(ItemChange("changed", section, key, item.text, fields, (set_by or {}).get(key) if status_moved else None))
     return tuple(changes)
 
 

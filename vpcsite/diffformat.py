@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from . import diffexperiments as experiments
 from .diagnostics import format_text
 from .diff import DocumentChange, FieldChange, FitChange, ItemChange, LinkChange, Side, SiteDiff
 from .fit import percent
@@ -103,7 +104,8 @@ def item_words(item: ItemChange) -> tuple[str, str]:
         return "+", f"{owner} added: {_value('text', item.text)}"
     if item.change == "removed":
         return "-", f"{owner} removed: {_value('text', item.text)}"
-    return "~", f"{owner}: " + "; ".join(field_words(field) for field in item.fields)
+    because = f" (experiment '{item.experiment}')" if item.experiment else ""
+    return "~", f"{owner}: " + "; ".join(field_words(field) + (because if field.name == "status" else "") for field in item.fields)
 
 
 def link_words(link: LinkChange) -> tuple[str, str]:
@@ -152,6 +154,7 @@ def summary_words(diff: SiteDiff) -> str:
         [
             part("canvases", counts(diff.canvases), diff.unchanged),
             part("segments", counts(diff.segments)),
+            *([experiments.summary_part(diff.experiments)] if diff.has_experiments else []),
             f"{new} new diagnostic{'s' * (new != 1)}, {len(diff.resolved)} resolved",
         ]
     ) + (f"; fit dropped on {drops} canvas{'es' * (drops != 1)}" if drops else "")
@@ -170,6 +173,10 @@ def format_text_diff(diff: SiteDiff, colour: bool = False) -> str:
         lines += [f"  {sign} {words}" for sign, words in detail_lines(change)]
         if change.status == "changed" and not (change.fields or change.items or change.links) and change.type == "value-map":
             lines.append("  (its segment changed)")
+    for experiment in diff.experiments:
+        lines.append("")
+        lines.append(experiments.heading_words(experiment))
+        lines += [f"  {sign} {words}" for sign, words in experiments.detail_lines(experiment)]
     text = "\n".join(lines) + "\n"
     if diff.new_diagnostics:
         text += f"\nnew diagnostics in {diff.after.label} ({len(diff.new_diagnostics)}):\n" + format_text(list(diff.new_diagnostics), colour)
@@ -201,6 +208,7 @@ def _document_json(change: DocumentChange) -> dict[str, Any]:
                 "id": i.id,
                 "text": i.text,
                 "fields": [{"name": f.name, "before": f.before, "after": f.after} for f in i.fields],
+                "experiment": i.experiment,
             }
             for i in change.items
         ],
@@ -234,12 +242,14 @@ def format_json_diff(diff: SiteDiff) -> str:
         "summary": {
             "canvases": {**counts(diff.canvases), "unchanged": diff.unchanged},
             "segments": counts(diff.segments),
+            "experiments": experiments.counts(diff.experiments),
             "dropped": [change.id for change in diff.dropped],
             "new_diagnostics": len(diff.new_diagnostics),
             "resolved_diagnostics": len(diff.resolved),
         },
         "canvases": [_document_json(change) for change in diff.canvases],
         "segments": [_document_json(change) for change in diff.segments],
+        "experiments": [experiments.as_json(change) for change in diff.experiments],
         "new_diagnostics": [d.as_dict() for d in diff.new_diagnostics],
         "resolved_diagnostics": [d.as_dict() for d in diff.resolved],
     }
@@ -249,7 +259,7 @@ def format_json_diff(diff: SiteDiff) -> str:
 # --- markdown ---------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~@&])")
-_SIGNS = {"+": "➕", "-": "➖", "~": "✏️"}
+_SIGNS = {"+": "➕", "-": "➖", "~": "✏️", "=": "➡️"}
 
 
 def md(text: str) -> str:
@@ -296,6 +306,23 @@ def _details(change: DocumentChange) -> str | None:
     summary = f"{_NOUN[change.type]} {_code(change.id)}: {md(_STATUS[change.status])}, {len(lines)} change{'s' * (len(lines) != 1)}"
     body = "\n".join(f"- {_SIGNS[sign]} {md(words)}" for sign, words in lines)
     return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
+
+
+def _concluded_line(change: experiments.ExperimentChange) -> str:
+    """ "- `pilot` Paid pilot: **refuted**, decision pivot; sets 2 statuses"."""
+    decision = f", decision {md(change.decision)}" if change.decision else ""
+    sets = len(change.statuses)
+    moved = f"; {sets} item status{'es' * (sets != 1)} follow{'s' * (sets == 1)}" if sets else ""
+    return f"- {_code(change.id)} {md(change.title)}: **{md(change.result or '')}**{decision}{moved}"
+
+
+def _experiment_details(change: experiments.ExperimentChange) -> str:
+    lines = experiments.detail_lines(change)
+    summary = f"experiment {_code(change.id)}: {md(experiments.what_words(change))}"
+    if not lines:
+        return f"- {summary}\n"
+    body = "\n".join(f"- {_SIGNS[sign]} {md(text)}" for sign, text in lines)
+    return f"<details><summary>{summary}, {len(lines)} change{'s' * (len(lines) != 1)}</summary>\n\n{body}\n\n</details>\n"
 
 
 def _fence(text: str) -> str:
@@ -368,10 +395,17 @@ def format_markdown_diff(diff: SiteDiff, command: str = "vpcsite diff", limit: i
                     break
             out.close("\n</details>")
         out.add("")
-    details = [(change, block) for change in (*diff.canvases, *diff.segments) if (block := _details(change)) is not None]
-    if details:
+    concluded = [change for change in diff.experiments if change.concluded]
+    if concluded:
+        out.add("#### Experiments concluded\n")
+        for change in concluded:
+            out.add(_concluded_line(change))
+        out.add("")
+    blocks = [block for block in (_details(change) for change in (*diff.canvases, *diff.segments)) if block is not None]
+    blocks += [_experiment_details(change) for change in diff.experiments]
+    if blocks:
         out.add("#### What changed\n")
-        for _, block in details:
+        for block in blocks:
             out.add(block)
     if diff.new_diagnostics and not out.cut:
         out.add(_diagnostics_block(diff, out.budget - out.size))

@@ -1,21 +1,27 @@
 """Fit history from git: for each canvas, its fit at the last commits that touched its
-value map or its segment, and the commit that last changed it (DESIGN §11).
+value map, its segment or an experiment on them, and the commit that last changed it
+(DESIGN §11).
 
 Git is read in at most four processes per build, whatever the site's size: one
 `rev-parse` (is this a repository, is it shallow, where is HEAD), one `log` of the
 content folder and site.toml, one `status` (which files are not committed yet), and one
 `cat-file --batch` for the revisions no earlier build has scored. Points are cached by
-commit id, value-map path, segment path and target band (the build record keeps them),
-so a rebuild with no new commit reads no old revision again, and one after a new commit
-reads only what that commit changed.
+commit id, value-map path, segment path, target band and a hash of the experiments'
+paths (the build record keeps them), so a rebuild with no new commit reads no old revision again, and one
+after a new commit reads only what that commit changed.
 
 Each point is scored the way `check` scores the files at that commit, with today's
-target band; a revision that does not load (invalid then) or whose value map targeted
-another segment is left out of the series.
+target band: the experiments on the canvas (those that test its value map or its
+segment today, as they were at that commit) set the statuses of what they test first
+(evidence.py), so the verified fit of a point is the one the site showed then. A
+revision that does not load (invalid then) or whose value map targeted another segment
+is left out of the series; an experiment that did not exist or did not load then is
+left out of that point.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -125,6 +131,28 @@ class CanvasFiles:
     segment: str
     value_map_relative: str
     segment_relative: str
+    #: The experiments that may set a status on the canvas (those on its value map, on
+    #: its segment, or on another value map of its segment, which may test the
+    #: segment's items), as (path from the site root, path in the content folder),
+    #: sorted: their commits are points too.
+    experiments: tuple[tuple[str, str], ...] = ()
+    #: The other value maps those experiments name, read only to resolve what they test.
+    beside: tuple[tuple[str, str], ...] = ()
+
+    def touched_by(self, files: frozenset[str]) -> bool:
+        return self.value_map in files or self.segment in files or any(path in files for path, _ in self.experiments)
+
+    def key(self, commit: str, band: str) -> str:
+        """A point's key: "commit:value map:segment:band:others", others a short hash of
+        the other files' paths (empty when there are none), so the build record stays
+        small on a site with many experiments."""
+        others = [path for path, _ in (*self.experiments, *self.beside)]
+        tag = hashlib.blake2b("\n".join(others).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest() if others else ""
+        return f"{commit}:{self.value_map}:{self.segment}:{band}:{tag}"
+
+    def files_at(self, commit: str) -> list[tuple[str, str]]:
+        """The (commit, path) of every file a point at `commit` is made of."""
+        return [(commit, path) for path in (self.value_map, self.segment, *(p for p, _ in self.experiments), *(p for p, _ in self.beside))]
 
 
 def site_history(
@@ -163,18 +191,20 @@ def _site_history(
     dirty = repo.uncommitted([content_dir])
     band = f"{target[0]!r},{target[1]!r}"
     wanted: dict[str, list[tuple[Commit, str]]] = {}
+    owners: dict[str, CanvasFiles] = {}
     for canvas in canvases:
-        touching = [c for c in log if canvas.value_map in c.files or canvas.segment in c.files][:depth]
-        wanted[canvas.map_id] = [(c, f"{c.oid}:{canvas.value_map}:{canvas.segment}:{band}") for c in touching]
+        touching = [c for c in log if canvas.touched_by(c.files)][:depth]
+        wanted[canvas.map_id] = [(c, canvas.key(c.oid, band)) for c in touching]
+        owners.update((key, canvas) for _, key in wanted[canvas.map_id])
     missing = sorted({key for series in wanted.values() for _, key in series if key not in cached})
     by_id = {c.map_id: c for c in canvases}
     scored = dict.fromkeys(missing)
     read = 0
     if missing:
-        names = sorted({revision for key in missing for revision in _revisions(key)})
+        names = sorted({name for key in missing for name in owners[key].files_at(key.split(":", 1)[0])})
         blobs = repo.read_many(names)
         read = len(names)
-        scored = _score_all(missing, blobs, target, {c.value_map: c for c in canvases})
+        scored = _score_all(missing, blobs, target, owners)
     fresh = {key: cached[key] if key in cached else scored[key] for series in wanted.values() for _, key in series}
     histories = {}
     for map_id, series in wanted.items():
@@ -190,22 +220,20 @@ def _site_history(
             last.oid if last else "",
             last.date if last else "",
             last.subject if last else "",
-            canvas.value_map in dirty or canvas.segment in dirty,
+            canvas.touched_by(frozenset(dirty)),
         )
     return SiteHistory(head, histories, SHALLOW_NOTE if repo.shallow else None, dict(sorted(fresh.items())), read)
 
 
-def _revisions(key: str) -> list[tuple[str, str]]:
-    oid, value_map, segment, _ = key.split(":", 3)
-    return [(oid, value_map), (oid, segment)]
-
-
 def _score_all(
-    keys: list[str], blobs: dict[tuple[str, str], bytes | None], target: tuple[float, float], canvases: dict[str, CanvasFiles]
+    keys: list[str], blobs: dict[tuple[str, str], bytes | None], target: tuple[float, float], owners: dict[str, CanvasFiles]
 ) -> dict[str, list[float | None] | None]:
-    """Each revision pair's fit, loading each distinct file version once."""
+    """Each revision's fit, loading each distinct file version once; the experiments of
+    the point set the statuses they decide before it is scored."""
     from .content import load_document
+    from .evidence import with_evidence
     from .fit import fit
+    from .model import Site
 
     loaded: dict[tuple[str, bytes], Any] = {}
 
@@ -220,26 +248,59 @@ def _score_all(
 
     scored: dict[str, list[float | None] | None] = {}
     for key in keys:
-        oid, map_path, segment_path, _ = key.split(":", 3)
-        canvas = canvases[map_path]
+        canvas = owners[key]
+        oid, map_path, segment_path = key.split(":", 1)[0], canvas.value_map, canvas.segment
+        experiment_paths = [path for path, _ in (*canvas.experiments, *canvas.beside)]
         value_map = load(map_path, canvas.value_map_relative, blobs.get((oid, map_path)))
         segment = load(segment_path, canvas.segment_relative, blobs.get((oid, segment_path)))
         if value_map is None or segment is None or value_map.model.segment != segment.model.id:
             scored[key] = None
             continue
+        relative = dict((*canvas.experiments, *canvas.beside))
+        others = [load(path, relative[path], blobs.get((oid, path))) for path in experiment_paths]
+        found = {d.model.id: d for d in others if d is not None and d.model.type == "experiment" and not d.partial}
+        if found:
+            maps = {d.model.id: d for d in others if d is not None and d.model.type == "value-map" and d.model.segment == segment.model.id}
+            site = Site({segment.model.id: segment}, {**maps, value_map.model.id: value_map}, [], found)
+            site = with_evidence(site)[0]
+            segment, value_map = site.segments[segment.model.id], site.value_maps[value_map.model.id]
         result = fit(segment.model, value_map.model, target)
         scored[key] = [result.overall.value, result.verified.value]
     return scored
 
 
 def canvas_files(site: Any, content_dir: str) -> list[CanvasFiles]:
-    """The two files of every canvas of a checked site (`model.Site`)."""
+    """The files of every canvas of a checked site (`model.Site`): its value map, its
+    segment and the experiments that test either."""
     import posixpath
 
     folder = posixpath.normpath(content_dir.replace("\\", "/"))
+    on: dict[tuple[str, str], list[str]] = {}
+    for experiment in site.experiments.values():
+        on.setdefault(experiment.model.target, []).append(experiment.relative)
+    siblings: dict[str, list[str]] = {}
+    for map_id, document in sorted(site.value_maps.items()):
+        siblings.setdefault(document.model.segment, []).append(map_id)
     found = []
     for map_id, document in sorted(site.value_maps.items()):
         segment = site.segments.get(document.model.segment)
         if segment is not None:
-            found.append(CanvasFiles(map_id, f"{folder}/{document.relative}", f"{folder}/{segment.relative}", document.relative, segment.relative))
+            tests = {*on.get(("segment", segment.model.id), ())}
+            beside = set()
+            for sibling in siblings[document.model.segment]:
+                if on.get(("value-map", sibling)):
+                    tests.update(on[("value-map", sibling)])
+                    if sibling != map_id:
+                        beside.add(site.value_maps[sibling].relative)
+            found.append(
+                CanvasFiles(
+                    map_id,
+                    f"{folder}/{document.relative}",
+                    f"{folder}/{segment.relative}",
+                    document.relative,
+                    segment.relative,
+                    tuple((f"{folder}/{relative}", relative) for relative in sorted(tests)),
+                    tuple((f"{folder}/{relative}", relative) for relative in sorted(beside)),
+                )
+            )
     return found

@@ -29,8 +29,8 @@ from .group import main
 @click.pass_obj
 def diff(obj: Context, revisions: tuple[str, ...], fmt: str, fail_on_drop: bool, drafts: bool, jobs: int) -> None:
     """Compare the canvases of REV_A (default HEAD) and REV_B (default: the working
-    tree): fit before → after, items, links, renames and new diagnostics. Revisions
-    are read from git's objects; nothing is checked out."""
+    tree): fit before → after, items, links, renames, experiments concluded and new
+    diagnostics. Revisions are read from git's objects; nothing is checked out."""
     if len(revisions) > 2:
         raise click.UsageError("give at most two revisions: vpcsite diff [REV_A [REV_B]]")
 

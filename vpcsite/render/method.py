@@ -191,6 +191,7 @@ class BlockEntry:
     url: str = ""  # site-root-relative, for value propositions and segments
     detail: str = ""  # "fit 64 %" or a status
     status: str = ""
+    dom_id: str = ""  # a written block's item: where search results lead (render/search.py)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def business_model_view(site: Site, document: Document, fits: dict[str, Fit], no
         elif name == "segments":
             blocks[name] = tuple(BlockEntry(site.segments[s].model.title, segment_url(s)) for s in model.segments if s in site.segments)
         else:
-            blocks[name] = tuple(BlockEntry(item.text, status=item.status) for item in getattr(model, name))
+            blocks[name] = tuple(BlockEntry(item.text, status=item.status, dom_id=dom_id(name, item.id)) for item in getattr(model, name))
     return BusinessModelView(model.id, model.title, model.summary, blocks, notes)
 
 

@@ -6,6 +6,10 @@ A script, not JSON fetched with XHR, so search works from files opened directly
 from these documents: the documents are a third of the size of a serialized index
 (docs/performance.md) and index in a fraction of a second.
 
+Experiments and business models are found too: an experiment is one document, its page,
+holding the words of both cards; a business model is its page and the items of its seven
+written blocks (its segments and value propositions are found on their own pages).
+
 Format (`SEARCH_FORMAT`): `{"v": 1, "pages": [[url, title, kind], ...],
 "docs": [[page, section, item id, title, text], ...]}`. A document with no section
 is the page itself; otherwise it is an item, found at `#vpc-<section>-<item id>` on
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..model import items_of, slug
-from ..urls import canvas_url, page_url, segment_url
+from ..urls import business_model_url, canvas_url, experiment_url, page_url, segment_url
 
 if TYPE_CHECKING:
     from ..model import Document, Site
@@ -36,8 +40,6 @@ SEARCH_GLOBAL = "vpcsiteSearch"
 #: finding a canvas are at the start; a long note would swell the index.
 TEXT_CHARS = 240
 
-#: What decides the index's bytes besides the documents (its key covers it).
-SEARCH_SHAPE = (SEARCH_FORMAT, TEXT_CHARS, SEARCH_GLOBAL)
 
 #: A page of the index: (url from the site root, title, kind).
 PageEntry = tuple[str, str, str]
@@ -60,11 +62,20 @@ def plain(markdown: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _short(*parts: str) -> str:
+#: Longest text kept of an experiment: its cards are a few sentences, each of which a
+#: reader may search for (a word of the learning as well as of the hypothesis); each
+#: step is cut to TEXT_CHARS, the whole to this.
+EXPERIMENT_CHARS = 4 * TEXT_CHARS
+
+#: What decides the index's bytes besides the documents (its key covers it).
+SEARCH_SHAPE = (SEARCH_FORMAT, TEXT_CHARS, EXPERIMENT_CHARS, SEARCH_GLOBAL, "experiments", "business-models")
+
+
+def _short(*parts: str, limit: int = TEXT_CHARS) -> str:
     text = " ".join(p for p in (plain(part) for part in parts) if p)
-    if len(text) <= TEXT_CHARS:
+    if len(text) <= limit:
         return text
-    return text[:TEXT_CHARS].rsplit(" ", 1)[0]
+    return text[:limit].rsplit(" ", 1)[0]
 
 
 def _stored_id(item_id: str, text: str) -> str:
@@ -100,11 +111,31 @@ def page_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
         yield (url, document.model.title, "page"), [(url, "", "", document.model.title, _short(document.body))]
 
 
+def experiment_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+    """One document per experiment, leading to its page: the test card, the learning
+    card and the notes, in the order the page shows them."""
+    for experiment_id, document in sorted(site.experiments.items()):
+        model = document.model
+        url = experiment_url(experiment_id)
+        steps = (model.hypothesis, model.test, model.metric, model.criteria, model.observation, model.learning, model.decision or "", document.body)
+        text = _short(*(_short(step) for step in steps), limit=EXPERIMENT_CHARS)
+        yield (url, model.title, "experiment"), [(url, "", "", model.title, text)]
+
+
+def business_model_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+    """A business model's page and the items of its written blocks, each found at its
+    place in the block (render/method.py gives them their ids)."""
+    for model_id, document in sorted(site.business_models.items()):
+        yield from _document_entries(document, business_model_url(model_id), "business-model")
+
+
 #: Every kind of document the search covers, in the order results list them when they
-#: match equally well. A new kind (experiments, business models) is one line here.
+#: match equally well. A new kind is one line here.
 DOCUMENT_KINDS: tuple[Callable[[Site], Iterator[tuple[PageEntry, list[Entry]]]], ...] = (
     canvas_documents,
     segment_documents,
+    experiment_documents,
+    business_model_documents,
     page_documents,
 )
 

@@ -15,9 +15,22 @@
     gains: "Gain",
     products: "Product or service",
     relievers: "Pain reliever",
-    creators: "Gain creator"
+    creators: "Gain creator",
+    key_partners: "Key partner",
+    key_activities: "Key activity",
+    key_resources: "Key resource",
+    customer_relationships: "Customer relationship",
+    channels: "Channel",
+    cost_structure: "Cost",
+    revenue_streams: "Revenue stream"
   };
-  var KINDS = { canvas: "Canvas", segment: "Customer segment", page: "Page" };
+  var KINDS = {
+    canvas: "Canvas",
+    segment: "Customer segment",
+    experiment: "Experiment",
+    "business-model": "Business model",
+    page: "Page"
+  };
   var LIMIT = 20;
 
   /* An item's id when the index leaves it out: the slug of its (ASCII) text, as
@@ -83,6 +96,17 @@
       panel.hidden = true;
     }
 
+    /* The panel hangs from the box's right edge; where the header has wrapped and put
+       the box at the left, that would push it off the screen: it hangs from the left
+       edge then. */
+    function open() {
+      panel.classList.remove("site-search__panel--start");
+      panel.hidden = false;
+      if (panel.getBoundingClientRect().left < 0) {
+        panel.classList.add("site-search__panel--start");
+      }
+    }
+
     function entryOf(number) {
       var doc = docs[number];
       var page = pages[doc[0]];
@@ -124,7 +148,7 @@
       } else {
         status.textContent = found.length + (found.length === 1 ? " result" : " results") + ". Arrow keys move through them.";
       }
-      panel.hidden = false;
+      open();
     }
 
     function links() {
@@ -136,7 +160,7 @@
       load().then(function () {
         if (input.value === query) { show(query); }
       }, function () {
-        panel.hidden = false;
+        open();
       });
     }
 
@@ -157,7 +181,7 @@
           event.preventDefault();
         }
       } else if (event.key === "ArrowDown" && all.length) {
-        panel.hidden = false;
+        open();
         all[Math.min(at + 1, all.length - 1)].focus();
         event.preventDefault();
       } else if (event.key === "ArrowUp" && all.length) {
