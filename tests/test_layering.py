@@ -37,7 +37,21 @@ LAYERS: list[tuple[str, set[str]]] = [
     # the PDF stage leaves is read here (layouts.py), so checking never needs rendering.
     (
         "checks",
-        {"links", "names", "notes", "markdown", "experiments", "evidence", "layouts", "check", "history", "diff", "diffformat", "snapshot"},
+        {
+            "links",
+            "names",
+            "notes",
+            "markdown",
+            "experiments",
+            "evidence",
+            "layouts",
+            "check",
+            "history",
+            "diffexperiments",
+            "diff",
+            "diffformat",
+            "snapshot",
+        },
     ),
     # The output folder's guards, its staging and the build record: what rendering
     # writes through.

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from .check import CheckResult
 from .diagnostics import Diagnostic
+from .diffexperiments import ExperimentChange, FieldChange, compare_experiments
 from .model import SECTIONS, Document, Site
-
-if TYPE_CHECKING:
-    from .diffexperiments import ExperimentChange
 
 Status = Literal["added", "removed", "renamed", "changed", "invalid", "fixed"]
 
@@ -72,13 +70,6 @@ class FitChange:
     @property
     def changed(self) -> bool:
         return (self.before, self.verified_before, self.band_before) != (self.after, self.verified_after, self.band_after)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    name: str
-    before: Any
-    after: Any
 
 
 @dataclass(frozen=True)
@@ -150,7 +141,6 @@ class SiteDiff:
 
 def compare(before: CheckResult, after: CheckResult, sides: tuple[Side, Side] = (Side("before", None), Side("after", None))) -> SiteDiff:
     """Everything that changed from `before` to `after`."""
-    from .diffexperiments import compare_experiments  # it builds on this module's types
 
     segments = _compare_documents("segment", before, after)
     canvases = _compare_documents("value-map", before, after)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .diff import FieldChange
 from .model import SINGULAR, Document, Site, items_of
 
 if TYPE_CHECKING:
@@ -46,6 +45,16 @@ FIELD_ORDER = (
     "summary",
     "draft",
 )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One key's value before and after (of an item, an experiment): diff.py compares
+    with it too, and imports it from here, the module below it."""
+
+    name: str
+    before: Any
+    after: Any
 
 
 @dataclass(frozen=True)
