@@ -9,8 +9,8 @@ chord at its far edge, so all four corners of its box lie inside the circle.
 Units are pixels of the drawing at its design size (1272 × 600); widths come from
 metrics.py, so the same canvas gives the same layout on every machine. The type scales
 from 15 down to 10 units, the largest size at which every block holds all its items;
-at the smallest, a block that still overflows shows what fits and says how many more
-there are (the lists under the drawing hold them all).
+when a block overflows even at the smallest, the whole drawing grows instead (same
+proportions, see crowded.py), so every item of every canvas is on the drawing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .crowded import grow, heading
 from .metrics import SPACE, word_width, wrap
 from .views import SECTION_TITLES, CanvasView, ItemView
 
@@ -92,7 +93,7 @@ class PlacedBlock:
     #: Plain tuples while layouts are tried; PlacedItems once one is chosen.
     items: list = field(default_factory=list)
     total: int = 0
-    #: Items that did not fit at the smallest type ("+3 more"), and where that line goes.
+    #: Items that did not fit even in the most grown drawing ("+3 more"), and where that line goes.
     hidden: int = 0
     more_x: float = 0.0
     more_y: float = 0.0
@@ -125,12 +126,20 @@ class Drawing:
     cx: float = CX
     cy: float = CY
     products_width: float = PRODUCTS_WIDTH
+    #: How many times the drawing grew to hold every item (1 when it did not): the
+    #: markup magnifies the layout by it, and `width` and `height` are its grown extent.
+    scale: float = 1.0
     #: Its markup, made once for the page and the SVG (svg.drawing_markup).
     drawn: dict = field(default_factory=dict)
 
     @property
     def items(self) -> list[PlacedItem]:
         return [placed for block in self.blocks.values() for placed in block.items]
+
+    @property
+    def profile_x(self) -> float:
+        """Where the circle starts, in the grown drawing's units (for headings over it)."""
+        return round((self.cx - self.radius) * self.scale, 1)
 
 
 @dataclass(slots=True)
@@ -204,9 +213,9 @@ def _half_chord(dy: float) -> float:
     return math.sqrt(inner * inner - dy * dy) if abs(dy) < inner else 0.0
 
 
-def _square_column(name: str, texts: list[_Text], m: _Metrics, x0: float, y0: float, x1: float, y1: float, force: bool):
+def _square_column(name: str, title: str, texts: list[_Text], m: _Metrics, x0: float, y0: float, x1: float, y1: float, force: bool):
     """A block of the square: the title, then items from the top, full width."""
-    block = PlacedBlock(name, SECTION_TITLES[name], round(x0 + MARGIN + ICON + 6, 1), round(y0 + MARGIN + 15, 1))
+    block = PlacedBlock(name, title, round(x0 + MARGIN + ICON + 6, 1), round(y0 + MARGIN + 15, 1))
     y = y0 + MARGIN + TITLE_HEIGHT
     width = x1 - x0 - 2 * MARGIN
     for text in texts:
@@ -246,7 +255,7 @@ def _fit_at(text: _Text, m: _Metrics, top_of, left: bool, x_inner: float, force:
     return None
 
 
-def _gains(texts: list[_Text], m: _Metrics, force: bool):
+def _gains(title: str, texts: list[_Text], m: _Metrics, force: bool):
     """Gains: the top left of the circle, stacked upward from its centre line, the title
     on top; read top to bottom, the most relevant first."""
     inner = CX - MARGIN / 2
@@ -261,18 +270,18 @@ def _gains(texts: list[_Text], m: _Metrics, force: bool):
         bottom -= height + m.gap
     title_y = bottom - 8
     x, width = _circle_side(inner, title_y - TITLE_HEIGHT + 8, title_y, True)
-    if width < _title_width("gains"):
+    if width < _title_width(title):
         return None
-    block = PlacedBlock("gains", SECTION_TITLES["gains"], round(inner - _title_width("gains") + ICON + 6, 1), round(title_y, 1))
+    block = PlacedBlock("gains", title, round(inner - _title_width(title) + ICON + 6, 1), round(title_y, 1))
     block.items = placed[::-1]
     return block, bottom
 
 
-def _pains(texts: list[_Text], m: _Metrics, force: bool):
+def _pains(title: str, texts: list[_Text], m: _Metrics, force: bool):
     """Pains: the bottom left of the circle, title first under the centre line."""
     inner = CX - MARGIN / 2
     top = CY + MARGIN / 2
-    block = PlacedBlock("pains", SECTION_TITLES["pains"], round(inner - _title_width("pains") + ICON + 6, 1), round(top + 17, 1))
+    block = PlacedBlock("pains", title, round(inner - _title_width(title) + ICON + 6, 1), round(top + 17, 1))
     top += TITLE_HEIGHT
     for text in texts:
         found = _fit_at(text, m, lambda h: top, True, inner, force)
@@ -284,7 +293,7 @@ def _pains(texts: list[_Text], m: _Metrics, force: bool):
     return block, top
 
 
-def _jobs(texts: list[_Text], m: _Metrics, force: bool):
+def _jobs(title: str, texts: list[_Text], m: _Metrics, force: bool):
     """Jobs: the right half of the circle, the stack centred on the centre line. Each
     pass fits every box where the last pass's heights put it; a box that needs more
     height moves the others, so passes repeat until no height grows (heights only grow,
@@ -296,7 +305,7 @@ def _jobs(texts: list[_Text], m: _Metrics, force: bool):
         top = CY - total / 2
         if top < CY - RADIUS + MARGIN:
             return None
-        block = PlacedBlock("jobs", SECTION_TITLES["jobs"], round(inner + ICON + 12, 1), round(top + 17, 1))
+        block = PlacedBlock("jobs", title, round(inner + ICON + 12, 1), round(top + 17, 1))
         y = top + TITLE_HEIGHT
         changed = False
         for index, text in enumerate(texts):
@@ -314,8 +323,8 @@ def _jobs(texts: list[_Text], m: _Metrics, force: bool):
     return None
 
 
-def _title_width(name: str) -> float:
-    return ICON + 6 + word_width(SECTION_TITLES[name].upper(), True) * TITLE_SIZE + MARGIN
+def _title_width(title: str) -> float:
+    return ICON + 6 + word_width(title.upper(), True) * TITLE_SIZE + MARGIN
 
 
 def _placed(text: _Text, m: _Metrics, x: float, y: float, w: float, h: float, lines: list[str]) -> PlacedItem:
@@ -363,13 +372,15 @@ def _capacity(name: str, m: _Metrics) -> int:
 def _block(name: str, texts: list[_Text], m: _Metrics, force: bool = False):
     if len(texts) > _capacity(name, m):
         return None
+    # Type below the readable minimum means a grown drawing: its titles count items.
+    title = heading(SECTION_TITLES[name], len(texts), m.size < SIZES[-1])
     if name == "products":
-        return _square_column(name, texts, m, 0, 0, PRODUCTS_WIDTH, SIDE, force)
+        return _square_column(name, title, texts, m, 0, 0, PRODUCTS_WIDTH, SIDE, force)
     if name == "creators":
-        return _square_column(name, texts, m, PRODUCTS_WIDTH, 0, SIDE, SIDE / 2, force)
+        return _square_column(name, title, texts, m, PRODUCTS_WIDTH, 0, SIDE, SIDE / 2, force)
     if name == "relievers":
-        return _square_column(name, texts, m, PRODUCTS_WIDTH, SIDE / 2, SIDE, SIDE, force)
-    return {"gains": _gains, "pains": _pains, "jobs": _jobs}[name](texts, m, force)
+        return _square_column(name, title, texts, m, PRODUCTS_WIDTH, SIDE / 2, SIDE, SIDE, force)
+    return {"gains": _gains, "pains": _pains, "jobs": _jobs}[name](title, texts, m, force)
 
 
 def _partial(name: str, texts: list[_Text], m: _Metrics) -> PlacedBlock:
@@ -399,8 +410,8 @@ _MORE = _measure_words(None, "+00 more (00 in all)")  # the "+3 more (11 in all)
 
 def layout(canvas: CanvasView) -> Drawing:
     """The canvas with every block at the largest type at which it holds all its items,
-    but at most SPREAD over the tightest block; a block that does not fit even at the
-    smallest size is cut short, and says so."""
+    but at most SPREAD over the tightest block. When a block does not fit even at the
+    smallest size, the whole drawing grows (crowded.py) until every block does."""
     texts = {name: [_measure(item) for item in getattr(canvas, name)] for name in BLOCKS}
     tried: dict[tuple[str, float], object] = {}
 
@@ -411,21 +422,27 @@ def layout(canvas: CanvasView) -> Drawing:
         return tried[key]
 
     best = {name: _largest(name, attempt) for name in BLOCKS}
-    found = [index for index in best.values() if index is not None]
-    floor = SIZES[max(found)] if len(found) == len(BLOCKS) else SIZES[-1]
+    fitting = [index for index in best.values() if index is not None]
+    if len(fitting) == len(BLOCKS):
+        scale, floor = 1.0, SIZES[max(fitting)]
+        sizes = {name: [min(SIZES[index], floor + SPREAD)] for name, index in best.items() if index is not None}
+    else:
+        scale, floor, sizes = grow(best, attempt, SIZES, SPREAD)
     blocks: dict[str, PlacedBlock] = {}
     for name in BLOCKS:
-        index = best[name]
-        size = SIZES[-1] if index is None else min(SIZES[index], floor + SPREAD)
+        laid = None
+        for size in sizes[name]:
+            laid = attempt(name, size)
+            if laid is not None:
+                break
         m = _Metrics(size)
-        laid = attempt(name, size) if index is not None else None
         block = laid[0] if laid is not None else _partial(name, texts[name], m)  # type: ignore[index]
         block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]  # type: ignore[misc]
         block.total = len(texts[name])
         block.size = size
         blocks[name] = block
     m = _Metrics(floor)
-    return Drawing(floor, m.line, m.chip, blocks)
+    return Drawing(floor, m.line, m.chip, blocks, width=round(WIDTH * scale, 1), height=round(HEIGHT * scale, 1), scale=scale)
 
 
 def _largest(name: str, attempt) -> int | None:

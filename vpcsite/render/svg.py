@@ -83,7 +83,8 @@ def block_markup(block: PlacedBlock) -> str:
 
 
 def drawing_markup(d: Drawing) -> Markup:
-    """The whole drawing, in drawing units (viewBox 0 0 1272 600): the value map square
+    """The whole drawing, in drawing units (viewBox 0 0 1272 600, times its scale when it
+    grew to hold a crowded canvas): the value map square
     (`data-vpc="value-map"`), the arrows between, the profile circle (`data-vpc="profile"`).
     Made once per canvas: its page and its canvas.svg are rendered one after the other in
     the same process, and the second takes the first's."""
@@ -97,8 +98,11 @@ def _drawing(d: Drawing) -> Markup:
     blue, amber = INK["map"], INK["profile"]
     shaft = _n(d.cx - d.radius - d.side - 40)
     arrows = "".join(f'<path d="M{_n(d.side + 10)} {_n(y)}l10 -7v4h{shaft}v-4l10 7l-10 7v-4h-{shaft}v4z"/>' for y in (d.cy / 2, d.cy * 1.5))
+    # A grown drawing (crowded.py) is the same layout magnified: one transform, so
+    # every item keeps the coordinates its layout proved inside its block.
+    grown = f' transform="scale({_n(d.scale)})"' if d.scale != 1 else ""
     return Markup(
-        f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430">\n'
+        f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430"{grown}>\n'
         f'<g class="vpc-map" data-vpc="value-map">\n'
         f'<rect class="vpc-square" x="0" y="0" width="{_n(d.side)}" height="{_n(d.side)}" fill="{blue[2]}" stroke="{blue[0]}" stroke-width="2"/>\n'
         f'<path class="vpc-divider" d="M{_n(d.products_width)} 0V{_n(d.side)}M{_n(d.products_width)} {_n(d.cy)}H{_n(d.side)}" stroke="{blue[0]}" stroke-width="1.5" fill="none"/>\n'
