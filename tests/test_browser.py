@@ -578,3 +578,16 @@ def test_hovering_an_item_of_a_grown_drawing_draws_its_links_to_the_items_themse
         })"""
     )
     assert ends and all(ends), "a link of a grown drawing ends away from the item it links to"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_segment_page_draws_a_round_profile_with_every_item_inside_it(public: Path, new_page, viewport: str):
+    width, height = VIEWPORTS[viewport]
+    page = new_page(width, height)
+    page.goto(page_address(public, None, PAGES["segment"]))
+    m = page.evaluate(
+        MEASURE_CROWDED.replace("const square = document.querySelector('.vpc-square')", "const square = document.querySelector('.vpc-circle')")
+    )
+    assert len(m["ids"]) == 16 and not m["out"], m
+    assert 0.95 <= m["shapes"][1] <= 1.05, m["shapes"]
+    assert m["pageWidth"] <= width

@@ -309,3 +309,21 @@ def test_eight_two_line_jobs_fill_the_right_half_of_the_circle(tmp_path: Path):
     assert jobs.hidden == 0 and len(jobs.items) == 8
     assert any(len(placed.lines) > 1 for placed in jobs.items)
     assert_inside(drawn)
+
+
+# --- the segment page --------------------------------------------------------------------
+
+
+def test_the_segment_page_draws_its_profile_as_the_canvas_circle_with_every_item(example: Path):
+    segment = check_site(example).site.segments["busy-professional"].model
+    html = (example / "public" / "segments" / "busy-professional" / "index.html").read_text(encoding="utf-8")
+    drawing, lists = html.split('class="vpc-lists', 1)
+    assert 'data-vpc="profile"' in drawing and '<circle class="vpc-circle"' in drawing
+    assert 'data-vpc="value-map"' not in drawing and "vpc-profile-only" not in html
+    expected = {item.id for section in ("jobs", "pains", "gains") for item in getattr(segment, section)}
+    assert set(re.findall(r'data-vpc-item="([^"]+)"', drawing)) == expected
+    # The viewBox frames the circle alone: as wide as it is tall.
+    _, _, width, height = (float(n) for n in re.search(r'<svg class="vpc-svg vpc-svg--profile" viewBox="([^"]+)"', drawing).group(1).split())
+    assert width == height
+    # Every item in full under it, each entry by its item.
+    assert all(f'id="vpc-{section}-{item.id}-entry"' in lists for section in ("jobs", "pains", "gains") for item in getattr(segment, section))

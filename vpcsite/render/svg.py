@@ -95,7 +95,7 @@ def drawing_markup(d: Drawing) -> Markup:
 
 
 def _drawing(d: Drawing) -> Markup:
-    blue, amber = INK["map"], INK["profile"]
+    blue = INK["map"]
     shaft = _n(d.cx - d.radius - d.side - 40)
     arrows = "".join(f'<path d="M{_n(d.side + 10)} {_n(y)}l10 -7v4h{shaft}v-4l10 7l-10 7v-4h-{shaft}v4z"/>' for y in (d.cy / 2, d.cy * 1.5))
     # A grown drawing (crowded.py) is the same layout magnified: one transform, so
@@ -108,9 +108,24 @@ def _drawing(d: Drawing) -> Markup:
         f'<path class="vpc-divider" d="M{_n(d.products_width)} 0V{_n(d.side)}M{_n(d.products_width)} {_n(d.cy)}H{_n(d.side)}" stroke="{blue[0]}" stroke-width="1.5" fill="none"/>\n'
         + "".join(block_markup(d.blocks[name]) for name in ("products", "creators", "relievers"))
         + f'</g>\n<g class="vpc-facing" aria-hidden="true" fill="#6b7684">{arrows}</g>\n'
+        + _profile(d)
+        + "</g>"
+    )
+
+
+def _profile(d: Drawing) -> str:
+    amber = INK["profile"]
+    return (
         f'<g class="vpc-profile" data-vpc="profile">\n'
         f'<circle class="vpc-circle" cx="{_n(d.cx)}" cy="{_n(d.cy)}" r="{_n(d.radius)}" fill="{amber[2]}" stroke="{amber[0]}" stroke-width="2"/>\n'
         f'<path class="vpc-divider" d="M{_n(d.cx)} 0V{_n(d.side)}M{_n(d.cx - d.radius)} {_n(d.cy)}H{_n(d.cx)}" stroke="{amber[0]}" stroke-width="1.5" fill="none"/>\n'
         + "".join(block_markup(d.blocks[name]) for name in ("gains", "pains", "jobs"))
-        + "</g>\n</g>"
+        + "</g>\n"
     )
+
+
+def profile_markup(d: Drawing) -> Markup:
+    """The customer profile's circle alone (a segment's page), as the canvas draws it;
+    the page's viewBox frames the circle (`d.profile_x`, `d.side` times `d.scale`)."""
+    grown = f' transform="scale({_n(d.scale)})"' if d.scale != 1 else ""
+    return Markup(f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430"{grown}>\n' + _profile(d) + "</g>")
