@@ -591,3 +591,31 @@ def test_the_segment_page_draws_a_round_profile_with_every_item_inside_it(public
     assert len(m["ids"]) == 16 and not m["out"], m
     assert 0.95 <= m["shapes"][1] <= 1.05, m["shapes"]
     assert m["pageWidth"] <= width
+
+
+def test_the_detail_panel_of_a_grown_drawing_stays_beside_the_drawing(dense_public: Path, new_page):
+    page = new_page(1280, 800)
+    page.goto(page_address(dense_public, None, "canvases/brightbase/index.html"))
+    # Scroll the frame so that a creator's box is half out of it on the left, then hover
+    # the half in sight: the panel is placed by the box, and must not leave the figure.
+    at = page.evaluate(
+        """() => {
+            const frame = document.querySelector('.vpc-figure__scroll--grown');
+            const item = document.querySelector('.vpc-item--creators');
+            const box = item.querySelector('rect').getBoundingClientRect();
+            frame.scrollLeft += box.left - frame.getBoundingClientRect().left + box.width / 2;
+            const moved = item.querySelector('rect').getBoundingClientRect();
+            return [frame.getBoundingClientRect().left + 5, moved.top + moved.height / 2, moved.left < frame.getBoundingClientRect().left];
+        }"""
+    )
+    assert at[2], "the item's box is not half out of the frame"
+    page.mouse.move(at[0], at[1])
+    boxes = page.evaluate(
+        """() => [document.querySelector('.vpc-panel'), document.querySelector('[data-vpc-canvas]')].map(e => {
+            const r = e.getBoundingClientRect();
+            return [r.left, r.right];
+        })"""
+    )
+    (left, right), (figure_left, figure_right) = boxes
+    assert page.locator(".vpc-panel").is_visible()
+    assert figure_left - 0.5 <= left and right <= figure_right + 0.5, boxes
