@@ -200,7 +200,7 @@ def test_a_grown_drawing_scrolls_in_its_frame_on_the_page_and_says_so(dense: Pat
         grown = "vpc-figure__scroll--grown" in html
         assert grown == (drawn.scale != 1), map_id
         if grown:
-            assert f"--vpc-scale: {drawn.scale}" in html and f"drawn {drawn.scale} times larger: scroll it in its frame" in html
+            assert f"--vpc-scale: {drawn.scale}" in html and f"drawn {drawn.scale:g} times larger: scroll it in its frame" in html
             assert f'<g class="vpc-links" aria-hidden="true" transform="scale({drawn.scale})">' in html
 
 
