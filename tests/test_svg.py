@@ -138,6 +138,17 @@ def test_a_crowded_canvas_grows_the_whole_drawing_so_every_item_is_on_it(tmp_pat
         assert block.title.endswith(" · 14"), block.title
 
 
+def test_a_block_too_full_even_for_the_most_grown_drawing_says_how_many_items_it_leaves_out(tmp_path: Path):
+    from vpcsite.render.crowded import GROWTH
+
+    (drawn,) = drawings(many_items_site(tmp_path / "huge", 300)).values()
+    assert_inside(drawn)
+    assert drawn.scale == GROWTH[-1]
+    gains = drawn.blocks["gains"]
+    assert gains.hidden > 0 and len(gains.items) + gains.hidden == 300
+    assert gains.more_text == f"+{gains.hidden} more (300 in all)"
+
+
 def test_a_canvas_that_fits_does_not_grow_or_count_its_items(tmp_path: Path):
     (drawn,) = drawings(many_items_site(tmp_path / "eight", 8, 3)).values()
     assert drawn.scale == 1 and (drawn.width, drawn.height) == (geometry.WIDTH, geometry.HEIGHT)

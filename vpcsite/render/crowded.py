@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 #: How much a drawing may grow, step by step; past the last a block is cut short and
-#: says how many items it leaves out (hundreds of items a block, in practice never).
-GROWTH = (1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+#: says how many items it leaves out (some 150 items a block: never, in practice).
+GROWTH = (1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)
 
 
 def grown_size(minimum: float, scale: float) -> float:
     """The type size, in the drawing's own units, that reads as `minimum` once the
     drawing is magnified `scale` times (rounded: sizes print the same everywhere)."""
-    return round(minimum / scale, 2)
+    return round(minimum / scale, 3)
 
 
 def growth_needed(fits: Callable[[float], bool]) -> float | None:
