@@ -5,8 +5,8 @@ Growing the drawing k times while the type stays at the readable minimum is the 
 layout as keeping the drawing and setting the type k times smaller, then magnifying it
 all: drawing.py lays the blocks out at the smaller size and the markup scales the
 drawing by k (a larger viewBox, the square still a square and the circle a circle of
-the same size). The page shows a grown drawing k times larger, in a frame that scrolls
-sideways, so its smallest type reads as a full canvas's does; canvas.svg, which cannot
+the same size). The page shows a grown drawing k times larger, in a frame that scrolls,
+so its smallest type reads as a full canvas's does; canvas.svg, which cannot
 scroll, is k times larger. Each block of a grown drawing says how many items it holds.
 """
 
