@@ -619,3 +619,14 @@ def test_the_detail_panel_of_a_grown_drawing_stays_beside_the_drawing(dense_publ
     (left, right), (figure_left, figure_right) = boxes
     assert page.locator(".vpc-panel").is_visible()
     assert figure_left - 0.5 <= left and right <= figure_right + 0.5, boxes
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_grown_drawing_has_no_serious_accessibility_violations(dense_public: Path, new_page, viewport: str):
+    page = new_page(*VIEWPORTS[viewport])
+    page.goto(page_address(dense_public, None, "canvases/brightbase/index.html"))
+    assert page.locator(".vpc-figure__scroll--grown").count() == 1
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run()")
+    serious = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in results["violations"] if v.get("impact") in SERIOUS_IMPACTS]
+    assert not serious, serious
