@@ -25,7 +25,7 @@ from vpcsite.build import check_site
 from vpcsite.cli import main
 from vpcsite.model import SECTIONS
 
-from .conftest import ROOT, commit_history, copy_example
+from .conftest import ROOT, commit_history, copy_example, gen_site
 
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -500,3 +500,132 @@ def test_embed_this_canvas_copies_an_img_snippet_of_the_svg(public: Path, browse
         assert image[0] > image[1] > 0, "the embedded SVG does not load as an image"
     finally:
         context.close()
+
+
+# --- a crowded canvas --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dense_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twenty generated canvases of 5-12 items a block, built: most too full for the
+    drawing at its smallest type, so their drawing grows."""
+    site = tmp_path_factory.mktemp("dense") / "site"
+    gen_site().generate(20, site, seed=0)
+    result = CliRunner().invoke(main, ["--source", str(site), "build", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    return site / "public"
+
+
+#: The drawing of a canvas page, measured: every item id on it, the items of the profile
+#: whose corners leave the circle, how far its frame scrolls, and the page's width.
+MEASURE_CROWDED = """() => {
+    const c = document.querySelector('[data-vpc="profile"] .vpc-circle').getBoundingClientRect();
+    const cx = c.left + c.width / 2, cy = c.top + c.height / 2, r = c.width / 2;
+    const out = [];
+    for (const item of document.querySelectorAll('[data-vpc="profile"] [data-vpc-item]')) {
+        const b = item.querySelector('rect').getBoundingClientRect();
+        for (const [x, y] of [[b.left, b.top], [b.right, b.top], [b.left, b.bottom], [b.right, b.bottom]]) {
+            if (Math.hypot(x - cx, y - cy) > r + 0.5) out.push(item.id);
+        }
+    }
+    const frame = document.querySelector('.vpc-figure__scroll');
+    const square = document.querySelector('.vpc-square').getBoundingClientRect();
+    return {
+        ids: [...document.querySelectorAll('.vpc-svg [data-vpc-item]')].map(e => e.getAttribute('data-vpc-item')).sort(),
+        out, scrolls: frame.scrollWidth > frame.clientWidth + 1,
+        shapes: [square.width / square.height, c.width / c.height, c.height / square.height],
+        pageWidth: document.documentElement.scrollWidth,
+    };
+}"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_crowded_canvas_shows_every_item_on_a_drawing_that_grows_and_scrolls_in_its_frame(dense_public: Path, new_page, viewport: str):
+    width, height = VIEWPORTS[viewport]
+    site = check_site(dense_public.parent).site
+    page = new_page(width, height)
+    grown = 0
+    for canvas_id, document in sorted(site.value_maps.items()):
+        value_map = document.model
+        segment = site.segments[value_map.segment].model
+        expected = sorted(item.id for doc in (value_map, segment) for section in SECTIONS[doc.type] for item in getattr(doc, section))
+        page.goto(page_address(dense_public, None, f"canvases/{canvas_id}/index.html"))
+        m = page.evaluate(MEASURE_CROWDED)
+        assert m["ids"] == expected, canvas_id
+        assert not m["out"], f"{canvas_id}: items cross the circle: {m['out']}"
+        assert all(0.95 <= ratio <= 1.05 for ratio in m["shapes"]), (canvas_id, m["shapes"])
+        assert m["pageWidth"] <= width, f"{canvas_id}: the page is {m['pageWidth']}px wide"
+        if page.locator(".vpc-figure__scroll--grown").count():
+            grown += 1
+            assert m["scrolls"], f"{canvas_id}: a grown drawing does not scroll in its frame"
+    assert grown, "no generated canvas grew"
+
+
+def test_hovering_an_item_of_a_grown_drawing_draws_its_links_to_the_items_themselves(dense_public: Path, new_page):
+    page = new_page(1280, 800)
+    page.goto(page_address(dense_public, None, "canvases/brightbase/index.html"))
+    assert page.locator(".vpc-figure__scroll--grown").count() == 1
+    page.locator(".vpc-item--relievers").first.focus()
+    ends = page.evaluate(
+        """() => [...document.querySelectorAll('.vpc-links .vpc-link-end')].map(end => {
+            const at = end.getBoundingClientRect();
+            const x = at.left + at.width / 2, y = at.top + at.height / 2;
+            return [...document.querySelectorAll('.is-linked > rect:first-child')].some(rect => {
+                const b = rect.getBoundingClientRect();
+                return x >= b.left - 2 && x <= b.right + 2 && y >= b.top - 2 && y <= b.bottom + 2;
+            });
+        })"""
+    )
+    assert ends and all(ends), "a link of a grown drawing ends away from the item it links to"
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_segment_page_draws_a_round_profile_with_every_item_inside_it(public: Path, new_page, viewport: str):
+    width, height = VIEWPORTS[viewport]
+    page = new_page(width, height)
+    page.goto(page_address(public, None, PAGES["segment"]))
+    m = page.evaluate(
+        MEASURE_CROWDED.replace("const square = document.querySelector('.vpc-square')", "const square = document.querySelector('.vpc-circle')")
+    )
+    assert len(m["ids"]) == 16 and not m["out"], m
+    assert 0.95 <= m["shapes"][1] <= 1.05, m["shapes"]
+    assert m["pageWidth"] <= width
+
+
+def test_the_detail_panel_of_a_grown_drawing_stays_beside_the_drawing(dense_public: Path, new_page):
+    page = new_page(1280, 800)
+    page.goto(page_address(dense_public, None, "canvases/brightbase/index.html"))
+    # Scroll the frame so that a creator's box is half out of it on the left, then hover
+    # the half in sight: the panel is placed by the box, and must not leave the figure.
+    at = page.evaluate(
+        """() => {
+            const frame = document.querySelector('.vpc-figure__scroll--grown');
+            const item = document.querySelector('.vpc-item--creators');
+            const box = item.querySelector('rect').getBoundingClientRect();
+            frame.scrollLeft += box.left - frame.getBoundingClientRect().left + box.width / 2;
+            const moved = item.querySelector('rect').getBoundingClientRect();
+            return [frame.getBoundingClientRect().left + 5, moved.top + moved.height / 2, moved.left < frame.getBoundingClientRect().left];
+        }"""
+    )
+    assert at[2], "the item's box is not half out of the frame"
+    page.mouse.move(at[0], at[1])
+    boxes = page.evaluate(
+        """() => [document.querySelector('.vpc-panel'), document.querySelector('[data-vpc-canvas]')].map(e => {
+            const r = e.getBoundingClientRect();
+            return [r.left, r.right];
+        })"""
+    )
+    (left, right), (figure_left, figure_right) = boxes
+    assert page.locator(".vpc-panel").is_visible()
+    assert figure_left - 0.5 <= left and right <= figure_right + 0.5, boxes
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_grown_drawing_has_no_serious_accessibility_violations(dense_public: Path, new_page, viewport: str):
+    page = new_page(*VIEWPORTS[viewport])
+    page.goto(page_address(dense_public, None, "canvases/brightbase/index.html"))
+    assert page.locator(".vpc-figure__scroll--grown").count() == 1
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run()")
+    serious = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in results["violations"] if v.get("impact") in SERIOUS_IMPACTS]
+    assert not serious, serious

@@ -25,7 +25,7 @@ from vpcsite.render import geometry
 from vpcsite.render.site import SiteRenderer
 from vpcsite.theme import find_theme
 
-from .conftest import ROOT, copy_example, write_site
+from .conftest import ROOT, copy_example, gen_site, write_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 ATTRIBUTION = "The Value Proposition Canvas, Strategyzer AG (strategyzer.com)"
@@ -124,14 +124,95 @@ def test_lines_fit_their_box_at_the_measured_advances(example: Path):
                     assert placed.text_x + word_width(text) * block.size <= placed.x + placed.w, (name, text)
 
 
-def test_a_crowded_canvas_shrinks_its_type_and_says_how_many_items_did_not_fit(tmp_path: Path):
+def test_a_crowded_canvas_grows_the_whole_drawing_so_every_item_is_on_it(tmp_path: Path):
     site = many_items_site(tmp_path / "many", 14)
     (drawn,) = drawings(site).values()
     assert_inside(drawn)
+    assert drawn.scale > 1
+    # The same proportions, grown: the square a square and the circle of its size.
+    assert (drawn.width, drawn.height) == (round(geometry.WIDTH * drawn.scale, 1), round(geometry.HEIGHT * drawn.scale, 1))
+    for name, block in drawn.blocks.items():
+        assert block.hidden == 0 and len(block.items) == block.total == 14, name
+        # Magnified, no block's type is below the readable minimum.
+        assert block.size * drawn.scale >= geometry.SIZES[-1] - 0.01, (name, block.size)
+        assert block.title.endswith(" · 14"), block.title
+
+
+def test_a_block_too_full_even_for_the_most_grown_drawing_says_how_many_items_it_leaves_out(tmp_path: Path):
+    from vpcsite.render.crowded import GROWTH
+
+    (drawn,) = drawings(many_items_site(tmp_path / "huge", 300)).values()
+    assert_inside(drawn)
+    assert drawn.scale == GROWTH[-1]
     gains = drawn.blocks["gains"]
-    assert gains.size == geometry.SIZES[-1]
-    assert gains.hidden > 0 and len(gains.items) + gains.hidden == 14
-    assert gains.more_text == f"+{gains.hidden} more (14 in all)"
+    assert gains.hidden > 0 and len(gains.items) + gains.hidden == 300
+    assert gains.more_text == f"+{gains.hidden} more (300 in all)"
+
+
+def test_a_canvas_that_fits_does_not_grow_or_count_its_items(tmp_path: Path):
+    (drawn,) = drawings(many_items_site(tmp_path / "eight", 8, 3)).values()
+    assert drawn.scale == 1 and (drawn.width, drawn.height) == (geometry.WIDTH, geometry.HEIGHT)
+    assert all("·" not in block.title for block in drawn.blocks.values())
+
+
+@pytest.fixture(scope="module")
+def dense(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twenty generated canvases of 5-12 items a block, many of them too full for the
+    drawing at its smallest type, built."""
+    site = tmp_path_factory.mktemp("dense") / "site"
+    gen_site().generate(20, site, seed=0)
+    result = CliRunner().invoke(main, ["--source", str(site), "build", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    return site
+
+
+def item_ids(site: Path) -> dict[str, set[str]]:
+    """Every item id a canvas holds (value map and segment), from the checked model."""
+    found = check_site(site).site
+    ids = {}
+    for map_id, document in found.value_maps.items():
+        value_map = document.model
+        segment = found.segments[value_map.segment].model
+        ids[map_id] = {item.id for section in ("products", "relievers", "creators") for item in getattr(value_map, section)} | {
+            item.id for section in ("jobs", "pains", "gains") for item in getattr(segment, section)
+        }
+    return ids
+
+
+def test_every_item_of_twenty_dense_canvases_is_on_the_drawing_inside_its_block(dense: Path):
+    laid = drawings(dense)
+    assert any(drawn.scale > 1 for drawn in laid.values()), "no generated canvas was too full to grow"
+    for map_id, drawn in laid.items():
+        assert_inside(drawn)
+        assert all(block.hidden == 0 for block in drawn.blocks.values()), map_id
+    for map_id, ids in item_ids(dense).items():
+        for name in ("canvas.svg", "index.html"):
+            text = (dense / "public" / "canvases" / map_id / name).read_text(encoding="utf-8")
+            drawn = set(re.findall(r'data-vpc-item="([^"]+)"', text.split('class="vpc-lists"')[0]))
+            assert drawn == ids, (map_id, name, ids ^ drawn)
+            assert "vpc-block__more" not in text, (map_id, name)
+
+
+def test_a_grown_canvas_svg_is_larger_in_the_same_proportions(dense: Path):
+    for map_id, drawn in drawings(dense).items():
+        root = ET.parse(dense / "public" / "canvases" / map_id / "canvas.svg").getroot()
+        _, _, width, height = (float(n) for n in root.get("viewBox").split())
+        assert (width, height) == (drawn.width + 32, drawn.height + 84), map_id
+        group = root.find(f"{SVG}g[@class='vpc-drawing']")
+        if drawn.scale == 1:
+            assert group.get("transform") is None
+        else:
+            assert group.get("transform") == f"scale({drawn.scale:g})", map_id
+
+
+def test_a_grown_drawing_scrolls_in_its_frame_on_the_page_and_says_so(dense: Path):
+    for map_id, drawn in drawings(dense).items():
+        html = (dense / "public" / "canvases" / map_id / "index.html").read_text(encoding="utf-8")
+        grown = "vpc-figure__scroll--grown" in html
+        assert grown == (drawn.scale != 1), map_id
+        if grown:
+            assert f"--vpc-scale: {drawn.scale}" in html and f"drawn {drawn.scale:g} times larger: scroll it in its frame" in html
+            assert f'<g class="vpc-links" aria-hidden="true" transform="scale({drawn.scale})">' in html
 
 
 def test_a_sparse_canvas_sets_larger_type_than_a_full_one(tmp_path: Path):
@@ -239,3 +320,21 @@ def test_eight_two_line_jobs_fill_the_right_half_of_the_circle(tmp_path: Path):
     assert jobs.hidden == 0 and len(jobs.items) == 8
     assert any(len(placed.lines) > 1 for placed in jobs.items)
     assert_inside(drawn)
+
+
+# --- the segment page --------------------------------------------------------------------
+
+
+def test_the_segment_page_draws_its_profile_as_the_canvas_circle_with_every_item(example: Path):
+    segment = check_site(example).site.segments["busy-professional"].model
+    html = (example / "public" / "segments" / "busy-professional" / "index.html").read_text(encoding="utf-8")
+    drawing, lists = html.split('class="vpc-lists', 1)
+    assert 'data-vpc="profile"' in drawing and '<circle class="vpc-circle"' in drawing
+    assert 'data-vpc="value-map"' not in drawing and "vpc-profile-only" not in html
+    expected = {item.id for section in ("jobs", "pains", "gains") for item in getattr(segment, section)}
+    assert set(re.findall(r'data-vpc-item="([^"]+)"', drawing)) == expected
+    # The viewBox frames the circle alone: as wide as it is tall.
+    _, _, width, height = (float(n) for n in re.search(r'<svg class="vpc-svg vpc-svg--profile" viewBox="([^"]+)"', drawing).group(1).split())
+    assert width == height
+    # Every item in full under it, each entry by its item.
+    assert all(f'id="vpc-{section}-{item.id}-entry"' in lists for section in ("jobs", "pains", "gains") for item in getattr(segment, section))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .geometry import CX, CY, ICON, MARGIN, PRODUCTS_WIDTH, RADIUS, SIDE, TITLE_HEIGHT, TITLE_SIZE, Laid, PlacedBlock
+from .crowded import heading
+from .geometry import CX, CY, ICON, MARGIN, PRODUCTS_WIDTH, RADIUS, SIDE, SIZES, TITLE_HEIGHT, TITLE_SIZE, Laid, PlacedBlock
 from .metrics import SPACE, word_width, wrap
 from .views import SECTION_TITLES, ItemView
 
@@ -85,9 +86,9 @@ def _half_chord(dy: float) -> float:
     return math.sqrt(inner * inner - dy * dy) if abs(dy) < inner else 0.0
 
 
-def _square_column(name: str, texts: list[Measured], m: Metrics, x0: float, y0: float, x1: float, y1: float, force: bool) -> Laid | None:
+def _square_column(name: str, title: str, texts: list[Measured], m: Metrics, x0: float, y0: float, x1: float, y1: float, force: bool) -> Laid | None:
     """A block of the square: the title, then items from the top, full width."""
-    block = PlacedBlock(name, SECTION_TITLES[name], round(x0 + MARGIN + ICON + 6, 1), round(y0 + MARGIN + 15, 1))
+    block = PlacedBlock(name, title, round(x0 + MARGIN + ICON + 6, 1), round(y0 + MARGIN + 15, 1))
     y = y0 + MARGIN + TITLE_HEIGHT
     width = x1 - x0 - 2 * MARGIN
     for text in texts:
@@ -130,7 +131,7 @@ def _fit_at(
     return None
 
 
-def _gains(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
+def _gains(title: str, texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
     """Gains: the top left of the circle, stacked upward from its centre line, the title
     on top; read top to bottom, the most relevant first."""
     inner = CX - MARGIN / 2
@@ -145,18 +146,18 @@ def _gains(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
         bottom -= height + m.gap
     title_y = bottom - 8
     x, width = _circle_side(inner, title_y - TITLE_HEIGHT + 8, title_y, True)
-    if width < title_width("gains"):
+    if width < title_width(title):
         return None
-    block = PlacedBlock("gains", SECTION_TITLES["gains"], round(inner - title_width("gains") + ICON + 6, 1), round(title_y, 1))
+    block = PlacedBlock("gains", title, round(inner - title_width(title) + ICON + 6, 1), round(title_y, 1))
     block.items = placed[::-1]
     return block, bottom
 
 
-def _pains(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
+def _pains(title: str, texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
     """Pains: the bottom left of the circle, title first under the centre line."""
     inner = CX - MARGIN / 2
     top = CY + MARGIN / 2
-    block = PlacedBlock("pains", SECTION_TITLES["pains"], round(inner - title_width("pains") + ICON + 6, 1), round(top + 17, 1))
+    block = PlacedBlock("pains", title, round(inner - title_width(title) + ICON + 6, 1), round(top + 17, 1))
     top += TITLE_HEIGHT
     for text in texts:
         found = _fit_at(text, m, top, False, True, inner, force)
@@ -168,7 +169,7 @@ def _pains(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
     return block, top
 
 
-def _jobs(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
+def _jobs(title: str, texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
     """Jobs: the right half of the circle, the stack centred on the centre line. Each
     pass fits every box where the last pass's heights put it; a box that needs more
     height moves the others, so passes repeat until no height grows (heights only grow,
@@ -180,7 +181,7 @@ def _jobs(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
         top = CY - total / 2
         if top < CY - RADIUS + MARGIN:
             return None
-        block = PlacedBlock("jobs", SECTION_TITLES["jobs"], round(inner + ICON + 12, 1), round(top + 17, 1))
+        block = PlacedBlock("jobs", title, round(inner + ICON + 12, 1), round(top + 17, 1))
         y = top + TITLE_HEIGHT
         changed = False
         for index, text in enumerate(texts):
@@ -198,8 +199,8 @@ def _jobs(texts: list[Measured], m: Metrics, force: bool) -> Laid | None:
     return None
 
 
-def title_width(name: str) -> float:
-    return ICON + 6 + word_width(SECTION_TITLES[name].upper(), True) * TITLE_SIZE + MARGIN
+def title_width(title: str) -> float:
+    return ICON + 6 + word_width(title.upper(), True) * TITLE_SIZE + MARGIN
 
 
 #: The most height a block's stack may take: a layout that cannot fit even with every
@@ -222,10 +223,12 @@ def capacity(name: str, m: Metrics) -> int:
 def place_block(name: str, texts: list[Measured], m: Metrics, force: bool = False) -> Laid | None:
     if len(texts) > capacity(name, m):
         return None
+    # Type below the readable minimum means a grown drawing: its titles count items.
+    title = heading(SECTION_TITLES[name], len(texts), m.size < SIZES[-1])
     if name == "products":
-        return _square_column(name, texts, m, 0, 0, PRODUCTS_WIDTH, SIDE, force)
+        return _square_column(name, title, texts, m, 0, 0, PRODUCTS_WIDTH, SIDE, force)
     if name == "creators":
-        return _square_column(name, texts, m, PRODUCTS_WIDTH, 0, SIDE, SIDE / 2, force)
+        return _square_column(name, title, texts, m, PRODUCTS_WIDTH, 0, SIDE, SIDE / 2, force)
     if name == "relievers":
-        return _square_column(name, texts, m, PRODUCTS_WIDTH, SIDE / 2, SIDE, SIDE, force)
-    return {"gains": _gains, "pains": _pains, "jobs": _jobs}[name](texts, m, force)
+        return _square_column(name, title, texts, m, PRODUCTS_WIDTH, SIDE / 2, SIDE, SIDE, force)
+    return {"gains": _gains, "pains": _pains, "jobs": _jobs}[name](title, texts, m, force)

@@ -9,8 +9,8 @@ chord at its far edge, so all four corners of its box lie inside the circle.
 Units are pixels of the drawing at its design size (1272 × 600); widths come from
 metrics.py, so the same canvas gives the same layout on every machine. The type scales
 from 15 down to 10 units, the largest size at which every block holds all its items;
-at the smallest, a block that still overflows shows what fits and says how many more
-there are (the lists under the drawing hold them all).
+when a block overflows even at the smallest, the whole drawing grows instead (same
+proportions, see crowded.py), so every item of every canvas is on the drawing.
 
 geometry.py holds the shapes and what a layout makes, blocks.py places one block at one
 size; this module chooses the sizes and puts the drawing together.
@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .blocks import Measured, Metrics, capacity, measure, measure_words, place_block
-from .geometry import BLOCKS, SIZES, SPREAD, Drawing, Laid, PlacedBlock, PlacedItem
+from .crowded import grow
+from .geometry import BLOCKS, HEIGHT, SIZES, SPREAD, WIDTH, Drawing, Laid, PlacedBlock, PlacedItem
 from .views import SECTION_TITLES, CanvasView
 
 
@@ -77,8 +78,8 @@ _MORE = measure_words(None, "+00 more (00 in all)")  # the "+3 more (11 in all)"
 
 def layout(canvas: CanvasView) -> Drawing:
     """The canvas with every block at the largest type at which it holds all its items,
-    but at most SPREAD over the tightest block; a block that does not fit even at the
-    smallest size is cut short, and says so."""
+    but at most SPREAD over the tightest block. When a block does not fit even at the
+    smallest size, the whole drawing grows (crowded.py) until every block does."""
     texts = {name: [measure(item) for item in getattr(canvas, name)] for name in BLOCKS}
     tried: dict[tuple[str, float], Laid | None] = {}
 
@@ -89,21 +90,27 @@ def layout(canvas: CanvasView) -> Drawing:
         return tried[key]
 
     best = {name: _largest(name, attempt) for name in BLOCKS}
-    found = [index for index in best.values() if index is not None]
-    floor = SIZES[max(found)] if len(found) == len(BLOCKS) else SIZES[-1]
+    fitting = [index for index in best.values() if index is not None]
+    if len(fitting) == len(BLOCKS):
+        scale, floor = 1.0, SIZES[max(fitting)]
+        sizes = {name: [min(SIZES[index], floor + SPREAD)] for name, index in best.items() if index is not None}
+    else:
+        scale, floor, sizes = grow(best, attempt, SIZES, SPREAD)
     blocks: dict[str, PlacedBlock] = {}
     for name in BLOCKS:
-        index = best[name]
-        size = SIZES[-1] if index is None else min(SIZES[index], floor + SPREAD)
+        laid = None
+        for size in sizes[name]:
+            laid = attempt(name, size)
+            if laid is not None:
+                break
         m = Metrics(size)
-        laid = attempt(name, size) if index is not None else None
         block = laid[0] if laid is not None else _partial(name, texts[name], m)
         block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]
         block.total = len(texts[name])
         block.size = size
         blocks[name] = block
     m = Metrics(floor)
-    return Drawing(floor, m.line, m.chip, blocks)
+    return Drawing(floor, m.line, m.chip, blocks, width=round(WIDTH * scale, 1), height=round(HEIGHT * scale, 1), scale=scale)
 
 
 def _largest(name: str, attempt: Callable[[str, float], Laid | None]) -> int | None:

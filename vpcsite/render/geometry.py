@@ -145,9 +145,17 @@ class Drawing:
     cx: float = CX
     cy: float = CY
     products_width: float = PRODUCTS_WIDTH
+    #: How many times the drawing grew to hold every item (1 when it did not): the
+    #: markup magnifies the layout by it, and `width` and `height` are its grown extent.
+    scale: float = 1.0
     #: Its markup, made once for the page and the SVG (svg.drawing_markup).
     drawn: dict = field(default_factory=dict)
 
     @property
     def items(self) -> list[PlacedItem]:
         return [placed for block in self.blocks.values() for placed in block.items]
+
+    @property
+    def profile_x(self) -> float:
+        """Where the circle starts, in the grown drawing's units (for headings over it)."""
+        return round((self.cx - self.radius) * self.scale, 1)

@@ -17,7 +17,8 @@ from ..fit import percent
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
 from .metrics import FONT_FAMILY
-from .svg import drawing_markup
+from .profile import profile_drawing
+from .svg import drawing_markup, profile_markup
 from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
 
@@ -177,6 +178,8 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
         svg_url=svg_url,
         drawing_font=FONT_FAMILY,
         draw_canvas=drawing_markup,
+        profile_drawing=profile_drawing,
+        draw_profile=profile_markup,
         section_titles=SECTION_TITLES,
         prefixes=PREFIX,
         band_labels=BAND_LABELS,

@@ -84,7 +84,8 @@ def block_markup(block: PlacedBlock) -> str:
 
 
 def drawing_markup(d: Drawing) -> Markup:
-    """The whole drawing, in drawing units (viewBox 0 0 1272 600): the value map square
+    """The whole drawing, in drawing units (viewBox 0 0 1272 600, times its scale when it
+    grew to hold a crowded canvas): the value map square
     (`data-vpc="value-map"`), the arrows between, the profile circle (`data-vpc="profile"`).
     Made once per canvas: its page and its canvas.svg are rendered one after the other in
     the same process, and the second takes the first's."""
@@ -95,19 +96,37 @@ def drawing_markup(d: Drawing) -> Markup:
 
 
 def _drawing(d: Drawing) -> Markup:
-    blue, amber = INK["map"], INK["profile"]
+    blue = INK["map"]
     shaft = _n(d.cx - d.radius - d.side - 40)
     arrows = "".join(f'<path d="M{_n(d.side + 10)} {_n(y)}l10 -7v4h{shaft}v-4l10 7l-10 7v-4h-{shaft}v4z"/>' for y in (d.cy / 2, d.cy * 1.5))
+    # A grown drawing (crowded.py) is the same layout magnified: one transform, so
+    # every item keeps the coordinates its layout proved inside its block.
+    grown = f' transform="scale({_n(d.scale)})"' if d.scale != 1 else ""
     return Markup(
-        f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430">\n'
+        f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430"{grown}>\n'
         f'<g class="vpc-map" data-vpc="value-map">\n'
         f'<rect class="vpc-square" x="0" y="0" width="{_n(d.side)}" height="{_n(d.side)}" fill="{blue[2]}" stroke="{blue[0]}" stroke-width="2"/>\n'
         f'<path class="vpc-divider" d="M{_n(d.products_width)} 0V{_n(d.side)}M{_n(d.products_width)} {_n(d.cy)}H{_n(d.side)}" stroke="{blue[0]}" stroke-width="1.5" fill="none"/>\n'
         + "".join(block_markup(d.blocks[name]) for name in ("products", "creators", "relievers"))
         + f'</g>\n<g class="vpc-facing" aria-hidden="true" fill="#6b7684">{arrows}</g>\n'
+        + _profile(d)
+        + "</g>"
+    )
+
+
+def _profile(d: Drawing) -> str:
+    amber = INK["profile"]
+    return (
         f'<g class="vpc-profile" data-vpc="profile">\n'
         f'<circle class="vpc-circle" cx="{_n(d.cx)}" cy="{_n(d.cy)}" r="{_n(d.radius)}" fill="{amber[2]}" stroke="{amber[0]}" stroke-width="2"/>\n'
         f'<path class="vpc-divider" d="M{_n(d.cx)} 0V{_n(d.side)}M{_n(d.cx - d.radius)} {_n(d.cy)}H{_n(d.cx)}" stroke="{amber[0]}" stroke-width="1.5" fill="none"/>\n'
         + "".join(block_markup(d.blocks[name]) for name in ("gains", "pains", "jobs"))
-        + "</g>\n</g>"
+        + "</g>\n"
     )
+
+
+def profile_markup(d: Drawing) -> Markup:
+    """The customer profile's circle alone (a segment's page), as the canvas draws it;
+    the page's viewBox frames the circle (`d.profile_x`, `d.side` times `d.scale`)."""
+    grown = f' transform="scale({_n(d.scale)})"' if d.scale != 1 else ""
+    return Markup(f'<g class="vpc-drawing" font-family="{FONT_FAMILY}" fill="#1b2430"{grown}>\n' + _profile(d) + "</g>")

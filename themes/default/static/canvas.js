@@ -112,6 +112,8 @@
     if (left + width > frame.width) {
       left = Math.max(0, at.right - frame.left - width);
     }
+    // An item half scrolled out of a grown drawing's frame: keep the panel in sight.
+    left = Math.max(0, Math.min(left, frame.width - width));
     var top = at.bottom - frame.top + 6;
     if (top + panel.offsetHeight > frame.height && at.top - frame.top > panel.offsetHeight + 6) {
       top = at.top - frame.top - panel.offsetHeight - 6;
