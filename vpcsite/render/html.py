@@ -17,6 +17,7 @@ from ..fit import percent
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
 from .metrics import FONT_FAMILY
+from .fragments import RememberExtension
 from .svg import drawing_markup
 from .views import BAND_LABELS, PREFIX, SECTION_TITLES, CanvasView
 
@@ -164,6 +165,7 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(site_root, theme)])
     env = Environment(
         loader=loader,
+        extensions=[RememberExtension],
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,

@@ -103,12 +103,15 @@ def segment_documents(site: "Site") -> Iterator[Indexed]:
         yield _document_entries(document, segment_url(segment_id), "segment")
 
 
+def _page_entries(document: "Document", url: str) -> Indexed:
+    key = (*source(document), url, "page")
+    entries: list[Entry] = remembered(("search", *key), lambda: [(url, "", "", document.model.title, _short(document.body))])
+    return key, (url, document.model.title, "page"), entries
+
+
 def page_documents(site: "Site") -> Iterator[Indexed]:
     for document in sorted(site.pages, key=lambda d: d.relative):
-        url = page_url(document.relative)
-        key = (*source(document), url, "page")
-        entries = remembered(("search", *key), lambda url=url, document=document: [(url, "", "", document.model.title, _short(document.body))])
-        yield key, (url, document.model.title, "page"), entries
+        yield _page_entries(document, page_url(document.relative))
 
 
 #: Every kind of document the search covers, in the order results list them when they

@@ -368,8 +368,15 @@ class SiteRenderer:
                 self._markdown_for(document, url),
                 self._markdown_for(segment_document, url),
                 lambda: self.canvas(map_id),
+                self.card_key(map_id) if self._listed_by_builtins() else None,
             )
         return card
+
+    def _listed_by_builtins(self) -> bool:
+        """Whether every page that lists canvases is rendered by vpcsite's own templates,
+        which show of a card only what its key covers (cards.card_values)."""
+        templates = self.template_keys
+        return templates is not None and all(templates[name].builtin for name in ("index.html", "fit.html", "segment.html"))
 
     def segment(self, segment_id: str) -> SegmentView:
         view = self._segments.get(segment_id)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-import orjson
 
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..record import BuildRecord, digest
-from .data import site_data
+from .data import site_json
+from .fragments import warm
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
 from .html import make_environment
 from .keys import TemplateKeys
@@ -24,11 +24,10 @@ from .site import PageJob, Progress, SiteRenderer
 def _write_data(renderer: SiteRenderer, staging: Path) -> None:
     from ..output import write_file
 
-    # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False) plus a
-    # newline, ten times faster: the standard library's encoder drops to pure Python
-    # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
-    data = site_data(renderer.config, renderer.checked, renderer.history)
-    write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
+    # ensure_ascii=False) plus a newline, ten times faster: the standard library's
+    # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
+    write_file(staging, "data/site.json", site_json(renderer.config, renderer.checked, renderer.history))
 
 
 def _write_search(renderer: SiteRenderer, staging: Path) -> None:
@@ -36,6 +35,9 @@ def _write_search(renderer: SiteRenderer, staging: Path) -> None:
 
     write_file(staging, SEARCH_INDEX, search_script(renderer.checked.site))
 
+
+#: The pages that list every canvas, rendered by the building process itself.
+LISTS = frozenset({"index.html", "fit.html"})
 
 _ENVIRONMENTS: dict[tuple, Any] = {}
 
@@ -107,9 +109,11 @@ def write_site(
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
         tasks = (lambda folder: _write_search(renderer, folder), *tasks)
-    listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
-    weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
-    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
+    # The index and the fit summary list every canvas: a quarter of a page's work each per
+    # canvas, unless this process rendered them before and remembers their cards.
+    listing = sum(1 for job in fresh if job.template in LISTS)
+    weight = len(fresh) + (0 if warm(env) else listing * len(renderer.canvas_ids) // 4)
+    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight, here=LISTS)
     renderer.rendered = [job.url for job in fresh]
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
