@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
 from .output import MARKER
-from .paths import content_files, digest_of
+from .paths import content_paths, digest_of
 
 if TYPE_CHECKING:
     from .content import DocumentCache
@@ -136,7 +136,7 @@ def input_paths(root: Path, config: Any, theme: Any, pdf: bool) -> list[str]:
         paths += [str(t.folder / "theme.toml") for t in theme_chain(chosen, root)]
     for folder in dict.fromkeys(folders):
         paths += files_under(folder)
-    paths += [str(path) for path in content_files(root / config.content_dir)]
+    paths += content_paths(root / config.content_dir)
     return list(dict.fromkeys(os.path.abspath(path) for path in paths))
 
 
