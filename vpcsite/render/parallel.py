@@ -29,9 +29,14 @@ Task = Callable[[Path], None]
 _shared: tuple["SiteRenderer", Any, Any, list["PageJob"], Path, tuple[Task, ...]] | None = None
 
 
+#: Lists of cards a page's values are made with afresh (site.py's `lists`).
+_LISTS = ("canvases", "segments")
+
+
 def _render_one(env: Any, info: Any, job: "PageJob", staging: Path, root: Path) -> None:
+    values = job.values()
     try:
-        html = render_page(env, job.template, info, job.info, **job.values())
+        html = render_page(env, job.template, info, job.info, **values)
     except Exception as exc:
         # Located here, where the traceback names the template's line: a worker's
         # exception reaches the parent without it.
@@ -39,6 +44,14 @@ def _render_one(env: Any, info: Any, job: "PageJob", staging: Path, root: Path) 
         if found is None:
             raise
         raise TemplateProblem(found) from None
+    finally:
+        # A template's context is a cycle that only the cycle collector frees, and
+        # builds pause it: emptied, the lists leave no card (and no view it made)
+        # behind in a process that builds again (the index and fit summary are
+        # rendered by the building process itself).
+        for name in _LISTS:
+            if isinstance(values.get(name), list):
+                values[name].clear()
     write_file(staging, job.url, html.encode("utf-8"))
 
 
