@@ -80,6 +80,9 @@ class SiteRenderer:
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
         self.card_keys: dict[str, tuple[str, str]] = {}
+        #: (value map hash, segment hash) → the hash of a card's sources, worked out
+        #: once per build (the index, the fit summary and segment pages all ask).
+        self._card_sources: dict[tuple[str, str], str] = {}
         #: Page URLs rendered and taken over by the last write (render/write.py), what
         #: the record keeps of each page, and the template keys it used.
         self.rendered: list[str] = []
@@ -404,7 +407,10 @@ class SiteRenderer:
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
         document, segment, _ = self._canvas_sources(map_id)
-        source = digest(document.digest, segment.digest, repr(self.config.fit.target))
+        sources = (document.digest, segment.digest)
+        source = self._card_sources.get(sources)
+        if source is None:
+            source = self._card_sources[sources] = digest(document.digest, segment.digest, repr(self.config.fit.target))
         known = self.card_keys.get(map_id)
         if known is None or known[0] != source:
             values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]

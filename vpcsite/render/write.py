@@ -56,6 +56,22 @@ def _environment(renderer: SiteRenderer, stamp: str) -> Any:
     return env
 
 
+#: Page keys worked out in this process, by what they are made of: a process that
+#: builds again (the dev server) hashes the pages whose inputs changed, not every page.
+_PAGE_KEYS: dict[tuple, str] = {}
+
+
+def page_key(setting: str, template: str, job: PageJob) -> str:
+    """The key of a page (keys.py): its template, what it shows and the site around it."""
+    wanted = (setting, template, job.info, job.shows)
+    found = _PAGE_KEYS.get(wanted)
+    if found is None:
+        if len(_PAGE_KEYS) > 200_000:
+            _PAGE_KEYS.clear()
+        found = _PAGE_KEYS[wanted] = digest(setting, template, repr(job.info), *job.shows)
+    return found
+
+
 def write_site(
     renderer: SiteRenderer,
     staging: Path,
@@ -82,7 +98,7 @@ def write_site(
     setting = digest(repr(info), renderer.config.model_dump_json())
     fresh: list[PageJob] = []
     for job in page_jobs:
-        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is not None and previous.key_of(job.url) == key:
             kept = PageFindings.from_data(previous.pages.get(job.url, EMPTY_FINDINGS))
@@ -95,7 +111,7 @@ def write_site(
     # canvas out once for both (render/drawing.py).
     drawn: list[PageJob] = []
     for job in renderer.drawing_jobs(templates):
-        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is None or previous.key_of(job.url) != key:
             drawn.append(job)
