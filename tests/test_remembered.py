@@ -73,3 +73,37 @@ def test_a_list_template_of_the_sites_own_remembers_nothing(tmp_path):
     assert pieces() == {}
     assert "Our canvases" in (site / "public" / "index.html").read_text(encoding="utf-8")
     same_as_cold(site)
+
+
+def test_a_private_build_records_exactly_the_files_it_leaves_without_walking_them(tmp_path):
+    from vpcsite.build import BuildOptions, build_site
+    from vpcsite.record import load_record, output_files
+
+    site = small_site(tmp_path / "s", canvases=4)
+    private = tmp_path / "private" / "site"
+    private.parent.mkdir()
+
+    def recorded_and_present() -> tuple[set[str], set[str]]:
+        result = build_site(site, BuildOptions(pdf=False, jobs=1), private=private)
+        assert result.written
+        record = load_record(private, _setting(site))
+        assert record is not None
+        assert all(tuple(entry[1:]) == (0, 0, 0) for entry in record.outputs.values())  # not walked for stats
+        return set(record.outputs), set(output_files(private))
+
+    recorded, present = recorded_and_present()
+    assert recorded == present and "data/site.json" in present and "static/logo.txt" in present
+    maps = sorted((site / "content" / "value-maps").glob("*.md"))
+    maps[1].unlink()  # its page and drawing go
+    maps[2].write_text(maps[2].read_text(encoding="utf-8") + "\nA note.\n", encoding="utf-8")
+    (site / "static" / "more.txt").write_text("more\n", encoding="utf-8")
+    recorded, present = recorded_and_present()
+    assert recorded == present and f"canvases/{maps[1].stem}/index.html" not in present and "static/more.txt" in present
+
+
+def _setting(site) -> str:
+    from vpcsite.config import load_config
+    from vpcsite.record import build_setting
+
+    config, _ = load_config(site)
+    return build_setting(site, config, False, False, False)

@@ -278,7 +278,7 @@ def _build(
                     history.cache if history else {},
                     head,
                 )
-                save_record(staging, fresh)
+                save_record(staging, fresh, made if trusted else None)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
     finally:
