@@ -80,6 +80,7 @@ def measure(n: int, edits: int, folder: Path, code: str | None = None) -> tuple[
     server = subprocess.Popen(
         [sys.executable, "-m", "vpcsite", "-s", str(site), "serve", "--port", str(port)],
         env=env,
+        cwd=folder,  # not the checkout's own folder, which `-m` would put before PYTHONPATH
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
