@@ -5,9 +5,10 @@ every canvas; while serving, a saved title changes one card, not a thousand.
 
 A remembered piece depends on its template's source (the environment, and so the
 remembered pieces, are made again when a template changes: render/write.py), its call
-site, the page and site it is rendered for, and the card's key: the hash of what lists
-show of a canvas (cards.card_values). A card without a key (a site's own template may
-show anything of it) is rendered every time.
+site, the page and site it is rendered for, and the key of the object it shows: for a
+canvas's card the hash of what lists show of it (cards.card_values), for the fit chart
+the hash of its rows. A card without a key (a site's own template may show anything of
+it) is rendered every time.
 """
 
 from __future__ import annotations

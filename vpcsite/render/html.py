@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..fit import percent
+from ..record import digest
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
 from .metrics import FONT_FAMILY
@@ -92,6 +93,12 @@ class FitChart:
 
     #: Space above the first row, for the axis labels.
     top: int = 24
+
+    @property
+    def key(self) -> str:
+        """The hash of everything the chart's markup is made of (its fields: the methods
+        below are functions of them), for the fit summary to remember it by."""
+        return digest(repr(self))
 
     def x(self, percent: float) -> float:
         """Horizontal position of a percentage on the chart's axis."""
