@@ -3,6 +3,7 @@
 
     python3 benchmarks/serve.py                  # 1,000 canvases, 12 edits
     python3 benchmarks/serve.py --sizes 1000 5000 --edits 15
+    python3 benchmarks/serve.py --against /tmp/old-checkout --rounds 4 --edits 5   # before/after
 
 For each size N, a site from benchmarks/gen_site.py is served by a `vpcsite serve`
 process on a free port of 127.0.0.1. The script listens to the server's event stream as
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import queue
 import re
 import shutil
@@ -63,7 +65,9 @@ def listen(port: int, events: queue.Queue[dict]) -> None:
             events.put(json.loads(line[6:]))
 
 
-def measure(n: int, edits: int, folder: Path) -> tuple[float, list[float]]:
+def measure(n: int, edits: int, folder: Path, code: str | None = None) -> tuple[float, dict[str, list[float]]]:
+    """Serve a fresh site of `n` canvases (with the vpcsite in folder `code`, else the
+    one Python finds) and time `edits` saves of each kind."""
     site = folder / f"site-{n}"
     generate(n, site, seed=1)
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[n // 2]
@@ -72,8 +76,11 @@ def measure(n: int, edits: int, folder: Path) -> tuple[float, list[float]]:
     assert title
     port = free_port()
     started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": code} if code else None
     server = subprocess.Popen(
         [sys.executable, "-m", "vpcsite", "-s", str(site), "serve", "--port", str(port)],
+        env=env,
+        cwd=folder,  # not the checkout's own folder, which `-m` would put before PYTHONPATH
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -116,25 +123,52 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--edits", type=int, default=12)
+    parser.add_argument("--against", type=Path, help="another checkout of vpcsite: its runs alternate with this one's, in turns")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each code at each size (with --against, in alternating order)")
     args = parser.parse_args(argv)
+    codes = {"this": str(HERE.parent)}
+    if args.against is not None:
+        codes["against"] = str(args.against.resolve())
     folder = Path(tempfile.mkdtemp(prefix="vpcsite-serve-bench-"))
     try:
-        medians: dict[tuple[int, str], float] = {}
-        print(f"{'N':>6} {'first build s':>14} {'edit':>6} {'save→page median ms':>20} {'min ms':>7} {'max ms':>7}")
+        medians: dict[tuple[str, int, str], float] = {}
+        print(f"{'code':>8} {'N':>6} {'first build s':>14} {'edit':>6} {'save→page median ms':>20} {'min ms':>7} {'max ms':>7} {'load':>5}")
         for n in args.sizes:
-            first, series = measure(n, args.edits, folder)
-            for kind, times in series.items():
-                medians[n, kind] = statistics.median(times)
-                print(f"{n:>6} {first:>14.2f} {kind:>6} {medians[n, kind] * 1000:>20.0f} {min(times) * 1000:>7.0f} {max(times) * 1000:>7.0f}")
+            series: dict[str, dict[str, list[float]]] = {label: {"title": [], "note": []} for label in codes}
+            firsts: dict[str, list[float]] = {label: [] for label in codes}
+            for round_ in range(args.rounds):
+                # Before and after in turns, so drift of a shared machine hits both alike.
+                for label in list(codes) if round_ % 2 == 0 else list(reversed(codes)):
+                    load = os.getloadavg()[0]
+                    first, times = measure(n, args.edits, folder, codes[label])
+                    shutil.rmtree(folder / f"site-{n}", ignore_errors=True)
+                    firsts[label].append(first)
+                    for kind, taken in times.items():
+                        series[label][kind] += taken
+                    for kind, taken in times.items():
+                        print(
+                            f"{label:>8} {n:>6} {first:>14.2f} {kind:>6} {statistics.median(taken) * 1000:>20.0f}"
+                            f" {min(taken) * 1000:>7.0f} {max(taken) * 1000:>7.0f} {load:>5.1f}",
+                            flush=True,
+                        )
+            for label in codes:
+                for kind, taken in series[label].items():
+                    medians[label, n, kind] = statistics.median(taken)
+                    print(
+                        f"{label:>8} {n:>6} {statistics.median(firsts[label]):>14.2f} {kind:>6} {medians[label, n, kind] * 1000:>20.0f}  (median of all)"
+                    )
         for kind in ("note", "title"):
-            if (1000, kind) in medians:
-                verdict = "met" if medians[1000, kind] < TARGET_S else "NOT MET"
+            if ("this", 1000, kind) in medians:
+                verdict = "met" if medians["this", 1000, kind] < TARGET_S else "NOT MET"
                 print(f"target: save→page under {TARGET_S * 1000:.0f} ms at 1,000 canvases ({kind} edit): {verdict}")
-            if (1000, kind) in medians and (5000, kind) in medians:
-                ratio = medians[5000, kind] / medians[1000, kind]
+            if ("this", 1000, kind) in medians and ("this", 5000, kind) in medians:
+                ratio = medians["this", 5000, kind] / medians["this", 1000, kind]
                 print(f"5,000 against 1,000 canvases ({kind} edit): {ratio:.2f}x (target ≤ 1.5x): {'met' if ratio <= 1.5 else 'NOT MET'}")
+            for n in args.sizes:
+                if ("against", n, kind) in medians:
+                    print(f"{n} canvases, {kind} edit: this code {medians['this', n, kind] / medians['against', n, kind]:.2f}x the other's time")
         print(
-            f"medians of {args.edits} edits of each kind (a value map's title: its card changes, so the index and fit"
+            f"medians of {args.edits} edits of each kind per run (a value map's title: its card changes, so the index and fit"
             " summary re-render; its note: its own page only), from the save to a GET that shows it"
         )
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,32 @@ def test_the_vendored_library_is_the_published_minisearch():
     digest = hashlib.sha256((folder / "minisearch.js").read_bytes()).hexdigest()
     assert digest == "03c27931eb603af1d3358579e9885eafdb6a2f5fa9929557b3e77d7e99d06d03"
     assert "Luca Ongaro" in (folder / "LICENSE.txt").read_text()
+
+
+def test_the_script_made_from_remembered_pieces_is_the_whole_index_as_json(tmp_path):
+    segment = SEGMENT.replace("title: Busy professional", 'title: "Busy </script> \\u2028 \\t é \\" pro"')
+    site = write_site(tmp_path / "s", {"content/segments/busy-professional.md": segment, "content/value-maps/fitnow.md": VALUE_MAP})
+    checked = check_site(site).site
+    whole = json.dumps(search_index(checked), ensure_ascii=False, separators=(",", ":"))
+    whole = whole.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    assert search_script(checked) == f"/* vpcsite search index, format 1 */\nwindow.vpcsiteSearch={whole};\n".encode()
+
+
+def test_a_rebuild_in_the_same_process_works_out_only_the_changed_file(tmp_path, monkeypatch):
+    from vpcsite.render import search
+
+    site = copy_example(tmp_path / "site")
+    first = search_script(check_site(site).site)
+    fitnow = site / "content" / "value-maps" / "fitnow.md"
+    # A word no other test writes: what is remembered is shared by the whole process.
+    fitnow.write_text(fitnow.read_text(encoding="utf-8").replace("need no equipment", f"need no Zanzibar {uuid.uuid4().hex}"), encoding="utf-8")
+    shown: list[str] = []
+    original = search._short
+    monkeypatch.setattr(search, "_short", lambda *parts: shown.append(parts[0]) or original(*parts))
+    again = check_site(site).site
+    second = search_script(again)
+    assert b"Zanzibar" in second and first != second
+    # only fitnow's page and items were worked out again, the other canvases were remembered
+    items = sum(1 for _ in items_of(again.value_maps["fitnow"].model))
+    assert len(shown) == 1 + items
+    assert load(second) == search_index(again)

@@ -200,7 +200,7 @@ def _build(
     ignored = set(config.check.ignore)
     renderer = None
     try:
-        with staged_output(target, stuck=stuck) as staging, linking(target, staging, ahead) as linked:
+        with staged_output(target, stuck=stuck, in_thread=trusted) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
                 from .check import check_site
                 from .content import DocumentCache
@@ -268,7 +268,7 @@ def _build(
                     history.cache if history else {},
                     head,
                 )
-                save_record(staging, fresh)
+                save_record(staging, fresh, made if trusted else None)
     except _NotWritten as refused:
         return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
     finally:

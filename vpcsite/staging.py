@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,19 +137,29 @@ def _delete_locked(tree: Path) -> None:
         os.close(fd)
 
 
-def discard_trees(trees: list[Path], *, wait: bool = False) -> None:
+def _delete_all(trees: list[Path]) -> None:
+    for tree in trees:
+        _delete_locked(tree)
+
+
+def discard_trees(trees: list[Path], *, wait: bool = False, in_thread: bool = False) -> None:
     """Delete replaced outputs without making the build wait for them.
 
     Removing a tree of folders written seconds before can take seconds on some file
     systems (on ext4 each rmdir waited on the journal; 3-5 s for a thousand canvases,
     longer than their whole build). A detached grandchild process does it instead;
     anything it leaves is found by `recover` at the start of the next build.
+    `in_thread`: a thread of this process does it (the dev server, which lives on:
+    forking its heap twice cost more than deleting its tree in memory).
     """
     if not trees:
         return
     if wait or not hasattr(os, "fork"):
         for tree in trees:
             remove_tree(tree)
+        return
+    if in_thread:
+        threading.Thread(target=_delete_all, args=(trees,), daemon=True, name="vpcsite-discard").start()
         return
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the forked processes
@@ -198,13 +209,13 @@ def _remove_reporting(tree: Path) -> list[Path]:
 
 
 @contextmanager
-def staged_output(target: Path, *, wait: bool = False, stuck: list[Path] | None = None) -> Iterator[Path]:
+def staged_output(target: Path, *, wait: bool = False, stuck: list[Path] | None = None, in_thread: bool = False) -> Iterator[Path]:
     """Yield a fresh staging folder beside `target`; on success swap it in, on any
     failure (an exception, Ctrl-C) remove it and leave `target` as it was.
 
     What earlier builds left is put right first (`recover`); trees that could not be
     deleted are added to `stuck`. The replaced output is deleted in the background
-    unless `wait` is set."""
+    (by a thread of this process with `in_thread`) unless `wait` is set."""
     parent = target.parent
     token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     staging = parent / f"{_STAGING_PREFIX}{target.name}-{token}"
@@ -244,4 +255,4 @@ def staged_output(target: Path, *, wait: bool = False, stuck: list[Path] | None 
         raise
     finally:
         os.close(lock)
-    discard_trees(replaced_trees(target), wait=wait)
+    discard_trees(replaced_trees(target), wait=wait, in_thread=in_thread)

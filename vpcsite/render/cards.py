@@ -15,14 +15,22 @@ from .views import PREFIX, CanvasView, FitView, ItemView, LazyHtml, MarkdownFn
 
 class CanvasCard:
     """A canvas as lists show it (index, fit summary, segment pages): its title, fit
-    and gaps, prepared in a fraction of the time of the whole view. A template that
-    asks for anything else (a theme's own index listing items, say) gets it from the
-    canvas's whole view, prepared then."""
+    and gaps, prepared in a fraction of the time of the whole view (the gaps when first
+    asked for: a list made of remembered pieces never asks). A template that asks for
+    anything else (a theme's own index listing items, say) gets it from the canvas's
+    whole view, prepared then. `key` is the hash of what the card shows
+    (`card_values`), or None when a template of the site's own may show more."""
 
-    __slots__ = ("_whole", "fit", "id", "orphans", "segment_id", "segment_title", "summary", "title", "unaddressed_gains", "unaddressed_pains")
+    __slots__ = ("_open", "_open_items", "_whole", "fit", "id", "key", "segment_id", "segment_title", "summary", "title")
 
     def __init__(
-        self, value_map: ValueMap, segment: Segment, fit: FitView, open_items: tuple[tuple[ItemView, ...], ...], whole: Callable[[], CanvasView]
+        self,
+        value_map: ValueMap,
+        segment: Segment,
+        fit: FitView,
+        open_items: Callable[[], tuple[tuple[ItemView, ...], ...]],
+        whole: Callable[[], CanvasView],
+        key: str | None = None,
     ):
         self.id = value_map.id
         self.title = value_map.title
@@ -30,8 +38,27 @@ class CanvasCard:
         self.segment_id = segment.id
         self.segment_title = segment.title
         self.fit = fit
-        self.unaddressed_pains, self.unaddressed_gains, self.orphans = open_items
+        self.key = key
+        self._open = open_items
+        self._open_items: tuple[tuple[ItemView, ...], ...] | None = None
         self._whole = whole
+
+    def _gaps(self) -> tuple[tuple[ItemView, ...], ...]:
+        if self._open_items is None:
+            self._open_items = self._open()
+        return self._open_items
+
+    @property
+    def unaddressed_pains(self) -> tuple[ItemView, ...]:
+        return self._gaps()[0]
+
+    @property
+    def unaddressed_gains(self) -> tuple[ItemView, ...]:
+        return self._gaps()[1]
+
+    @property
+    def orphans(self) -> tuple[ItemView, ...]:
+        return self._gaps()[2]
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("__"):
@@ -47,26 +74,31 @@ def canvas_card(
     markdown: MarkdownFn,
     segment_markdown: MarkdownFn,
     whole: Callable[[], CanvasView],
+    key: str | None = None,
 ) -> CanvasCard:
     """The card of a canvas: its gaps as the same item views its whole view holds."""
-    open_ = gaps(segment, value_map)
-    ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in ranked_customer(segment).items()}
-    customer = tuple(
-        tuple(
-            item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
-            for rank, index, item in (ranks[section][item_id] for item_id in ids)
+
+    def open_items() -> tuple[tuple[ItemView, ...], ...]:
+        open_ = gaps(segment, value_map)
+        ranks = {section: {item.id: (rank, index, item) for rank, index, item in entries} for section, entries in ranked_customer(segment).items()}
+        customer = tuple(
+            tuple(
+                item_view(section, index, item, f"{PREFIX[section]}{rank}", (), (), False, segment_markdown, (section, index))
+                for rank, index, item in (ranks[section][item_id] for item_id in ids)
+            )
+            for section, ids in (("pains", open_.pains), ("gains", open_.gains))
         )
-        for section, ids in (("pains", open_.pains), ("gains", open_.gains))
-    )
-    offer = ranked_offer(segment, value_map)
-    product_refs = product_links(offer)
-    positions = {(section, item.id): (place, index, item, rank) for section, entries in offer.items() for place, index, item, rank in entries}
-    orphans = []
-    for section, item_id in open_.orphans:
-        place, n, item, rank = positions[section, item_id]
-        by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
-        orphans.append(item_view(section, n, item, f"{PREFIX[section]}{place}", (), by, False, markdown, (section, n), rank))
-    return CanvasCard(value_map, segment, fit_view(result, target), (*customer, tuple(orphans)), whole)
+        offer = ranked_offer(segment, value_map)
+        product_refs = product_links(offer)
+        positions = {(section, item.id): (place, index, item, rank) for section, entries in offer.items() for place, index, item, rank in entries}
+        orphans = []
+        for section, item_id in open_.orphans:
+            place, n, item, rank = positions[section, item_id]
+            by = () if section == "products" else tuple(product_refs[p] for p in item.by if p in product_refs)  # type: ignore[attr-defined]
+            orphans.append(item_view(section, n, item, f"{PREFIX[section]}{place}", (), by, False, markdown, (section, n), rank))
+        return (*customer, tuple(orphans))
+
+    return CanvasCard(value_map, segment, fit_view(result, target), open_items, whole, key)
 
 
 def card_values(value_map: ValueMap, segment: Segment, result: Fit | None) -> tuple:

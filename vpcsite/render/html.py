@@ -14,8 +14,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..fit import percent
+from ..record import digest
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
+from .fragments import RememberExtension
 from .metrics import FONT_FAMILY
 from .profile import profile_drawing
 from .svg import drawing_markup, profile_markup
@@ -93,6 +95,12 @@ class FitChart:
     #: Space above the first row, for the axis labels.
     top: int = 24
 
+    @property
+    def key(self) -> str:
+        """The hash of everything the chart's markup is made of (its fields: the methods
+        below are functions of them), for the fit summary to remember it by."""
+        return digest(repr(self))
+
     def x(self, percent: float) -> float:
         """Horizontal position of a percentage on the chart's axis."""
         return round(self.label_width + (self.width - self.label_width - 10) * percent / 100, 2)
@@ -165,6 +173,7 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(site_root, theme)])
     env = Environment(
         loader=loader,
+        extensions=[RememberExtension],
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,

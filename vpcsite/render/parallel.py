@@ -30,9 +30,14 @@ Task = Callable[[Path], None]
 _shared: tuple[SiteRenderer, Any, Any, list[PageJob], Path, tuple[Task, ...]] | None = None
 
 
+#: Lists of cards a page's values are made with afresh (site.py's `lists`).
+_LISTS = ("canvases", "segments")
+
+
 def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) -> None:
+    values = job.values()
     try:
-        html = render_page(env, job.template, info, job.info, **job.values())
+        html = render_page(env, job.template, info, job.info, **values)
     except Exception as exc:
         # Located here, where the traceback names the template's line: a worker's
         # exception reaches the parent without it.
@@ -40,6 +45,14 @@ def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) ->
         if found is None:
             raise
         raise TemplateProblem(found) from None
+    finally:
+        # A template's context is a cycle that only the cycle collector frees, and
+        # builds pause it: emptied, the lists leave no card (and no view it made)
+        # behind in a process that builds again (the index and fit summary are
+        # rendered by the building process itself).
+        for name in _LISTS:
+            if isinstance(values.get(name), list):
+                values[name].clear()
     write_file(staging, job.url, html.encode("utf-8"))
 
 
@@ -66,11 +79,14 @@ def render_all(
     progress: Callable[[str, int, int], None] | None = None,
     tasks: tuple[Task, ...] = (),
     weight: int = 0,
+    here: frozenset[str] = frozenset(),
 ) -> None:
     """Render every page job and run every task into `staging`; what workers find is
     merged into `renderer`. `weight` is the work in pages when a few pages are big (the
     index and the fit summary list every canvas): a rebuild of those two and one canvas
-    shares them out too."""
+    shares them out too. Pages whose template is in `here` are rendered by this process
+    while the workers render the rest: what their templates remember (render/fragments.py)
+    stays with the process that builds again."""
     workers = workers or cpu_count()
     total = len(jobs)
     if workers <= 1 or max(total, weight) < PARALLEL_THRESHOLD or not can_fork():
@@ -81,15 +97,24 @@ def render_all(
         for task in tasks:
             task(staging)
         return
+    mine = [job for job in jobs if job.template in here]
+    theirs = [job for job in jobs if job.template not in here]
     global _shared
-    _shared = (renderer, env, info, jobs, staging, tasks)
-    chunk = max(4, total // (workers * 16)) if total >= PARALLEL_THRESHOLD else 1
+    _shared = (renderer, env, info, theirs, staging, tasks)
+    count = len(theirs)
+    chunk = max(4, count // (workers * 16)) if count >= PARALLEL_THRESHOLD else 1
     slices = [(-1, index) for index in range(len(tasks))]
-    slices += [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
+    slices += [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
     try:
-        with fork_pool(min(workers, len(slices))) as pool:
+        with fork_pool(max(1, min(workers, len(slices)))) as pool:
+            results = pool.imap_unordered(_render_slice, slices)
             done = 0
-            for count, found in pool.imap_unordered(_render_slice, slices):
+            for job in mine:
+                _render_one(env, info, job, staging, renderer.root)
+                done += 1
+                if progress:
+                    progress("pages", done, total)
+            for count, found in results:
                 renderer.absorb(found)
                 done += count
                 if progress:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ..memo import remembered, source
 from ..model import items_of, slug
 from ..urls import business_model_url, canvas_url, experiment_url, page_url, segment_url
 
@@ -45,6 +46,9 @@ TEXT_CHARS = 240
 PageEntry = tuple[str, str, str]
 #: A document: (page, section, item id, title, text) with page the url of its page.
 Entry = tuple[str, str, str, str, str]
+#: What a kind of document yields per page: the memo key of its entries (the content
+#: file's path and hash, the page and the kind), its page and its documents.
+Indexed = tuple[tuple[str, ...], PageEntry, list[Entry]]
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -84,54 +88,73 @@ def _stored_id(item_id: str, text: str) -> str:
     return "" if text.isascii() and slug(text) == item_id else item_id
 
 
-def _document_entries(document: Document, url: str, kind: str) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def _document_entries(document: Document, url: str, kind: str) -> Indexed:
     """A canvas's or segment's page and its items (a segment page shows its own items;
-    a canvas page shows its value map's, and links to the segment for the profile)."""
-    model = document.model
-    entries: list[Entry] = [(url, "", "", model.title, _short(getattr(model, "summary", "") or "", document.body))]
-    for section, _, item in items_of(model):
-        entries.append((url, section, _stored_id(item.id, item.text), item.text, _short(item.note, *item.evidence)))
-    yield (url, model.title, kind), entries
+    a canvas page shows its value map's, and links to the segment for the profile).
+    Remembered by content hash: a rebuild while serving works out the changed file's."""
+    key = (*source(document), url, kind)
+
+    def make() -> tuple[PageEntry, list[Entry]]:
+        model = document.model
+        entries: list[Entry] = [(url, "", "", model.title, _short(getattr(model, "summary", "") or "", document.body))]
+        for section, _, item in items_of(model):
+            entries.append((url, section, _stored_id(item.id, item.text), item.text, _short(item.note, *item.evidence)))
+        return (url, model.title, kind), entries
+
+    return (key, *remembered(("search", *key), make))
 
 
-def canvas_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def canvas_documents(site: Site) -> Iterator[Indexed]:
     for map_id, document in sorted(site.value_maps.items()):
         if document.model.segment in site.segments:  # type: ignore[union-attr]
-            yield from _document_entries(document, canvas_url(map_id), "canvas")
+            yield _document_entries(document, canvas_url(map_id), "canvas")
 
 
-def segment_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def segment_documents(site: Site) -> Iterator[Indexed]:
     for segment_id, document in sorted(site.segments.items()):
-        yield from _document_entries(document, segment_url(segment_id), "segment")
+        yield _document_entries(document, segment_url(segment_id), "segment")
 
 
-def page_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def _page_entries(document: Document, url: str) -> Indexed:
+    key = (*source(document), url, "page")
+    entries: list[Entry] = remembered(("search", *key), lambda: [(url, "", "", document.model.title, _short(document.body))])
+    return key, (url, document.model.title, "page"), entries
+
+
+def page_documents(site: Site) -> Iterator[Indexed]:
     for document in sorted(site.pages, key=lambda d: d.relative):
-        url = page_url(document.relative)
-        yield (url, document.model.title, "page"), [(url, "", "", document.model.title, _short(document.body))]
+        yield _page_entries(document, page_url(document.relative))
 
 
-def experiment_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
-    """One document per experiment, leading to its page: the test card, the learning
-    card and the notes, in the order the page shows them."""
-    for experiment_id, document in sorted(site.experiments.items()):
+def _experiment_entries(document: Document, url: str) -> Indexed:
+    """An experiment's page as one document: the test card, the learning card and the
+    notes, in the order the page shows them."""
+    key = (*source(document), url, "experiment")
+
+    def make() -> list[Entry]:
         model = document.model
-        url = experiment_url(experiment_id)
         steps = (model.hypothesis, model.test, model.metric, model.criteria, model.observation, model.learning, model.decision or "", document.body)
-        text = _short(*(_short(step) for step in steps), limit=EXPERIMENT_CHARS)
-        yield (url, model.title, "experiment"), [(url, "", "", model.title, text)]
+        return [(url, "", "", model.title, _short(*(_short(step) for step in steps), limit=EXPERIMENT_CHARS))]
+
+    return key, (url, document.model.title, "experiment"), remembered(("search", *key), make)
 
 
-def business_model_documents(site: Site) -> Iterator[tuple[PageEntry, list[Entry]]]:
+def experiment_documents(site: Site) -> Iterator[Indexed]:
+    """One document per experiment, leading to its page."""
+    for experiment_id, document in sorted(site.experiments.items()):
+        yield _experiment_entries(document, experiment_url(experiment_id))
+
+
+def business_model_documents(site: Site) -> Iterator[Indexed]:
     """A business model's page and the items of its written blocks, each found at its
     place in the block (render/method.py gives them their ids)."""
     for model_id, document in sorted(site.business_models.items()):
-        yield from _document_entries(document, business_model_url(model_id), "business-model")
+        yield _document_entries(document, business_model_url(model_id), "business-model")
 
 
 #: Every kind of document the search covers, in the order results list them when they
 #: match equally well. A new kind is one line here.
-DOCUMENT_KINDS: tuple[Callable[[Site], Iterator[tuple[PageEntry, list[Entry]]]], ...] = (
+DOCUMENT_KINDS: tuple[Callable[[Site], Iterator[Indexed]], ...] = (
     canvas_documents,
     segment_documents,
     experiment_documents,
@@ -145,19 +168,48 @@ def search_index(site: Site) -> dict:
     pages: list[list[str]] = []
     docs: list[list[object]] = []
     for kind in DOCUMENT_KINDS:
-        for page, entries in kind(site):
+        for _, page, entries in kind(site):
             number = len(pages)
             pages.append(list(page))
             docs.extend([number, section, item_id, title, text] for _, section, item_id, title, text in entries)
     return {"v": SEARCH_FORMAT, "pages": pages, "docs": docs}
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _safe(data: str) -> str:
+    """JSON that no text can end a script with, nor a line in it (pieces begin with
+    "[" and end with "]", so escaping each piece escapes the whole)."""
+    return data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _fragments(key: tuple[str, ...], number: int, page: PageEntry, entries: list[Entry]) -> tuple[str, str]:
+    """One page's part of the script's JSON: its page entry, and its documents pointing
+    at it by `number`. JSON is written piece by piece the same as whole, so the pieces
+    of unchanged files are remembered and joined: a rebuild while serving encodes the
+    changed file's documents, not forty thousand."""
+
+    def make() -> tuple[str, str]:
+        docs = ",".join(_dumps([number, section, item_id, title, text]) for _, section, item_id, title, text in entries)
+        return _safe(_dumps(list(page))), _safe(docs)
+
+    return remembered(("search-json", *key, str(number)), make)
+
+
 def search_script(site: Site) -> bytes:
     """data/search-index.js: the index assigned to a global, the same bytes for the same
-    site. `</` is escaped so no text can close the script (it is loaded with src, but a
-    theme may inline it)."""
-    data = json.dumps(search_index(site), ensure_ascii=False, separators=(",", ":"))
-    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    site (the JSON of `search_index`, made from remembered pieces). `</` is escaped so
+    no text can close the script (it is loaded with src, but a theme may inline it)."""
+    pages: list[str] = []
+    docs: list[str] = []
+    for kind in DOCUMENT_KINDS:
+        for key, page, entries in kind(site):
+            page_json, docs_json = _fragments(key, len(pages), page, entries)
+            pages.append(page_json)
+            docs.append(docs_json)
+    data = f'{{"v":{SEARCH_FORMAT},"pages":[{",".join(pages)}],"docs":[{",".join(docs)}]}}'
     return f"/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={data};\n".encode()
 
 

@@ -79,6 +79,9 @@ class SiteRenderer:
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
         self.card_keys: dict[str, tuple[str, str]] = {}
+        #: (value map hash, segment hash) → the hash of a card's sources, worked out
+        #: once per build (the index, the fit summary and segment pages all ask).
+        self._card_sources: dict[tuple[str, str], str] = {}
         #: Page URLs rendered and taken over by the last write (render/write.py), what
         #: the record keeps of each page, and the template keys it used.
         self.rendered: list[str] = []
@@ -367,8 +370,15 @@ class SiteRenderer:
                 self._markdown_for(document, url),
                 self._markdown_for(segment_document, url),
                 lambda: self.canvas(map_id),
+                self.card_key(map_id) if self._listed_by_builtins() else None,
             )
         return card
+
+    def _listed_by_builtins(self) -> bool:
+        """Whether every page that lists canvases is rendered by vpcsite's own templates,
+        which show of a card only what its key covers (cards.card_values)."""
+        templates = self.template_keys
+        return templates is not None and all(templates[name].builtin for name in ("index.html", "fit.html", "segment.html"))
 
     def segment(self, segment_id: str) -> SegmentView:
         view = self._segments.get(segment_id)
@@ -396,7 +406,10 @@ class SiteRenderer:
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
         document, segment, _ = self._canvas_sources(map_id)
-        source = digest(document.digest, segment.digest, repr(self.config.fit.target))
+        sources = (document.digest, segment.digest)
+        source = self._card_sources.get(sources)
+        if source is None:
+            source = self._card_sources[sources] = digest(document.digest, segment.digest, repr(self.config.fit.target))
         known = self.card_keys.get(map_id)
         if known is None or known[0] != source:
             values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]

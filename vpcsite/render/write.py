@@ -9,13 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..record import BuildRecord, digest
-from .data import site_data
+from .data import site_json
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
+from .fragments import warm
 from .html import make_environment
 from .keys import TemplateKeys
 from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script
@@ -25,11 +24,10 @@ from .site import PageJob, Progress, SiteRenderer
 def _write_data(renderer: SiteRenderer, staging: Path) -> None:
     from ..output import write_file
 
-    # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False) plus a
-    # newline, ten times faster: the standard library's encoder drops to pure Python
-    # whenever it indents, which cost 0.35 s of worker time at 1,000 canvases.
-    data = site_data(renderer.config, renderer.checked, renderer.history)
-    write_file(staging, "data/site.json", orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
+    # ensure_ascii=False) plus a newline, ten times faster: the standard library's
+    # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
+    write_file(staging, "data/site.json", site_json(renderer.config, renderer.checked, renderer.history))
 
 
 def _write_search(renderer: SiteRenderer, staging: Path) -> None:
@@ -37,6 +35,9 @@ def _write_search(renderer: SiteRenderer, staging: Path) -> None:
 
     write_file(staging, SEARCH_INDEX, search_script(renderer.checked.site))
 
+
+#: The pages that list every canvas, rendered by the building process itself.
+LISTS = frozenset({"index.html", "fit.html"})
 
 _ENVIRONMENTS: dict[tuple, Any] = {}
 
@@ -53,6 +54,22 @@ def _environment(renderer: SiteRenderer, stamp: str) -> Any:
         _ENVIRONMENTS.clear()  # one site, one set of templates at a time
         env = _ENVIRONMENTS[key] = make_environment(renderer.root, renderer.theme)
     return env
+
+
+#: Page keys worked out in this process, by what they are made of: a process that
+#: builds again (the dev server) hashes the pages whose inputs changed, not every page.
+_PAGE_KEYS: dict[tuple, str] = {}
+
+
+def page_key(setting: str, template: str, job: PageJob) -> str:
+    """The key of a page (keys.py): its template, what it shows and the site around it."""
+    wanted = (setting, template, job.info, job.shows)
+    found = _PAGE_KEYS.get(wanted)
+    if found is None:
+        if len(_PAGE_KEYS) > 200_000:
+            _PAGE_KEYS.clear()
+        found = _PAGE_KEYS[wanted] = digest(setting, template, repr(job.info), *job.shows)
+    return found
 
 
 def write_site(
@@ -81,7 +98,7 @@ def write_site(
     setting = digest(repr(info), renderer.config.model_dump_json())
     fresh: list[PageJob] = []
     for job in page_jobs:
-        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is not None and previous.key_of(job.url) == key:
             kept = PageFindings.from_data(previous.pages.get(job.url, EMPTY_FINDINGS))
@@ -94,7 +111,7 @@ def write_site(
     # canvas out once for both (render/drawing.py).
     drawn: list[PageJob] = []
     for job in renderer.drawing_jobs(templates):
-        key = digest(setting, templates[job.template].key, repr(job.info), *job.shows)
+        key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is None or previous.key_of(job.url) != key:
             drawn.append(job)
@@ -108,9 +125,11 @@ def write_site(
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
         tasks = (lambda folder: _write_search(renderer, folder), *tasks)
-    listing = sum(1 for job in fresh if job.template in ("index.html", "fit.html"))
-    weight = len(fresh) + listing * len(renderer.canvas_ids) // 4
-    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight)
+    # The index and the fit summary list every canvas: a quarter of a page's work each per
+    # canvas, unless this process rendered them before and remembers their cards.
+    listing = sum(1 for job in fresh if job.template in LISTS)
+    weight = len(fresh) + (0 if warm(env) else listing * len(renderer.canvas_ids) // 4)
+    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight, here=LISTS)
     renderer.rendered = [job.url for job in fresh]
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}

@@ -76,11 +76,14 @@ class DevSite:
             )
             findings, written, outputs = result.diagnostics, result.written, result.changed
             if written and result.checked is not None and not self.warm:
-                # The first build made data/site.json in a worker process, so what it
-                # remembered is gone with it: remember it here, once, for the rebuilds.
-                from ..render.data import site_data
+                # The first build made data/site.json and the search index in a worker
+                # process, so what it remembered is gone with it: remember it here,
+                # once, for the rebuilds.
+                from ..render.data import site_json
+                from ..render.search import search_script
 
-                site_data(result.checked.config, result.checked)
+                site_json(result.checked.config, result.checked)
+                search_script(result.checked.site)
                 self.warm = True
         except ConfigError as exc:
             findings = exc.diagnostics

@@ -1,0 +1,110 @@
+"""What a process that builds again and again (the dev server) remembers between builds:
+site.json joined from the JSON of each entry, and the cards and rows of the pages that
+list every canvas. Whatever is remembered, the output is a cold build's, byte for byte."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import orjson
+
+from vpcsite.build import check_site
+from vpcsite.config import load_config
+from vpcsite.render import write
+from vpcsite.render.data import site_data, site_json
+
+from .test_build_incremental import build, same_as_cold, small_site
+
+
+def test_site_json_joined_from_pieces_is_site_data_as_orjson_writes_it(tmp_path):
+    site = small_site(tmp_path / "s")
+    config, _ = load_config(site)
+    checked = check_site(site)
+    assert site_json(config, checked) == orjson.dumps(site_data(config, checked), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def test_site_json_encodes_again_only_the_entry_of_the_changed_file(tmp_path, monkeypatch):
+    site = small_site(tmp_path / "s")
+    config, _ = load_config(site)
+    site_json(config, check_site(site))
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    # A word no other test writes: what is remembered is shared by the whole process.
+    value_map.write_text(value_map.read_text(encoding="utf-8") + f"\nNote {uuid.uuid4().hex}.\n", encoding="utf-8")
+    encoded: list[object] = []
+    dumps = orjson.dumps
+    monkeypatch.setattr(orjson, "dumps", lambda value, **options: encoded.append(value) or dumps(value, **options))
+    checked = check_site(site)
+    again = site_json(config, checked)
+    entries = [value for value in encoded if isinstance(value, dict) and "path" in value]
+    assert [entry["path"] for entry in entries] == [f"content/value-maps/{value_map.name}"]
+    monkeypatch.setattr(orjson, "dumps", dumps)
+    assert again == orjson.dumps(site_data(config, checked), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def pieces() -> dict:
+    (env,) = write._ENVIRONMENTS.values()
+    return env.remembered_pieces
+
+
+def test_the_lists_remember_each_card_and_render_again_only_the_changed_one(tmp_path):
+    site = small_site(tmp_path / "s", canvases=4)
+    build(site, force_all=True)
+    first = dict(pieces())
+    # a card on the index, one on the fit summary by segment, a row of its table; the chart
+    assert len(first) == 3 * 4 + 1
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[2]
+    text = value_map.read_text(encoding="utf-8")
+    value_map.write_text(re.sub(r"^title: (.+)$", rf"title: \1 {uuid.uuid4().hex[:8]}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    result = build(site)
+    assert "index.html" in result.changed and "fit/index.html" in result.changed
+    now = pieces()
+    assert len(now) == 3 * 4 + 1 + 3 + 1 and first.items() <= now.items()
+    same_as_cold(site)
+
+
+def test_a_list_template_of_the_sites_own_remembers_nothing(tmp_path):
+    site = small_site(tmp_path / "s", canvases=4)
+    (site / "templates").mkdir()
+    builtin = (Path(write.__file__).parent.parent / "templates" / "index.html").read_text(encoding="utf-8")
+    (site / "templates" / "index.html").write_text(builtin.replace("<h2>Canvases</h2>", "<h2>Our canvases</h2>"), encoding="utf-8")
+    build(site, force_all=True)
+    # no card nor row (the chart shows nothing a template of the site's own may change)
+    assert {name for _, name, *_ in pieces()} == {"chart"}
+    assert "Our canvases" in (site / "public" / "index.html").read_text(encoding="utf-8")
+    same_as_cold(site)
+
+
+def test_a_private_build_records_exactly_the_files_it_leaves_without_walking_them(tmp_path):
+    from vpcsite.build import BuildOptions, build_site
+    from vpcsite.record import load_record, output_files
+
+    site = small_site(tmp_path / "s", canvases=4)
+    private = tmp_path / "private" / "site"
+    private.parent.mkdir()
+
+    def recorded_and_present() -> tuple[set[str], set[str]]:
+        result = build_site(site, BuildOptions(pdf=False, jobs=1), private=private)
+        assert result.written
+        record = load_record(private, _setting(site))
+        assert record is not None
+        assert all(tuple(entry[1:]) == (0, 0, 0) for entry in record.outputs.values())  # not walked for stats
+        return set(record.outputs), set(output_files(private))
+
+    recorded, present = recorded_and_present()
+    assert recorded == present and "data/site.json" in present and "static/logo.txt" in present
+    maps = sorted((site / "content" / "value-maps").glob("*.md"))
+    maps[1].unlink()  # its page and drawing go
+    maps[2].write_text(maps[2].read_text(encoding="utf-8") + "\nA note.\n", encoding="utf-8")
+    (site / "static" / "more.txt").write_text("more\n", encoding="utf-8")
+    recorded, present = recorded_and_present()
+    assert recorded == present and f"canvases/{maps[1].stem}/index.html" not in present and "static/more.txt" in present
+
+
+def _setting(site) -> str:
+    from vpcsite.config import load_config
+    from vpcsite.record import build_setting
+
+    config, _ = load_config(site)
+    return build_setting(site, config, False, False, False)

@@ -1,0 +1,62 @@
+"""Pieces of a page remembered between builds of one process: `{% remember "name", card %}
+… {% endremember %}` renders its body once for each card key, page and site, and gives
+the same markup again while they stay the same. The index and the fit summary list
+every canvas; while serving, a saved title changes one card, not a thousand.
+
+A remembered piece depends on its template's source (the environment, and so the
+remembered pieces, are made again when a template changes: render/write.py), its call
+site, the page and site it is rendered for, and the key of the object it shows: for a
+canvas's card the hash of what lists show of it (cards.card_values), for the fit chart
+the hash of its rows. A card without a key (a site's own template may show anything of
+it) is rendered every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+from markupsafe import Markup
+
+#: Past this many pieces an environment starts again (a long session of many edits).
+LIMIT = 100_000
+
+
+class RememberExtension(Extension):
+    tags = {"remember"}  # noqa: RUF012 - the base class declares a set
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        environment.extend(remembered_pieces={})
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        token = next(parser.stream)
+        name = parser.parse_expression()
+        parser.stream.expect("comma")
+        card = parser.parse_expression()
+        body = parser.parse_statements(("name:endremember",), drop_needle=True)
+        site = (parser.name or "", token.lineno)
+        args = [nodes.Const(site), name, card, nodes.Name("page", "load"), nodes.Name("site", "load")]
+        return nodes.CallBlock(self.call_method("_piece", args), [], [], body).set_lineno(token.lineno)
+
+    def _piece(self, at: tuple[str, int], name: str, card: Any, page: Any, site: Any, caller: Callable[[], str]) -> str:
+        key = getattr(card, "key", None)
+        if not isinstance(key, str) or not key:
+            return caller()
+        pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
+        wanted = (at, name, key, page, site)
+        found = pieces.get(wanted)
+        if found is None:
+            if len(pieces) > LIMIT:
+                pieces.clear()
+            found = pieces[wanted] = Markup(caller())
+        return found
+
+
+def warm(environment: Any) -> bool:
+    """Whether this environment has rendered remembered pieces already (so pages made
+    of them are quick to render again in this process)."""
+    return bool(getattr(environment, "remembered_pieces", None))
