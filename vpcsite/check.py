@@ -16,7 +16,7 @@ from .evidence import with_evidence
 from .experiments import check_business_models, check_experiments
 from .fit import Fit
 from .layouts import last_layout_warnings
-from .links import canvas_fit, canvas_warnings, check_links, check_page_urls, check_site_ids
+from .links import canvas_fit, canvas_warnings, check_links, check_page_urls
 from .memory import paused_gc
 from .model import Segment, Site, ValueMap
 from .names import check_names
@@ -108,7 +108,6 @@ def check_loaded(config: SiteConfig, loaded: LoadedContent, measure: Callable[[S
     (the content folder, or a git revision for `vpcsite diff`). `measure` adds what the
     last build measured of the canvases."""
     found = list(loaded.diagnostics)
-    found.extend(check_site_ids(loaded.documents))
     found.extend(check_names(loaded.documents))
     site = assemble(loaded.documents)
     found.extend(check_page_urls(site.pages))

@@ -62,31 +62,6 @@ def check_page_urls(pages: Iterable[Document]) -> list[Diagnostic]:
     return found
 
 
-def check_site_ids(documents: Iterable[Document]) -> list[Diagnostic]:
-    """Segment ids and value-map ids are unique across the site (each names an output folder)."""
-    found: list[Diagnostic] = []
-    first: dict[tuple[str, str], Document] = {}
-    for document in documents:
-        if document.model.type == "page":
-            continue
-        key = (document.model.type, document.model.id)
-        if key in first:
-            line, column = document.position(("id",)) if document.positions.written(("id",)) else document.position(("title",), key=True)
-            found.append(
-                diagnostic(
-                    "VPC108",
-                    document.path,
-                    line,
-                    column,
-                    f"{document.model.type} id '{document.model.id}' is already used by {first[key].path}",
-                    "give one of them a different 'id:' (or rename the file)",
-                )
-            )
-        else:
-            first[key] = document
-    return found
-
-
 def canvas_fit(document: Document, segment: Document, target: tuple[float, float]) -> Fit:
     """The fit of a value map against its segment (fit.fit), remembered."""
     return remembered(("fit", *source(document), *source(segment), repr(target)), lambda: fit(segment.model, document.model, target))  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ def _id_position(document: Document) -> tuple[int, int]:
 
 
 def check_names(documents: Iterable[Document]) -> list[Diagnostic]:
-    """Every id and page path that names an output file, checked as a file name."""
+    """Every id and page path that names an output file, checked as a file name: a
+    segment or value-map id used twice, or twice but for case, would name one folder."""
     found: list[Diagnostic] = []
     folded: dict[tuple[str, str], Document] = {}
     page_urls: dict[str, Document] = {}
@@ -55,7 +56,20 @@ def check_names(documents: Iterable[Document]) -> list[Diagnostic]:
             )
         key = (kind, document_id.casefold())
         other = folded.get(key)
-        if other is not None and other.model.id != document_id:
+        if other is not None and other.model.id == document_id:
+            where = ("id",) if document.positions.written(("id",)) else ("title",)
+            line, column = document.position(where, key=where == ("title",))
+            found.append(
+                diagnostic(
+                    "VPC108",
+                    document.path,
+                    line,
+                    column,
+                    f"{kind} id '{document_id}' is already used by {other.path}",
+                    "give one of them a different 'id:' (or rename the file)",
+                )
+            )
+        elif other is not None:
             line, column = _id_position(document)
             found.append(
                 diagnostic(
