@@ -338,3 +338,35 @@ def test_the_segment_page_draws_its_profile_as_the_canvas_circle_with_every_item
     assert width == height
     # Every item in full under it, each entry by its item.
     assert all(f'id="vpc-{section}-{item.id}-entry"' in lists for section in ("jobs", "pains", "gains") for item in getattr(segment, section))
+
+
+def test_a_segments_profile_is_laid_out_once_and_bound_to_each_canvas_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every canvas of a segment draws the same circle: its blocks are laid out for the
+    first canvas only, and each canvas's boxes carry its own items (here one canvas
+    addresses the pain and the other does not)."""
+    from vpcsite.render import drawing
+
+    customer = "jobs:\n  - id: plan\n    text: Plan the week ahead\npains:\n  - id: late\n    text: Finding out too late\ngains:\n  - id: calm\n    text: A calm Monday"
+    site = write_site(
+        tmp_path / "site",
+        {
+            "site.toml": 'title = "Twice"\n',
+            "content/segments/teams.md": f"---\ntitle: Teams\n{customer}\n---\n",
+            "content/value-maps/alerts.md": "---\ntitle: Alerts\nsegment: teams\nrelievers:\n  - id: warn\n    text: Early warnings\n    relieves: [late]\n---\n",
+            "content/value-maps/board.md": "---\ntitle: Board\nsegment: teams\nproducts:\n  - id: wall\n    text: A wall board\n    jobs: [plan]\n---\n",
+        },
+    )
+    calls: list[str] = []
+    place = drawing.place_block
+    monkeypatch.setattr(drawing, "place_block", lambda name, *rest, **more: calls.append(name) or place(name, *rest, **more))
+    config = load_config(site)
+    config = config[0] if isinstance(config, tuple) else config
+    renderer = SiteRenderer(site, config, find_theme(config.theme, site), check_site(site))
+    alerts = renderer.drawing("alerts")
+    assert {"gains", "pains", "jobs"} <= set(calls)
+    calls.clear()
+    board = renderer.drawing("board")
+    assert calls and not {"gains", "pains", "jobs"} & set(calls)
+    first, second = alerts.blocks["pains"].items[0], board.blocks["pains"].items[0]
+    assert (first.x, first.y, first.w, first.h, first.lines) == (second.x, second.y, second.w, second.h, second.lines)
+    assert first.item.linked and not second.item.linked

@@ -1,7 +1,8 @@
 """Results worked out from content files, remembered by the files' paths and content
-hashes: a process that builds again and again (the dev server) works them out only for
-files that changed. Every remembered value is a pure function of the files named in its
-key, so the memo is only ever cleared, never stale."""
+hashes (or by the content itself, as a segment's profile laid out for the drawing): a
+process that builds again and again (the dev server) works them out only for files that
+changed, and a build works out what many pages share once. Every remembered value is a
+pure function of what its key names, so the memo is only ever cleared, never stale."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..memo import remembered
 from .blocks import Measured, Metrics, capacity, measure, measure_words, place_block
 from .crowded import grow
 from .geometry import BLOCKS, HEIGHT, SIZES, SPREAD, WIDTH, Drawing, Laid, PlacedBlock, PlacedItem
@@ -86,7 +87,7 @@ def layout(canvas: CanvasView) -> Drawing:
     def attempt(name: str, size: float) -> Laid | None:
         key = (name, size)
         if key not in tried:
-            tried[key] = place_block(name, texts[name], Metrics(size))
+            tried[key] = _place(name, texts[name], Metrics(size))
         return tried[key]
 
     best = {name: _largest(name, attempt) for name in BLOCKS}
@@ -111,6 +112,40 @@ def layout(canvas: CanvasView) -> Drawing:
         blocks[name] = block
     m = Metrics(floor)
     return Drawing(floor, m.line, m.chip, blocks, width=round(WIDTH * scale, 1), height=round(HEIGHT * scale, 1), scale=scale)
+
+
+#: The customer profile's blocks: laid out alike on every canvas of a segment and on the
+#: segment's page, since their items, texts and ranks are the segment's.
+_PROFILE = frozenset(("gains", "pains", "jobs"))
+
+#: A block's layout without its items: title, place, each item's box by its index, and
+#: how far the stack reached.
+_Shape = tuple[str, float, float, tuple[tuple[int, float, float, float, float, list[str]], ...], float]
+
+
+def _place(name: str, texts: list[Measured], m: Metrics) -> Laid | None:
+    """`place_block`, remembered for the profile's blocks by what their layout reads (each
+    item's words and the width of its chip): a segment's profile is laid out once per
+    process, not once for each of its canvases and again for its page."""
+    if name not in _PROFILE:
+        return place_block(name, texts, m)
+
+    def shape() -> tuple[_Shape | None]:
+        laid = place_block(name, texts, m)
+        if laid is None:
+            return (None,)
+        block, reached = laid
+        index = {id(text): n for n, text in enumerate(texts)}
+        boxes = tuple((index[id(text)], x, y, w, h, lines) for text, x, y, w, h, lines in block.items)
+        return ((block.title, block.title_x, block.title_y, boxes, reached),)
+
+    (found,) = remembered(("profile-block", name, m.size, tuple((text.words, text.ref_width) for text in texts)), shape)
+    if found is None:
+        return None
+    title, title_x, title_y, boxes, reached = found
+    block = PlacedBlock(name, title, title_x, title_y)
+    block.items = [(texts[n], x, y, w, h, lines) for n, x, y, w, h, lines in boxes]
+    return block, reached
 
 
 def _largest(name: str, attempt: Callable[[str, float], Laid | None]) -> int | None:

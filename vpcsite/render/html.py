@@ -17,6 +17,7 @@ from ..fit import percent
 from ..record import digest
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
+from .entries import entry_list
 from .fragments import RememberExtension
 from .metrics import FONT_FAMILY
 from .profile import profile_drawing
@@ -187,6 +188,7 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
         svg_url=svg_url,
         drawing_font=FONT_FAMILY,
         draw_canvas=drawing_markup,
+        entry_list=entry_list,
         profile_drawing=profile_drawing,
         draw_profile=profile_markup,
         section_titles=SECTION_TITLES,

@@ -10,9 +10,10 @@ the classes. Ids are the items' DOM ids, made from their ids; every text is esca
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .blocks import chip_label
+from .escaping import text
 from .geometry import ICON, Drawing, PlacedBlock, PlacedItem
 from .metrics import FONT_FAMILY
 
@@ -46,20 +47,20 @@ def item_markup(placed: PlacedItem, side: str) -> str:
     themes reach them as `.vpc-item > rect:first-child` (the box), `rect + rect` (the
     chip) and `text`."""
     item = placed.item
-    dom = escape(item.dom_id)
+    dom = text(item.dom_id)
     stroke = 'stroke="#a9b3c1"' if item.linked else 'stroke="#c98a00" stroke-dasharray="4 3"'
     unlinked = ("" if item.linked else " is-unlinked") + (f" result-mark--{item.result}" if item.result else "")
     x = _n(placed.text_x)
     last = len(placed.lines) - 1
-    lines = "".join(f'<tspan x="{x}" y="{_n(y)}">{escape(line)}{" " if n < last else ""}</tspan>' for n, (y, line) in enumerate(placed.lines))
+    lines = "".join(f'<tspan x="{x}" y="{_n(y)}">{text(line)}{" " if n < last else ""}</tspan>' for n, (y, line) in enumerate(placed.lines))
     return (
-        f'<g class="vpc-item vpc-item--{item.section}{unlinked}" id="{dom}" data-vpc-item="{escape(item.id)}" '
-        f'data-links="{escape(item.link_refs)}" tabindex="0" aria-describedby="{dom}-said">'
+        f'<g class="vpc-item vpc-item--{item.section}{unlinked}" id="{dom}" data-vpc-item="{text(item.id)}" '
+        f'data-links="{text(item.link_refs)}" tabindex="0" aria-describedby="{dom}-said">'
         f'<rect x="{_n(placed.x)}" y="{_n(placed.y)}" width="{_n(placed.w)}" height="{_n(placed.h)}" rx="4" fill="#fff" {stroke}/>'
         f'<rect x="{_n(placed.chip_x)}" y="{_n(placed.chip_y)}" width="{_n(placed.chip_w)}" height="{_n(placed.chip_h)}" rx="3" fill="{INK[side][0]}"/>'
         f'<text><tspan x="{_n(placed.chip_text_x)}" y="{_n(placed.chip_text_y)}" font-size="{_n(placed.chip_size)}" '
-        f'font-weight="bold" text-anchor="middle" fill="#fff">{escape(chip_label(item))} </tspan>{lines}</text>'
-        f'<desc id="{dom}-said">{escape(placed.said)}</desc></g>\n'
+        f'font-weight="bold" text-anchor="middle" fill="#fff">{text(chip_label(item))} </tspan>{lines}</text>'
+        f'<desc id="{dom}-said">{text(placed.said)}</desc></g>\n'
     )
 
 
@@ -72,12 +73,12 @@ def block_markup(block: PlacedBlock) -> str:
         f'<g class="vpc-icon" transform="translate({_n(block.title_x - ICON - 6)} {_n(block.title_y - ICON + 4)})" fill="none" stroke="{line}" '
         f'stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">{ICONS[block.name]}</g>\n'
         f'<text class="vpc-block__title" x="{_n(block.title_x)}" y="{_n(block.title_y)}" font-size="13" font-weight="bold" letter-spacing="0.5" '
-        f'fill="{title}">{escape(block.title.upper())}</text>\n'
+        f'fill="{title}">{text(block.title.upper())}</text>\n'
     ]
     parts += [item_markup(placed, side) for placed in block.items]
     if block.hidden:
         parts.append(
-            f'<text class="vpc-block__more" x="{_n(block.more_x)}" y="{_n(block.more_y)}" font-style="italic" fill="#3c4858">{escape(block.more_text)}</text>\n'
+            f'<text class="vpc-block__more" x="{_n(block.more_x)}" y="{_n(block.more_y)}" font-style="italic" fill="#3c4858">{text(block.more_text)}</text>\n'
         )
     parts.append("</g>\n")
     return "".join(parts)
