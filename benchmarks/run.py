@@ -66,11 +66,16 @@ def _one(kind: str, root: Path, extra: list[str]) -> None:
 
     import vpcsite.build  # noqa: F401
 
+    empty = kind.endswith("-empty")
+    if empty:  # a first build: nothing of an earlier run to write over
+        import shutil
+
+        shutil.rmtree(Path(extra[0]) if kind == "floor-empty" else root / "public-empty", ignore_errors=True)
     start = time.perf_counter()
-    if kind == "floor":
+    if kind.startswith("floor"):
         html_floor(root, Path(extra[0]))
     else:
-        html_build(root, int(extra[0]))
+        html_build(root, int(extra[0]), Path("public-empty") if empty else Path("public"))
     print(time.perf_counter() - start)
 
 
@@ -119,11 +124,14 @@ def html_floor(root: Path, out: Path) -> int:
     return count
 
 
-def html_build(root: Path, jobs: int) -> int:
+def html_build(root: Path, jobs: int, output: Path = Path("public")) -> int:
     from vpcsite.build import BuildOptions, build_site
 
-    # --force-all: a whole build every run, not the last run's record replayed.
-    result = build_site(root, BuildOptions(pdf=False, jobs=jobs, output=Path("public"), force_all=True))
+    # --force-all: a whole build every run, not the last run's record replayed. The
+    # last run's output is there, as the floor's is: both write every file again, and
+    # both keep a file whose bytes did not change (the floor writes over it in place,
+    # vpcsite keeps it in its new output).
+    result = build_site(root, BuildOptions(pdf=False, jobs=jobs, output=output, force_all=True))
     assert result.written, result.diagnostics[:3]
     return result.pages
 
@@ -248,8 +256,13 @@ def main() -> None:
             serial = fresh_seconds("build", root, args.repeat, "1")
             parallel = fresh_seconds("build", root, args.repeat, "2")
             print(f"{n:>6} {floor:>9.3f} {serial:>9.3f} {serial / floor:>6.2f}x {parallel:>9.3f} {parallel / floor:>6.2f}x")
+            # Into an empty folder, every file is new, for both (a first build).
+            floor = fresh_seconds("floor-empty", root, args.repeat, str(out))
+            parallel = fresh_seconds("build-empty", root, args.repeat, "2")
+            print(f"{'empty':>6} {floor:>9.3f} {'':>9} {'':>7} {parallel:>9.3f} {parallel / floor:>6.2f}x")
         if args.html_sizes:
-            print("  target: whole HTML build ≤ 2.00x the floor (each run in a fresh interpreter, imports excluded)")
+            print("  target: whole HTML build ≤ 2.00x the floor (each run in a fresh interpreter, imports excluded);")
+            print("  'empty': the first build, into an empty output folder (floor likewise), for information")
         if args.pdf_sizes:
             pdf_benchmarks(args.pdf_sizes, tmp, generate)
     print(f"medians of {args.repeat} runs after one warm-up; check and PDF in this one process, HTML builds in a fresh interpreter each")

@@ -29,10 +29,16 @@ OPTIONS = BuildOptions(pdf=False, jobs=1)
 
 
 def _kill_at(n: int) -> None:
-    """In the forked child: end the process at the n-th changing file system call."""
+    """In the forked child: end the process at the n-th changing file system call.
+    Only the build's own process counts: the processes it forks (linking the last
+    output ahead, deleting the replaced one) count on their own copies, and killing
+    them at the same n would shift the build's own calls out of the sweep's reach."""
     count = [0]
+    build = os.getpid()
 
     def tick() -> None:
+        if os.getpid() != build:
+            return
         count[0] += 1
         if count[0] == n:
             os._exit(KILLED)

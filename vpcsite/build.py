@@ -181,21 +181,27 @@ def _build(
         # What an interrupted build left (a swap cut in two, staging folders, replaced
         # trees) is put right first, so the record below is read from a whole output.
         stuck = recover_output(target)
-        record = None if options.force_all or not (target / MARKER).is_file() else load_record(target, setting)
+        last = load_record(target, setting) if (target / MARKER).is_file() else None
+        # --force-all trusts nothing the last build recorded: every input is hashed and
+        # every output made again (its files still serve as a template, see `ahead`).
+        record = None if options.force_all else last
         scanned = time.time_ns()
         # Absolute paths: the record holds the same names from whatever folder it runs.
         site = root.resolve()
         paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
         inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
-        intact = record is not None and (trusted or record.intact(target))
+        whole = last is not None and (trusted or last.intact(target))
         git = _open_repository(root) if config.git.history else None
         head = git[1] if git else ""
-    previous = record if intact else None
+    previous = record if whole else None
     if previous is not None and previous.inputs == inputs and previous.head == head:
         return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
-    # Every output of a trusted last build is linked into staging ahead of time; what
-    # this build makes replaces its file there, what it no longer makes is pruned.
-    ahead = sorted(previous.outputs) if previous is not None else []
+    # Every output of the last build, when the output folder holds them as it wrote
+    # them, is linked into staging ahead of time (its folders made while the site is
+    # checked). What this build makes replaces its file there unless the bytes are the
+    # same (output.write_file), so an unchanged file keeps its inode and its time, even
+    # under --force-all; what this build no longer makes is pruned.
+    ahead = sorted(last.outputs) if whole and last is not None else []
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None

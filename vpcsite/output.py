@@ -155,9 +155,18 @@ def prune(staging: Path, files: list[str]) -> None:
 
 
 def write_file(base: Path, relative: str, data: bytes) -> None:
+    """Write `data` to `base/relative` in a staging folder. A file there already is a
+    hard link to the previous output's (`linking`): it stays when it holds the same
+    bytes (the file keeps its inode and its time, and no new file is made: on some
+    file systems a new file costs half a millisecond), else it is replaced, never
+    written through (that would change the site still being served)."""
     path = safe_join(base, relative)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A staging file may be a hard link to the previous output's: replace it, never
-    # write through it (that would change the site still being served).
-    path.unlink(missing_ok=True)
+    try:
+        with open(path, "rb") as held:
+            same = held.read(len(data) + 1) == data
+        if same:
+            return
+        path.unlink()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -27,15 +27,15 @@ from .geometry import BLOCKS, HEIGHT, SIZES, SPREAD, WIDTH, Drawing, Laid, Place
 from .views import SECTION_TITLES, CanvasView
 
 
-def _placed(text: Measured, m: Metrics, x: float, y: float, w: float, h: float, lines: list[str]) -> PlacedItem:
-    """An item's box, chip and lines in drawing units, rounded to a tenth: positions
-    print the same on every machine."""
+def _placed(text: Measured, m: Metrics, x: float, y: float, w: float, h: float, lines: list[str]) -> tuple:
+    """An item's box, chip and lines in drawing units (PlacedItem's fields after the
+    item), rounded to a tenth: positions print the same on every machine."""
     chip_w = m.chip_width(text)
     chip_h = m.chip * 1.3
     chip_x = x + m.pad * 0.6
     first = y + m.pad + m.size * 0.96
-    return PlacedItem(
-        text.item,
+    step = m.line
+    return (
         round(x, 1),
         round(y, 1),
         round(w, 1),
@@ -43,7 +43,7 @@ def _placed(text: Measured, m: Metrics, x: float, y: float, w: float, h: float, 
         round(chip_w, 1),
         round(chip_h, 1),
         round(chip_x + chip_w + m.size * 0.4, 1),
-        tuple((round(first + n * m.line, 1), line) for n, line in enumerate(lines)),
+        tuple([(round(first + n * step, 1), line) for n, line in enumerate(lines)]),
         round(chip_x, 1),
         round(first - chip_h * 0.74, 1),
         round(chip_x + chip_w / 2, 1),
@@ -82,12 +82,14 @@ def layout(canvas: CanvasView) -> Drawing:
     but at most SPREAD over the tightest block. When a block does not fit even at the
     smallest size, the whole drawing grows (crowded.py) until every block does."""
     texts = {name: [measure(item) for item in getattr(canvas, name)] for name in BLOCKS}
+    # What a profile block's layout reads of its items: the key it is remembered by.
+    shared = {name: tuple((text.words, text.ref_width) for text in texts[name]) for name in _PROFILE if texts[name]}
     tried: dict[tuple[str, float], Laid | None] = {}
 
     def attempt(name: str, size: float) -> Laid | None:
         key = (name, size)
         if key not in tried:
-            tried[key] = _place(name, texts[name], Metrics(size))
+            tried[key] = _place(name, texts[name], Metrics(size), shared.get(name))
         return tried[key]
 
     best = {name: _largest(name, attempt) for name in BLOCKS}
@@ -106,7 +108,14 @@ def layout(canvas: CanvasView) -> Drawing:
                 break
         m = Metrics(size)
         block = laid[0] if laid is not None else _partial(name, texts[name], m)
-        block.items = [_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in block.items]
+        boxes = block.items
+
+        def placed(m: Metrics = m, boxes: list = boxes) -> tuple[tuple, ...]:
+            return tuple([_placed(text, m, x, y, w, h, lines) for text, x, y, w, h, lines in boxes])
+
+        # A profile block at one size is placed alike on every canvas of its segment.
+        found = remembered(("profile-placed", name, size, shared[name]), placed) if name in shared else placed()
+        block.items = [PlacedItem(box[0].item, *geometry) for box, geometry in zip(boxes, found, strict=True)]
         block.total = len(texts[name])
         block.size = size
         blocks[name] = block
@@ -123,11 +132,11 @@ _PROFILE = frozenset(("gains", "pains", "jobs"))
 _Shape = tuple[str, float, float, tuple[tuple[int, float, float, float, float, list[str]], ...], float]
 
 
-def _place(name: str, texts: list[Measured], m: Metrics) -> Laid | None:
-    """`place_block`, remembered for the profile's blocks by what their layout reads (each
-    item's words and the width of its chip): a segment's profile is laid out once per
-    process, not once for each of its canvases and again for its page."""
-    if name not in _PROFILE:
+def _place(name: str, texts: list[Measured], m: Metrics, shared: tuple | None) -> Laid | None:
+    """`place_block`, remembered for the profile's blocks by what their layout reads
+    (`shared`: each item's words and the width of its chip): a segment's profile is laid
+    out once per process, not once for each of its canvases and again for its page."""
+    if shared is None:
         return place_block(name, texts, m)
 
     def shape() -> tuple[_Shape | None]:
@@ -139,7 +148,7 @@ def _place(name: str, texts: list[Measured], m: Metrics) -> Laid | None:
         boxes = tuple((index[id(text)], x, y, w, h, lines) for text, x, y, w, h, lines in block.items)
         return ((block.title, block.title_x, block.title_y, boxes, reached),)
 
-    (found,) = remembered(("profile-block", name, m.size, tuple((text.words, text.ref_width) for text in texts)), shape)
+    (found,) = remembered(("profile-block", name, m.size, shared), shape)
     if found is None:
         return None
     title, title_x, title_y, boxes, reached = found

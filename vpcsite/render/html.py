@@ -178,6 +178,9 @@ def make_environment(site_root: Path, theme: Theme) -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        # Templates do not change while an environment lives (write.py makes a new one
+        # when any does): no stat of every template on every page.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
