@@ -55,7 +55,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     # The output folder's guards, its staging and the build record: what rendering
     # writes through.
-    ("output", {"output", "staging", "record"}),
+    ("output", {"output", "staging", "record", "memostore"}),
     # Pages, drawings, search index and PDFs from a checked site.
     ("render", {"render"}),
     # A whole build (and `vpcsite init`/`new`, which build the site they make).

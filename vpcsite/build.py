@@ -158,6 +158,8 @@ def _build(
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
+    from . import memo
+    from .memostore import keep_part, recall_parts
     from .output import MARKER, linking, prune
     from .record import (
         BuildRecord,
@@ -176,6 +178,8 @@ def _build(
 
     stages = Stages()
     pdf = options.pdf and config.pdf.enabled
+    # What this build asks the memo for is what it keeps for the next (memostore.py).
+    memo.track()
     setting = build_setting(root, config, options.drafts, pdf, options.strict)
     with stages("scan"):
         # What an interrupted build left (a swap cut in two, staging folders, replaced
@@ -196,6 +200,10 @@ def _build(
     previous = record if whole else None
     if previous is not None and previous.inputs == inputs and previous.head == head:
         return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
+    from . import memo
+
+    # What this build asks the memo for is what it keeps for the next (memostore.py).
+    memo.track()
     # Every output of the last build, when the output folder holds them as it wrote
     # them, is linked into staging ahead of time (its folders made while the site is
     # checked). What this build makes replaces its file there unless the bytes are the
@@ -214,6 +222,9 @@ def _build(
                 if cache is None:
                     # Pickles of another vpcsite are never loaded: only a record of this code.
                     cache = load_documents(target) if record is not None else DocumentCache()
+                if previous is not None and not trusted:
+                    # A new process: what the last build's process worked out, it kept.
+                    recall_parts(target)
                 known = {path: fp[3] for path, fp in inputs.items() if fp is not None}
                 checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs, digests=known)
             if checked.failed(strict):
@@ -236,10 +247,18 @@ def _build(
                 linked()
             with stages("pages"):
                 stamp = template_stamp(site, theme, inputs)
+
                 # The parsed documents are pickled for the next build by a worker while
                 # the other renders pages (a tenth of a second at 1,000 canvases).
-                keep = (lambda folder: save_documents(cache, folder, target if record is not None else None),)
-                pages = write_site(renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp, tasks=keep)
+                def keep(folder: Path) -> None:
+                    save_documents(cache, folder, target if record is not None else None)
+                    if not trusted:  # the checks' part: a worker forked after them holds it
+                        keep_part(folder, "checks")
+
+                memory = None if trusted else target
+                pages = write_site(
+                    renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp, tasks=(keep,), memory=memory
+                )
             rendered: list[str] = []
             reused: list[str] = []
             made = set(renderer.output_keys)

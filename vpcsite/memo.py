@@ -7,13 +7,17 @@ pure function of what its key names, so the memo is only ever cleared, never sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .model import Document
+if TYPE_CHECKING:  # a build with nothing changed imports no model
+    from .model import Document
 
 T = TypeVar("T")
 
 _MEMO: dict[tuple, object] = {}
+#: Keys asked for since `track` (None: not tracked), so what a build kept for the next
+#: one holds what this build used, not every edit's leftovers.
+_used: set[tuple] | None = None
 #: Past this many entries the memo starts again (a long session of many renames). A
 #: site of 5,000 canvases keeps some 60,000 (its site.json and search index in pieces).
 LIMIT = 250_000
@@ -29,9 +33,31 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     first, then the sources it depends on."""
     if not all(key[1:]):  # a document made without a content hash (tests): not shared
         return make()
+    if _used is not None:
+        _used.add(key)
     found = _MEMO.get(key)
     if found is None:
         if len(_MEMO) > LIMIT:
             _MEMO.clear()
         found = _MEMO[key] = make()
     return found  # type: ignore[return-value]
+
+
+def track() -> None:
+    """Start noting which keys are asked for (a build that keeps its memo for the next)."""
+    global _used
+    _used = set()
+
+
+def kept(kinds: frozenset[str]) -> dict[tuple, object]:
+    """What was remembered and asked for since `track`, of these kinds (a key's first
+    part): what the next build's process may recall."""
+    if _used is None:
+        return {}
+    return {key: _MEMO[key] for key in _used if key[0] in kinds and key in _MEMO}
+
+
+def recall(entries: dict[tuple, object]) -> None:
+    """Results an earlier process remembered, for keys this one has not worked out."""
+    for key, value in entries.items():
+        _MEMO.setdefault(key, value)

@@ -30,7 +30,9 @@ class RememberExtension(Extension):
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        environment.extend(remembered_pieces={})
+        # The keys of the pieces asked for since `used_pieces` last cleared them: what a
+        # build keeps for the next one's process (memostore.py).
+        environment.extend(remembered_pieces={}, asked_pieces=set())
 
     def parse(self, parser: Parser) -> nodes.Node:
         token = next(parser.stream)
@@ -48,6 +50,7 @@ class RememberExtension(Extension):
             return caller()
         pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
         wanted = (at, name, key, page, site)
+        self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
         found = pieces.get(wanted)
         if found is None:
             if len(pieces) > LIMIT:
@@ -60,3 +63,12 @@ def warm(environment: Any) -> bool:
     """Whether this environment has rendered remembered pieces already (so pages made
     of them are quick to render again in this process)."""
     return bool(getattr(environment, "remembered_pieces", None))
+
+
+def used_pieces(environment: Any) -> dict:
+    """The pieces asked for since the last call (a build's), to keep for the next."""
+    asked: set = environment.asked_pieces
+    pieces: dict = environment.remembered_pieces
+    found = {wanted: pieces[wanted] for wanted in asked if wanted in pieces}
+    asked.clear()
+    return found

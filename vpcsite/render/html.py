@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..fit import percent
 from ..record import digest
@@ -170,9 +170,10 @@ def fit_chart(canvases: list[CanvasView], target: tuple[float, float]) -> FitCha
     return FitChart(rows, round(target[0] * 100, 1), round(target[1] * 100, 1), 720, row_height, 220, row_height * len(rows) + 40)
 
 
-def make_environment(site_root: Path, theme: Theme) -> Environment:
+def make_environment(site_root: Path, theme: Theme, compiled: BytecodeCache | None = None) -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(site_root, theme)])
     env = Environment(
+        bytecode_cache=compiled,
         loader=loader,
         extensions=[RememberExtension],
         autoescape=select_autoescape(default=True, default_for_string=True),

@@ -11,29 +11,35 @@ from typing import Any
 
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
+from ..memostore import PIECES, carry_part, keep_part, keep_pieces, recalled_pieces
 from ..record import BuildRecord, digest
+from .compiled import CompiledTemplates
 from .data import site_json
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
-from .fragments import warm
+from .fragments import used_pieces, warm
 from .html import make_environment
 from .keys import TemplateKeys
 from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script
 from .site import PageJob, Progress, SiteRenderer
 
 
-def _write_data(renderer: SiteRenderer, staging: Path) -> None:
+def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     from ..output import write_file
 
     # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
     write_file(staging, "data/site.json", site_json(renderer.config, renderer.checked, renderer.history))
+    if keep:  # by this process, which holds what it worked out (memostore.py)
+        keep_part(staging, "data")
 
 
-def _write_search(renderer: SiteRenderer, staging: Path) -> None:
+def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     from ..output import write_file
 
     write_file(staging, SEARCH_INDEX, search_script(renderer.checked.site))
+    if keep:
+        keep_part(staging, "search")
 
 
 #: The pages that list every canvas, rendered by the building process itself.
@@ -45,14 +51,14 @@ _ENVIRONMENTS: dict[tuple, Any] = {}
 def _environment(renderer: SiteRenderer, stamp: str) -> Any:
     """The Jinja environment, kept while no template changed (`stamp` hashes them all):
     a process that builds again and again (the dev server) compiles its templates once,
-    not on every save."""
+    not on every save. Its compiled templates are kept in the output (compiled.py)."""
     if not stamp:
-        return make_environment(renderer.root, renderer.theme)
+        return make_environment(renderer.root, renderer.theme, CompiledTemplates())
     key = (str(renderer.root.resolve()), renderer.theme, stamp)
     env = _ENVIRONMENTS.get(key)
     if env is None:
         _ENVIRONMENTS.clear()  # one site, one set of templates at a time
-        env = _ENVIRONMENTS[key] = make_environment(renderer.root, renderer.theme)
+        env = _ENVIRONMENTS[key] = make_environment(renderer.root, renderer.theme, CompiledTemplates())
     return env
 
 
@@ -81,14 +87,24 @@ def write_site(
     previous: BuildRecord | None = None,
     template_stamp: str = "",
     tasks: tuple[Callable[[Path], None], ...] = (),
+    memory: Path | None = None,
 ) -> int:
     """Write every output into `staging` whose key differs from the `previous` build's.
     The previous build's outputs are in `staging` already (the build links them in
     ahead), so an output whose key is unchanged is left as it is. `tasks` write other
-    files into it, in a worker while the pages render when there are workers."""
+    files into it, in a worker while the pages render when there are workers.
+
+    `memory`: keep what this build remembered for the next one (memostore.py), and
+    take what the last one kept from this folder (its output) when `previous` is set."""
     from .parallel import render_all
 
     env = _environment(renderer, template_stamp)
+    keep = memory is not None
+    last = memory if previous is not None else None
+    env.bytecode_cache.aim(last, staging if keep else None)
+    used_pieces(env)  # a fresh count of what this build asks for
+    if last is not None and not env.remembered_pieces:
+        env.remembered_pieces.update(recalled_pieces(last, template_stamp))
     templates = TemplateKeys(env, template_stamp, previous.templates if previous else None)
     renderer.template_keys = templates
     if previous is not None:
@@ -119,18 +135,28 @@ def write_site(
     data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)), *history)
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
-        tasks = (lambda folder: _write_data(renderer, folder), *tasks)
+        tasks = (lambda folder: _write_data(renderer, folder, keep), *tasks)
+    elif keep and last is not None:
+        carry_part(last, staging, "data")
     # The search index shows the same documents (titles, items, notes, evidence).
     search_key = digest(data_key, SEARCH_INDEX, repr(SEARCH_SHAPE))
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
-        tasks = (lambda folder: _write_search(renderer, folder), *tasks)
+        tasks = (lambda folder: _write_search(renderer, folder, keep), *tasks)
+    elif keep and last is not None:
+        carry_part(last, staging, "search")
     # The index and the fit summary list every canvas: a quarter of a page's work each per
     # canvas, unless this process rendered them before and remembers their cards.
     listing = sum(1 for job in fresh if job.template in LISTS)
     weight = len(fresh) + (0 if warm(env) else listing * len(renderer.canvas_ids) // 4)
     render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight, here=LISTS)
     renderer.rendered = [job.url for job in fresh]
+    env.bytecode_cache.carry_rest()
+    if keep:  # the lists' pieces are this process's (render_all's `here`)
+        if any(job.template in LISTS for job in fresh):
+            keep_pieces(staging, template_stamp, used_pieces(env))
+        elif last is not None:
+            carry_part(last, staging, PIECES)
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
     renderer.settle()
