@@ -424,3 +424,34 @@ def test_a_template_of_the_site_own_listing_canvases_sees_everything_and_is_kept
     build(site)
     assert "first Renamed product</p>" in (site / "public" / "index.html").read_text(encoding="utf-8")
     same_as_cold(site)
+
+
+def test_a_build_works_in_the_output_before_last_instead_of_making_every_folder(tmp_path):
+    """The output a swap replaces is kept inside the new one (.cache/spare) and the next
+    build starts from it: the same folders, its files made what they must be."""
+    site = small_site(tmp_path / "s")
+    build(site)
+    first = {path: (site / "public" / path).stat().st_ino for path in ("canvases", "segments", "data")}
+    edit_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    edit_map.write_text(edit_map.read_text(encoding="utf-8") + "\nOne.\n", encoding="utf-8")
+    build(site)
+    assert (site / "public" / ".cache" / "spare" / "index.html").is_file()
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".vpcsite-")]
+    edit_map.write_text(edit_map.read_text(encoding="utf-8") + "\nTwo.\n", encoding="utf-8")
+    build(site)
+    assert {path: (site / "public" / path).stat().st_ino for path in first} == first
+    same_as_cold(site)
+
+
+def test_what_the_output_before_last_held_and_the_last_did_not_is_gone(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    doomed = sorted((site / "content" / "value-maps").glob("*.md"))[-1]
+    doomed.unlink()
+    build(site)  # the spare (the first output) still has the canvas
+    assert (site / "public" / ".cache" / "spare" / "canvases" / doomed.stem).is_dir()
+    (site / "static" / "extra.txt").write_text("more\n", encoding="utf-8")
+    build(site)
+    assert not (site / "public" / "canvases" / doomed.stem).exists()
+    assert not [p for p in (site / "public").rglob("*") if p.is_dir() and not any(p.iterdir())]
+    same_as_cold(site)

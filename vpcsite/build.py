@@ -214,7 +214,7 @@ def _build(
     ignored = set(config.check.ignore)
     renderer = None
     try:
-        with staged_output(target, stuck=stuck, in_thread=trusted) as staging, linking(target, staging, ahead) as linked:
+        with staged_output(target, stuck=stuck, in_thread=trusted, recycle=True) as staging, linking(target, staging, ahead) as linked:
             with stages("check"):
                 from .check import check_site
                 from .content import DocumentCache

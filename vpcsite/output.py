@@ -87,15 +87,43 @@ def remove_tree(path: Path) -> None:
 
 def link_files(source: Path, staging: Path, files: list[str]) -> None:
     """Hard-link files of the previous output into the staging folder (same bytes, same
-    mtime, nothing copied); those already there are left as they are."""
+    mtime, nothing copied). A file already there stays if it is the same file (a spare
+    output's, unchanged since, or one linked by an earlier try); another is replaced."""
     made: set[str] = set()
     for relative in files:
         folder = os.path.dirname(relative)
         if folder and folder not in made:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
             made.add(folder)
-        with suppress(FileExistsError):
-            os.link(os.path.join(source, relative), os.path.join(staging, relative))
+        old, new = os.path.join(source, relative), os.path.join(staging, relative)
+        try:
+            os.link(old, new)
+        except FileExistsError:
+            here, there = os.lstat(new), os.lstat(old)
+            if (here.st_ino, here.st_dev) != (there.st_ino, there.st_dev):
+                os.unlink(new)
+                os.link(old, new)
+
+
+def sweep(staging: Path, files: list[str]) -> None:
+    """Remove from a recycled staging folder (staging.SPARE) every entry that is not one
+    of `files`, and the folders left empty: what the last output but one held and the
+    last one did not. Symbolic links are removed, never followed."""
+    keep = set(files)
+    base = str(staging)
+    prefix = len(base) + 1
+    for here, folders, names in os.walk(base, topdown=False):
+        for name in names:
+            path = os.path.join(here, name)
+            if path[prefix:].replace(os.sep, "/") not in keep:
+                os.unlink(path)
+        for name in folders:
+            path = os.path.join(here, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            else:
+                with suppress(OSError):  # not empty: it holds files to keep
+                    os.rmdir(path)
 
 
 @contextmanager
@@ -105,8 +133,15 @@ def linking(source: Path, staging: Path, files: list[str]) -> Iterator[Callable[
     file systems a folder costs most of a millisecond. Yields `wait`, to call before
     anything is written into staging; outputs that change are then replaced (write_file
     never writes through a link) and outputs that are gone are removed (`prune`)."""
-    if not files or not hasattr(os, "fork"):
+    recycled = next(os.scandir(staging), None) is not None
+
+    def prepare() -> None:
+        if recycled:
+            sweep(staging, files)
         link_files(source, staging, files)
+
+    if not (files or recycled) or not hasattr(os, "fork"):
+        prepare()
         yield lambda: None
         return
     child = os.fork()
@@ -114,7 +149,7 @@ def linking(source: Path, staging: Path, files: list[str]) -> Iterator[Callable[
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers Ctrl-C
-            link_files(source, staging, files)
+            prepare()
             code = 0
         finally:
             os._exit(code)
@@ -126,7 +161,7 @@ def linking(source: Path, staging: Path, files: list[str]) -> Iterator[Callable[
             _, status = os.waitpid(child, 0)
             done = True
             if status != 0:
-                link_files(source, staging, files)  # finish what the child could not
+                prepare()  # finish what the child could not
 
     try:
         yield wait
