@@ -76,6 +76,12 @@ class ChartRow:
     LABEL_CHARS = 30
 
     @property
+    def key(self) -> str:
+        """The hash of the row (the chart's geometry is fixed): a saved title re-renders
+        its row of the fit summary's chart, not a thousand."""
+        return digest(repr(self))
+
+    @property
     def short_label(self) -> str:
         if len(self.label) <= self.LABEL_CHARS:
             return self.label

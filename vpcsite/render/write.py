@@ -102,7 +102,7 @@ def write_site(
     keep = memory is not None
     last = memory if previous is not None else None
     env.bytecode_cache.aim(last, staging if keep else None)
-    used_pieces(env)  # a fresh count of what this build asks for
+    env.asked_pieces.clear()  # a fresh count of what this build asks for
     if last is not None and not env.remembered_pieces:
         env.remembered_pieces.update(recalled_pieces(last, template_stamp))
     templates = TemplateKeys(env, template_stamp, previous.templates if previous else None)
