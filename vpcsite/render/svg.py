@@ -34,9 +34,18 @@ ICONS = {
 }
 
 
+#: Coordinates as written: a drawing's boxes sit on a few hundred distinct tenths.
+_WRITTEN: dict[float, str] = {}
+
+
 def _n(value: float) -> str:
     """A coordinate as the shortest text that reads back the same ("12", "12.5")."""
-    return f"{value:g}" if abs(value) < 1e6 else str(round(value))
+    found = _WRITTEN.get(value)
+    if found is None:
+        found = f"{value:g}" if abs(value) < 1e6 else str(round(value))
+        if value and len(_WRITTEN) < 100_000:  # 0.0 and -0.0 are one key, written apart
+            _WRITTEN[value] = found
+    return found
 
 
 def item_markup(placed: PlacedItem, side: str) -> str:

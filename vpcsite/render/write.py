@@ -13,6 +13,7 @@ from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..memostore import PIECES, carry_part, keep_part, keep_pieces, recalled_pieces
 from ..record import BuildRecord, digest
+from ..urls import canvas_url, segment_url
 from .compiled import CompiledTemplates
 from .data import site_json
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
@@ -149,7 +150,18 @@ def write_site(
     # canvas, unless this process rendered them before and remembers their cards.
     listing = sum(1 for job in fresh if job.template in LISTS)
     weight = len(fresh) + (0 if warm(env) else listing * len(renderer.canvas_ids) // 4)
-    render_all(renderer, env, info, _beside(fresh, drawn), staging, workers=jobs, progress=progress, tasks=tasks, weight=weight, here=LISTS)
+    render_all(
+        renderer,
+        env,
+        info,
+        _beside(_by_segment(renderer, fresh), drawn),
+        staging,
+        workers=jobs,
+        progress=progress,
+        tasks=tasks,
+        weight=weight,
+        here=LISTS,
+    )
     renderer.rendered = [job.url for job in fresh]
     env.bytecode_cache.carry_rest()
     if keep:  # the lists' pieces are this process's (render_all's `here`)
@@ -197,6 +209,20 @@ def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], cod
             )
         )
         return None
+
+
+def _by_segment(renderer: SiteRenderer, pages: list[PageJob]) -> list[PageJob]:
+    """Pages in the order they are best rendered in: each segment's canvases one after
+    the other, then its own page, so the worker that renders them draws the segment's
+    profile and renders its notes once (render/drawing.py and the Markdown memo keep
+    them per process). Other pages keep their place, first."""
+    group: dict[str, tuple[str, int, str]] = {}
+    for segment_id, maps in renderer.targeting.items():
+        for map_id in maps:
+            group[canvas_url(map_id)] = (segment_id, 0, map_id)
+    for segment_id in renderer.segment_ids:
+        group[segment_url(segment_id)] = (segment_id, 1, "")
+    return [job for job in pages if job.url not in group] + sorted((job for job in pages if job.url in group), key=lambda job: group[job.url])
 
 
 def _beside(pages: list[PageJob], drawings: list[PageJob]) -> list[PageJob]:
