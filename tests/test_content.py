@@ -137,15 +137,21 @@ def test_a_pipe_named_like_a_content_file_is_reported_not_read(tmp_path):
     assert "not a regular file" in found.message
 
 
-def test_shares_of_the_load_are_consecutive_and_about_equal_in_bytes():
-    sizes = [100, 300, 50, 50, 500, 10, 10, 180, 400, 200]
+def test_shares_of_the_load_are_consecutive_and_about_their_part_of_the_bytes():
+    sizes = [100, 300, 50, 50, 500, 10, 10, 180, 400, 200] * 3
     items = [(f"f{n}.md", f"f{n}.md", b"x" * size, "") for n, size in enumerate(sizes)]
     for count in (1, 2, 3):
         bounds = content._shares(items, count)
         assert len(bounds) == count
         assert [i for start, end in bounds for i in range(start, end)] == list(range(len(items)))
         loads = [sum(sizes[start:end]) for start, end in bounds]
-        assert max(loads) - min(loads) <= max(sizes)  # no share is more than a file off
+        # The parent's share is PARENT_SHARE times a worker's (it sends nothing back);
+        # no share is more than a file off its part.
+        part = sum(sizes) / (content.PARENT_SHARE + count - 1)
+        wanted = [part * content.PARENT_SHARE] + [part] * (count - 1)
+        assert all(abs(load - want) <= max(sizes) for load, want in zip(loads, wanted, strict=True))
+        if count > 1:
+            assert loads[0] > max(loads[1:])
     assert content._shares(items[:1], 3) == [(0, 1)]
 
 
