@@ -386,3 +386,27 @@ def test_pages_are_rendered_segment_by_segment_so_one_worker_draws_a_profile_onc
         mine = [f"canvases/{map_id}/index.html" for map_id in renderer.targeting.get(segment_id, [])]
         at = grouped.index(f"segments/{segment_id}/index.html")
         assert grouped[at - len(mine) : at] == sorted(mine)
+
+
+def test_a_grown_drawing_sizes_its_blocks_below_any_ungrown_size():
+    """What lets a drawing whose profile is too full skip searching the largest size of
+    the blocks that fit (drawing.layout): growing caps every block's size below the
+    smallest ungrown size, so their own largest size never counts."""
+    from vpcsite.render.crowded import GROWTH, grown_size
+
+    assert grown_size(geometry.SIZES[-1] + geometry.SPREAD, GROWTH[0]) < geometry.SIZES[-1]
+
+
+def test_the_shortcut_for_grown_drawings_lays_them_out_as_the_full_search_does(dense: Path, monkeypatch: pytest.MonkeyPatch):
+    from vpcsite.render import drawing
+
+    def shapes(found: dict) -> dict:
+        return {
+            map_id: (d.scale, d.size, [(b.name, b.size, b.hidden, [(p.x, p.y, p.w, p.h, p.lines) for p in b.items]) for b in d.blocks.values()])
+            for map_id, d in found.items()
+        }
+
+    quick = drawings(dense)
+    assert any(d.scale != 1 for d in quick.values())
+    monkeypatch.setattr(drawing, "_PROFILE", frozenset())  # no shortcut (and no memo)
+    assert shapes(drawings(dense)) == shapes(quick)

@@ -92,7 +92,15 @@ def layout(canvas: CanvasView) -> Drawing:
             tried[key] = _place(name, texts[name], Metrics(size), shared.get(name))
         return tried[key]
 
-    best = {name: _largest(name, attempt) for name in BLOCKS}
+    smallest = len(SIZES) - 1
+    if any(attempt(name, SIZES[smallest]) is None for name in BLOCKS if name in _PROFILE):
+        # The profile is too full for the smallest type, so the whole drawing grows, and
+        # a block that fits ungrown takes the grown drawing's size whatever its own
+        # largest was (crowded.grow caps every size below the ungrown ones): knowing
+        # that it fits is enough, without searching its largest size.
+        best = {name: smallest if attempt(name, SIZES[smallest]) is not None else None for name in BLOCKS}
+    else:
+        best = {name: _largest(name, attempt) for name in BLOCKS}
     fitting = [index for index in best.values() if index is not None]
     if len(fitting) == len(BLOCKS):
         scale, floor = 1.0, SIZES[max(fitting)]
