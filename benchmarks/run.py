@@ -37,28 +37,37 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def fresh_seconds(kind: str, root: Path, repeat: int, *extra: str) -> float:
-    """Median seconds of one action, each run in a fresh interpreter (imports done before
-    the clock starts), as a command-line build runs: a process that has already built
-    a large site holds a heap of freed objects, and forked workers allocating into it
-    copy its pages, which would bill one build for another's leftovers."""
+def fresh_once(kind: str, root: Path, *extra: str) -> float:
+    """Seconds of one action in a fresh interpreter (imports done before the clock
+    starts), as a command-line build runs: a process that has already built a large
+    site holds a heap of freed objects, and forked workers allocating into it copy its
+    pages, which would bill one build for another's leftovers."""
     import subprocess
 
-    def once() -> float:
-        out = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--one", kind, str(root), *extra],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        return float(out.strip().splitlines()[-1])
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--one", kind, str(root), *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(out.strip().splitlines()[-1])
 
-    once()  # warm-up: the OS's caches
-    return statistics.median(once() for _ in range(repeat))
+
+def alternating(actions: list[tuple[str, tuple[str, ...]]], root: Path, repeat: int) -> list[float]:
+    """Median seconds of each action, run in turn round after round (after one warm-up
+    round): the machine's drift from minute to minute hits the floor and the builds
+    alike, as it would not if each ran its five times in a row."""
+    for kind, extra in actions:
+        fresh_once(kind, root, *extra)  # warm-up: the OS's caches
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for found, (kind, extra) in zip(times, actions, strict=True):
+            found.append(fresh_once(kind, root, *extra))
+    return [statistics.median(found) for found in times]
 
 
 def _one(kind: str, root: Path, extra: list[str]) -> None:
-    """Run one action and print its seconds (the child side of `fresh_seconds`)."""
+    """Run one action and print its seconds (the child side of `fresh_once`)."""
     # imported before the clock, as for the floor
     import frontmatter  # noqa: F401
     import jinja2  # noqa: F401
@@ -251,17 +260,15 @@ def main() -> None:
             root = Path(tmp) / (f"site-{n}" if method == (0, 0) else f"site-{n}-{args.experiments}-{args.business_models}")
             if not root.exists():
                 generate(n, root, 1, *method)
-            out = Path(tmp) / f"floor-{n}"
-            floor = fresh_seconds("floor", root, args.repeat, str(out))
-            serial = fresh_seconds("build", root, args.repeat, "1")
-            parallel = fresh_seconds("build", root, args.repeat, "2")
+            out = (str(Path(tmp) / f"floor-{n}"),)
+            floor, serial, parallel = alternating([("floor", out), ("build", ("1",)), ("build", ("2",))], root, args.repeat)
             print(f"{n:>6} {floor:>9.3f} {serial:>9.3f} {serial / floor:>6.2f}x {parallel:>9.3f} {parallel / floor:>6.2f}x")
             # Into an empty folder, every file is new, for both (a first build).
-            floor = fresh_seconds("floor-empty", root, args.repeat, str(out))
-            parallel = fresh_seconds("build-empty", root, args.repeat, "2")
+            floor, parallel = alternating([("floor-empty", out), ("build-empty", ("2",))], root, args.repeat)
             print(f"{'empty':>6} {floor:>9.3f} {'':>9} {'':>7} {parallel:>9.3f} {parallel / floor:>6.2f}x")
         if args.html_sizes:
-            print("  target: whole HTML build ≤ 2.00x the floor (each run in a fresh interpreter, imports excluded);")
+            print("  target: whole HTML build ≤ 2.00x the floor (each run in a fresh interpreter, imports excluded,")
+            print("  the floor and the builds in turn, round after round);")
             print("  'empty': the first build, into an empty output folder (floor likewise), for information")
         if args.pdf_sizes:
             pdf_benchmarks(args.pdf_sizes, tmp, generate)
