@@ -158,8 +158,6 @@ def _build(
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
     compared with the record."""
-    from . import memo
-    from .memostore import keep_part, recall_parts
     from .output import MARKER, linking, prune
     from .record import (
         BuildRecord,
@@ -178,8 +176,6 @@ def _build(
 
     stages = Stages()
     pdf = options.pdf and config.pdf.enabled
-    # What this build asks the memo for is what it keeps for the next (memostore.py).
-    memo.track()
     setting = build_setting(root, config, options.drafts, pdf, options.strict)
     with stages("scan"):
         # What an interrupted build left (a swap cut in two, staging folders, replaced
@@ -201,6 +197,7 @@ def _build(
     if previous is not None and previous.inputs == inputs and previous.head == head:
         return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
     from . import memo
+    from .memostore import keep_part, recall_parts
 
     # What this build asks the memo for is what it keeps for the next (memostore.py).
     memo.track()

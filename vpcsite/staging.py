@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from .output import MARKER, OutputRefused, remove_tree
+from .record import CACHE_FOLDER
 
 _STAGING_PREFIX = ".vpcsite-staging-"
 _OLD_PREFIX = ".vpcsite-old-"
 #: The output a swap replaced, kept inside the new output's cache for the next build to
 #: start from (`recycle`), instead of being deleted.
-SPARE = ".cache/spare"
+SPARE = f"{CACHE_FOLDER}/spare"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -284,7 +285,7 @@ def _take_spare(target: Path, staging: Path) -> bool:
         os.rename(spare, staging)
     except OSError:
         return False
-    remove_tree(staging / ".cache")
+    remove_tree(staging / CACHE_FOLDER)
     (staging / MARKER).unlink(missing_ok=True)
     return True
 
@@ -295,7 +296,7 @@ def _keep_spare(old: Path, target: Path) -> None:
     if old.is_symlink() or not old.is_dir():
         return
     try:
-        (target / ".cache").mkdir(exist_ok=True)
+        (target / CACHE_FOLDER).mkdir(exist_ok=True)
         os.rename(old, target / SPARE)
     except OSError:
         pass

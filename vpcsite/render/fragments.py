@@ -30,8 +30,8 @@ class RememberExtension(Extension):
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        # The keys of the pieces asked for since `used_pieces` last cleared them: what a
-        # build keeps for the next one's process (memostore.py).
+        # The keys of the pieces asked for since a build began (render/write.py clears
+        # them): what the build keeps for the next one's process (memostore.py).
         environment.extend(remembered_pieces={}, asked_pieces=set())
 
     def parse(self, parser: Parser) -> nodes.Node:
