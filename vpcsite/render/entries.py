@@ -23,21 +23,20 @@ from .views import SECTION_TITLES, ItemView, Link
 _RESULT_SYMBOLS = {"supported": "✓", "refuted": "✗"}
 
 
-def result_mark(item: ItemView) -> str:
+def result_mark(item: ItemView) -> Markup:
     """The mark of a tested item's latest experiment result, with the experiment's title
-    as its tooltip (the same markup as method-marks.html's `result_mark`)."""
+    as its tooltip (method-marks.html's `result_mark` macro calls this)."""
     result = text(item.result or "")
-    return (
+    return Markup(
         f'<span class="result-mark result-mark--{result}" title="{text(item.result_title)}: {result}">'
         f'<span aria-hidden="true">{_RESULT_SYMBOLS.get(item.result or "", "?")}</span>'
         f'<span class="visually-hidden">latest experiment {result}</span></span>'
     )
 
 
-def _weight(item: ItemView) -> str:
-    """The item's rank and its word, marked when derived; empty without a rank."""
-    if not item.weight:
-        return ""
+def weight(item: ItemView) -> Markup:
+    """The item's rank and its word, marked when derived (macros.html's `weight` macro
+    calls this)."""
     derived = item.rank_origin == "derived"
     if item.rank_origin:
         shown = f'{escape(item.weight)}<span class="item__word"> · {escape(item.weight_word)}</span>'
@@ -46,7 +45,7 @@ def _weight(item: ItemView) -> str:
     else:
         shown = str(escape(item.weight_text))
     extra = " item__weight--derived" if derived else ""
-    return f'<span class="item__weight{extra}"><span class="visually-hidden">{escape(item.scale)} </span>{shown}</span> '
+    return Markup(f'<span class="item__weight{extra}"><span class="visually-hidden">{escape(item.scale)} </span>{shown}</span>')
 
 
 def _links(verb: str, links: Sequence[Link]) -> str:
@@ -65,7 +64,7 @@ def _entry(item: ItemView) -> str:
     parts = [
         f'<li class="entry entry--{side}{unlinked}" id="{dom}-entry">\n'
         f'<p class="entry__title"><a class="ref ref--{side}" href="#{dom}">{text(item.ref)}</a> {text(item.text)}{mark}</p>\n'
-        f'<p class="entry__meta">{_weight(item)}{kind}<span class="badge badge--{status}">{status}</span>{flag}</p>\n'
+        f'<p class="entry__meta">{f"{weight(item)} " if item.weight else ""}{kind}<span class="badge badge--{status}">{status}</span>{flag}</p>\n'
     ]
     if item.links:
         parts.append(_links(item.links_label, item.links))
