@@ -35,8 +35,9 @@ def result_mark(item: ItemView) -> Markup:
 
 
 def weight(item: ItemView) -> Markup:
-    """The item's rank and its word, marked when derived (macros.html's `weight` macro
-    calls this)."""
+    """The item's rank and its word, marked when derived: the markup of macros.html's
+    `weight` macro, which stays in the template so a site's own macros.html can spell it
+    from the item's parts."""
     derived = item.rank_origin == "derived"
     if item.rank_origin:
         shown = f'{escape(item.weight)}<span class="item__word"> · {escape(item.weight_word)}</span>'

@@ -17,7 +17,7 @@ from ..fit import percent
 from ..record import digest
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
-from .entries import entry_list, result_mark, weight
+from .entries import entry_list, result_mark
 from .fragments import RememberExtension
 from .metrics import FONT_FAMILY
 from .profile import profile_drawing
@@ -200,7 +200,6 @@ def make_environment(site_root: Path, theme: Theme, compiled: BytecodeCache | No
         draw_canvas=drawing_markup,
         entry_list=entry_list,
         result_mark_markup=result_mark,
-        weight_markup=weight,
         profile_drawing=profile_drawing,
         draw_profile=profile_markup,
         section_titles=SECTION_TITLES,
