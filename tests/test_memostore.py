@@ -97,8 +97,10 @@ def test_the_lists_pieces_are_carried_over_and_hold_only_what_a_build_asks_for(t
         for path in sorted((site / "content" / "value-maps").glob("*.md"))[:1]:
             path.write_text(path.read_text(encoding="utf-8").replace("title: ", f"title: {number} ", 1), encoding="utf-8")
         build(site)
-    # The cards of earlier titles are not kept: as many pieces as the first build's.
-    assert len(pieces.read_bytes()) == pytest.approx(len(first), rel=0.05)
+    # The cards of earlier titles are not kept: no more pieces than the first build's
+    # (fewer: a segment's part of the fit summary, found whole, asks for none of the
+    # cards inside it).
+    assert len(first) * 0.5 < len(pieces.read_bytes()) <= len(first)
 
 
 def test_a_new_process_takes_the_compiled_templates_from_the_last_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -52,9 +52,11 @@ def test_the_lists_remember_each_card_and_render_again_only_the_changed_one(tmp_
     site = small_site(tmp_path / "s", canvases=4)
     build(site, force_all=True)
     first = dict(pieces())
+    segments = len(list((site / "content" / "segments").glob("*.md")))
     # a card on the index, one on the fit summary by segment, a row of its table, a row
-    # of its chart; the chart
-    assert len(first) == 4 * 4 + 1
+    # of its chart; the chart; each segment's card on the index and its part of the fit
+    # summary by segment
+    assert len(first) == 4 * 4 + 1 + 2 * segments
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[2]
     text = value_map.read_text(encoding="utf-8")
     value_map.write_text(re.sub(r"^title: (.+)$", rf"title: \1 {uuid.uuid4().hex[:8]}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
@@ -62,8 +64,9 @@ def test_the_lists_remember_each_card_and_render_again_only_the_changed_one(tmp_
     assert "index.html" in result.changed and "fit/index.html" in result.changed
     now = pieces()
     # The changed canvas's two cards, table row and chart row are new; so is the chart,
-    # joined from the other rows as they were.
-    assert len(now) == 4 * 4 + 1 + 4 + 1 and first.items() <= now.items()
+    # joined from the other rows as they were, and its segment's two pieces.
+    assert len(now) == len(first) + 4 + 1 + 2 and first.items() <= now.items()
+    assert [name for _, name, *_ in set(now) - set(first)].count("segment-card") == 1
     same_as_cold(site)
 
 
@@ -73,7 +76,8 @@ def test_a_list_template_of_the_sites_own_remembers_nothing(tmp_path):
     builtin = (Path(write.__file__).parent.parent / "templates" / "index.html").read_text(encoding="utf-8")
     (site / "templates" / "index.html").write_text(builtin.replace("<h2>Canvases</h2>", "<h2>Our canvases</h2>"), encoding="utf-8")
     build(site, force_all=True)
-    # no card nor row (the chart shows nothing a template of the site's own may change)
+    # no card nor row nor segment (the chart shows nothing a template of the site's own
+    # may change)
     assert {name for _, name, *_ in pieces()} == {"chart", "chart-row"}
     assert "Our canvases" in (site / "public" / "index.html").read_text(encoding="utf-8")
     same_as_cold(site)
@@ -111,3 +115,50 @@ def _setting(site) -> str:
 
     config, _ = load_config(site)
     return build_setting(site, config, False, False, False)
+
+
+def test_private_builds_put_right_in_the_recycled_folder_only_what_changed(tmp_path, monkeypatch):
+    """The dev server's folder is written by vpcsite alone, so from the third build on
+    (when the replaced output comes back as the staging folder) only the outputs whose
+    key differs between the two are linked again, and those gone are removed; the result
+    is still a cold build's, file for file."""
+    from vpcsite import output
+    from vpcsite.build import BuildOptions, build_site
+    from vpcsite.content import DocumentCache
+
+    from .conftest import site_files
+    from .test_build_incremental import cold
+
+    site = small_site(tmp_path / "s", canvases=4)
+    private = tmp_path / "private" / "site"
+    private.parent.mkdir()
+    cache = DocumentCache()
+    linked: list[list[str]] = []
+    link_files = output.link_files
+    monkeypatch.setattr(output, "link_files", lambda source, staging, files: linked.append(list(files)) or link_files(source, staging, files))
+    maps = sorted((site / "content" / "value-maps").glob("*.md"))
+
+    def private_build(change) -> None:
+        change()
+        linked.clear()
+        result = build_site(site, BuildOptions(pdf=False, jobs=1), cache=cache, private=private)
+        assert result.written
+        reference = cold(site)
+        assert site_files(private) == site_files(site / "cold") and result.diagnostics == reference.diagnostics
+
+    def note(number: int):
+        return lambda: maps[2].write_text(maps[2].read_text(encoding="utf-8") + f"\nNote {number}.\n", encoding="utf-8")
+
+    private_build(lambda: None)
+    private_build(note(1))  # no spare yet: every file is linked (by a forked child)
+    everything = len(site_files(private))
+    for number in range(2, 5):
+        private_build(note(number))
+        # here, and only the note's page, site.json and the search index, changed in this
+        # build and in the last (the spare is the output before last)
+        assert linked and 0 < len(linked[0]) == sum(map(len, linked)) <= 6 < everything
+    private_build(lambda: maps[1].unlink())  # its page and drawing go from the spare too
+    assert linked and sum(map(len, linked)) < everything / 2
+    private_build(lambda: (site / "static" / "more.txt").write_text("more\n", encoding="utf-8"))
+    private_build(note(5))
+    assert "static/more.txt" in site_files(private)

@@ -171,8 +171,8 @@ def _build(
         save_record,
         template_stamp,
     )
+    from .staging import SPARE, staged_output
     from .staging import recover as recover_output
-    from .staging import staged_output
 
     stages = Stages()
     pdf = options.pdf and config.pdf.enabled
@@ -207,11 +207,12 @@ def _build(
     # same (output.write_file), so an unchanged file keeps its inode and its time, even
     # under --force-all; what this build no longer makes is pruned.
     ahead = sorted(last.outputs) if whole and last is not None else []
+    spare = _spare_known(target, last) if trusted else None
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None
     try:
-        with staged_output(target, stuck=stuck, in_thread=trusted, recycle=True) as staging, linking(target, staging, ahead) as linked:
+        with staged_output(target, stuck=stuck, in_thread=trusted, recycle=True) as staging, linking(target, staging, ahead, spare) as linked:
             with stages("check"):
                 from .check import check_site
                 from .content import DocumentCache
@@ -245,16 +246,17 @@ def _build(
             with stages("pages"):
                 stamp = template_stamp(site, theme, inputs)
 
-                # The parsed documents are pickled for the next build by a worker while
-                # the other renders pages (a tenth of a second at 1,000 canvases).
+                # The parsed documents are pickled for the next build's process by a
+                # worker while the other renders pages (a tenth of a second at 1,000
+                # canvases). The dev server's builds keep them in its own memory.
                 def keep(folder: Path) -> None:
                     save_documents(cache, folder, target if record is not None else None)
-                    if not trusted:  # the checks' part: a worker forked after them holds it
-                        keep_part(folder, "checks")
+                    keep_part(folder, "checks")  # a worker forked after the checks holds them
 
                 memory = None if trusted else target
+                tasks = () if trusted else (keep,)
                 pages = write_site(
-                    renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp, tasks=(keep,), memory=memory
+                    renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp, tasks=tasks, memory=memory
                 )
             rendered: list[str] = []
             reused: list[str] = []
@@ -296,6 +298,10 @@ def _build(
     finally:
         if renderer is not None:
             renderer.release()
+    if trusted:
+        # The output just replaced is kept as the spare (staging.py), and will be the next
+        # build's staging folder.
+        _SERVED[str(target)] = (fresh.outputs, last.outputs if last is not None and (target / SPARE).is_dir() else None)
     return BuildResult(
         checked,
         found,
@@ -311,6 +317,28 @@ def _build(
         notes=notes,
         changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
     )
+
+
+#: The outputs of a private output folder (the dev server's) and of its spare, as the
+#: last build in this process left them: output folder → (its outputs, the spare's).
+_SERVED: dict[str, tuple[dict[str, tuple], dict[str, tuple] | None]] = {}
+
+
+def _spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[set[str], list[str]]] | None:
+    """For a private output folder this process built last: how its spare (the output
+    before it, which becomes the staging folder) differs from it, from the two builds'
+    outputs and keys. An equal key means equal bytes (keys.py). None when this process
+    does not know both."""
+    served = _SERVED.pop(str(target), None)
+    if served is None or last is None or served[1] is None or served[0] != last.outputs:
+        return None
+    current, spare = served[0], served[1]
+
+    def known() -> tuple[set[str], list[str]]:
+        settled = {path for path, entry in current.items() if entry[0] and spare.get(path, ("",))[0] == entry[0]}
+        return settled, [path for path in spare if path not in current]
+
+    return known
 
 
 def _stuck_tree(tree: Path, root: Path) -> Diagnostic:

@@ -146,11 +146,14 @@ class Later(Sequence):
 
 class SegmentCard:
     """A segment as lists show it: title, summary, how many jobs, pains and gains, and
-    the cards of the canvases that target it. Anything else comes from its whole view."""
+    the cards of the canvases that target it. Anything else comes from its whole view.
+    `key` is the hash of what the index shows of it (its outline and its canvases'
+    card keys), or None when a template of the site's own may show more."""
 
-    __slots__ = ("_whole", "canvases", "gains", "id", "jobs", "pains", "summary", "title")
+    __slots__ = ("_whole", "canvases", "gains", "id", "jobs", "key", "pains", "summary", "title")
 
-    def __init__(self, segment: Segment, canvases: tuple[CanvasCard, ...], whole: Callable[[], SegmentView]):
+    def __init__(self, segment: Segment, canvases: tuple[CanvasCard, ...], whole: Callable[[], SegmentView], key: str | None = None):
+        self.key = key
         self.id = segment.id
         self.title = segment.title
         self.summary = segment.summary

@@ -54,9 +54,14 @@ def site_data(config: SiteConfig, checked: CheckResult, history: SiteHistory | N
 
 
 def site_json(config: SiteConfig, checked: CheckResult, history: SiteHistory | None = None) -> bytes:
-    """data/site.json as orjson writes `site_data` indented by two, joined from the
-    JSON of each entry: a process that builds again (the dev server) encodes only the
-    entries of files that changed, not the 17 MB of a thousand canvases."""
+    """data/site.json as orjson writes `site_data` indented by two."""
+    return b"".join(site_json_parts(config, checked, history))
+
+
+def site_json_parts(config: SiteConfig, checked: CheckResult, history: SiteHistory | None = None) -> list[bytes]:
+    """data/site.json in parts, made from the JSON of each entry: a process that builds
+    again (the dev server) encodes only the entries of files that changed, not the 17 MB
+    of a thousand canvases, and writes the parts without joining them (85 MB at 5,000)."""
     import orjson
 
     def dumped(value: Any) -> bytes:
@@ -66,16 +71,18 @@ def site_json(config: SiteConfig, checked: CheckResult, history: SiteHistory | N
         if not pieces:
             return [b"[]"]
         # Inside the top level's list, each entry's lines sit two levels deeper.
-        made = [remembered(("json-bytes", *key), _nested(dumped, make)) for key, make in pieces]
-        return [b"[\n    ", b",\n    ".join(made), b"\n  ]"]
+        parts = [b"[\n    "]
+        for key, make in pieces:
+            parts += (remembered(("json-bytes", *key), _nested(dumped, make)), b",\n    ")
+        parts[-1] = b"\n  ]"
+        return parts
 
-    # One join at the end: the entries are copied once, not once per member.
     parts = [b"{\n"]
     for name, value in _site_pieces(config, checked, history).items():
         parts += [b"  " if len(parts) == 1 else b",\n  ", dumped(name), b": "]
         parts += listed(value) if isinstance(value, Pieces) else [dumped(value).replace(b"\n", b"\n  ")]
     parts.append(b"\n}\n")
-    return b"".join(parts)
+    return parts
 
 
 def _nested(dumped: Callable[[Any], bytes], make: Callable[[], dict[str, Any]]) -> Callable[[], bytes]:

@@ -33,6 +33,7 @@ class RememberExtension(Extension):
         # The keys of the pieces asked for since a build began (render/write.py clears
         # them): what the build keeps for the next one's process (memostore.py).
         environment.extend(remembered_pieces={}, asked_pieces=set())
+        self._last: tuple[Any, Any, str] | None = None
 
     def parse(self, parser: Parser) -> nodes.Node:
         token = next(parser.stream)
@@ -44,12 +45,22 @@ class RememberExtension(Extension):
         args = [nodes.Const(site), name, card, nodes.Name("page", "load"), nodes.Name("site", "load")]
         return nodes.CallBlock(self.call_method("_piece", args), [], [], body).set_lineno(token.lineno)
 
+    def _where(self, page: Any, site: Any) -> str:
+        """The page and site a piece is rendered for, as one string, made once per page:
+        the index asks for five thousand pieces on a large site, and hashing the page's
+        and the site's dataclasses anew for each (the navigation and all) cost more than
+        the lookup."""
+        last = self._last
+        if last is None or last[0] is not page or last[1] is not site:
+            last = self._last = (page, site, f"{page!r}\n{site!r}")
+        return last[2]
+
     def _piece(self, at: tuple[str, int], name: str, card: Any, page: Any, site: Any, caller: Callable[[], str]) -> str:
         key = getattr(card, "key", None)
         if not isinstance(key, str) or not key:
             return caller()
         pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
-        wanted = (at, name, key, page, site)
+        wanted = (at, name, key, self._where(page, site))
         self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
         found = pieces.get(wanted)
         if found is None:

@@ -35,7 +35,23 @@ def _score_view(label: str, score: Score) -> ScoreView:
     return ScoreView(label, percent(value), None if value is None else round(value * 100, 1), score.addressed, score.total)
 
 
+#: Fit views by fit and target band: the same few scores recur across a site, and the
+#: lists of a process that builds again (the dev server) ask for every canvas's view.
+_FIT_VIEWS: dict[tuple[Fit | None, tuple[float, float]], FitView] = {}
+
+
 def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
+    """How pages show a fit (views are immutable, so one serves every canvas with it)."""
+    wanted = (result, target)
+    found = _FIT_VIEWS.get(wanted)
+    if found is None:
+        if len(_FIT_VIEWS) > 50_000:
+            _FIT_VIEWS.clear()
+        found = _FIT_VIEWS[wanted] = _fit_view(result, target)
+    return found
+
+
+def _fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
     empty = Score(0, 0)
     jobs, pains, gains = (result.jobs, result.pains, result.gains) if result else (empty, empty, empty)
     overall = result.overall if result else empty

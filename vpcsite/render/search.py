@@ -185,15 +185,15 @@ def _safe(data: str) -> str:
     return data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _fragments(key: tuple[str, ...], number: int, page: PageEntry, entries: list[Entry]) -> tuple[str, str]:
+def _fragments(key: tuple[str, ...], number: int, page: PageEntry, entries: list[Entry]) -> tuple[bytes, bytes]:
     """One page's part of the script's JSON: its page entry, and its documents pointing
     at it by `number`. JSON is written piece by piece the same as whole, so the pieces
     of unchanged files are remembered and joined: a rebuild while serving encodes the
     changed file's documents, not forty thousand."""
 
-    def make() -> tuple[str, str]:
+    def make() -> tuple[bytes, bytes]:
         docs = ",".join(_dumps([number, section, item_id, title, text]) for _, section, item_id, title, text in entries)
-        return _safe(_dumps(list(page))), _safe(docs)
+        return _safe(_dumps(list(page))).encode(), _safe(docs).encode()
 
     return remembered(("search-json", *key, str(number)), make)
 
@@ -202,15 +202,23 @@ def search_script(site: Site) -> bytes:
     """data/search-index.js: the index assigned to a global, the same bytes for the same
     site (the JSON of `search_index`, made from remembered pieces). `</` is escaped so
     no text can close the script (it is loaded with src, but a theme may inline it)."""
-    pages: list[str] = []
-    docs: list[str] = []
+    return b"".join(search_script_parts(site))
+
+
+def search_script_parts(site: Site) -> list[bytes]:
+    """`search_script` in parts, to be written without joining them."""
+    pages: list[bytes] = []
+    docs: list[bytes] = []
+    number = 0
     for kind in DOCUMENT_KINDS:
         for key, page, entries in kind(site):
-            page_json, docs_json = _fragments(key, len(pages), page, entries)
-            pages.append(page_json)
-            docs.append(docs_json)
-    data = f'{{"v":{SEARCH_FORMAT},"pages":[{",".join(pages)}],"docs":[{",".join(docs)}]}}'
-    return f"/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={data};\n".encode()
+            page_json, docs_json = _fragments(key, number, page, entries)
+            number += 1
+            pages += (page_json, b",")
+            if docs_json:
+                docs += (docs_json, b",")
+    head = f'/* vpcsite search index, format {SEARCH_FORMAT} */\nwindow.{SEARCH_GLOBAL}={{"v":{SEARCH_FORMAT},"pages":['.encode()
+    return [head, *pages[:-1], b'],"docs":[', *docs[:-1], b"]};\n"]
 
 
-__all__ = ["DOCUMENT_KINDS", "SEARCH_INDEX", "plain", "search_index", "search_script"]
+__all__ = ["DOCUMENT_KINDS", "SEARCH_INDEX", "plain", "search_index", "search_script", "search_script_parts"]

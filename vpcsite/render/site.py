@@ -391,8 +391,11 @@ class SiteRenderer:
         return view
 
     def segment_card(self, segment_id: str) -> SegmentCard:
+        document = self.checked.site.segments[segment_id]
         mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
-        return SegmentCard(self.checked.site.segments[segment_id].model, mine, lambda: self.segment(segment_id))  # type: ignore[arg-type]
+        keys = [card.key for card in mine]
+        key = digest(document.outline, *keys) if document.outline and all(keys) and self._listed_by_builtins() else None  # type: ignore[arg-type]
+        return SegmentCard(document.model, mine, lambda: self.segment(segment_id), key)  # type: ignore[arg-type]
 
     def trend(self, map_id: str) -> Trend | None:
         """A canvas's fit history as pages draw it, if git has one."""
@@ -487,11 +490,15 @@ class SiteRenderer:
         Views are asked for only when a page is rendered."""
         site = self.checked.site
 
+        outlines: list[tuple[str, ...]] = []  # what lists show, worked out once for both
+
         def listed(template: str) -> tuple[str, ...]:
             if templates is None or not templates[template].builtin:
                 shown = [*(site.value_maps[i] for i in self.canvas_ids), *(site.segments[i] for i in self.segment_ids)]
                 return tuple(d.digest for d in shown)
-            return (*(self.card_key(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids))
+            if not outlines:
+                outlines.append((*(self.card_key(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids)))
+            return outlines[0]
 
         def lists() -> dict:
             return {"canvases": [self.card(i) for i in self.canvas_ids], "segments": [self.segment_card(i) for i in self.segment_ids]}

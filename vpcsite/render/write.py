@@ -15,12 +15,12 @@ from ..memostore import PIECES, carry_part, keep_part, keep_pieces, recalled_pie
 from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url
 from .compiled import CompiledTemplates
-from .data import site_json
+from .data import site_json_parts
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
 from .fragments import used_pieces, warm
 from .html import make_environment
 from .keys import TemplateKeys
-from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script
+from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script_parts
 from .site import PageJob, Progress, SiteRenderer
 
 
@@ -30,7 +30,7 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
-    write_file(staging, "data/site.json", site_json(renderer.config, renderer.checked, renderer.history))
+    write_file(staging, "data/site.json", site_json_parts(renderer.config, renderer.checked, renderer.history))
     if keep:  # by this process, which holds what it worked out (memostore.py)
         keep_part(staging, "data")
 
@@ -38,7 +38,7 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
 def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     from ..output import write_file
 
-    write_file(staging, SEARCH_INDEX, search_script(renderer.checked.site))
+    write_file(staging, SEARCH_INDEX, search_script_parts(renderer.checked.site))
     if keep:
         keep_part(staging, "search")
 
