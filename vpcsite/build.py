@@ -233,12 +233,15 @@ def _build(
             history = None
             if config.git.history:
                 with stages("history"):
-                    from .history import canvas_files, site_history
+                    from .history import SiteHistory, canvas_files, site_history
 
-                    files = canvas_files(checked.site, config.content_dir)
-                    history = site_history(
-                        root, config.content_dir, files, config.git.history, config.fit.target, record.history if record else None, git
-                    )
+                    if git is None:  # not in a git repository: no history, and nothing to say
+                        history = SiteHistory(note=None)
+                    else:
+                        files = canvas_files(checked.site, config.content_dir)
+                        history = site_history(
+                            root, config.content_dir, files, config.git.history, config.fit.target, record.history if record else None, git
+                        )
             with stages("prepare"):
                 renderer = SiteRenderer(root, config, theme, checked, pdf=pdf, history=history)
             with stages("link"):

@@ -294,14 +294,15 @@ def load_content(
     pending: list[Pending] = []
     unlisted: list[Path] = []
     cut = len(str(base)) + 1
-    for name in content_paths(base, unlisted):
+    links: set[str] = set()
+    for name in content_paths(base, unlisted, links):
         # Strings, not Paths, for the thousands of files that are fine (a tenth of a
         # second at 5,000 canvases, on every rebuild while serving).
         below = name[cut:]
         if not _utf8_name(below):
             found.append(undecodable_name(Path(name), root))
             continue
-        if os.path.islink(name) and not inside(Path(os.path.realpath(name)), site_root):
+        if name in links and not inside(Path(os.path.realpath(name)), site_root):
             found.append(outside_link(Path(name), root))
             continue
         relative = below.replace(os.sep, "/") if os.sep != "/" else below

@@ -231,7 +231,7 @@ def _holds(found: bytes, parts: list[bytes]) -> bool:
         return found == parts[0]
     at = 0
     for part in parts:
-        if found[at : at + len(part)] != part:
+        if not found.startswith(part, at):  # compared in place, not copied out
             return False
         at += len(part)
     return at == len(found)

@@ -21,18 +21,44 @@ def content_files(content_dir: Path, unreadable: list[Path] | None = None) -> li
     return [Path(path) for path in content_paths(content_dir, unreadable)]
 
 
-def content_paths(content_dir: Path, unreadable: list[Path] | None = None) -> list[str]:
+def content_paths(content_dir: Path, unreadable: list[Path] | None = None, links: set[str] | None = None) -> list[str]:
     """`content_files` as strings, each `str(content_dir)` joined with its path below
-    it: a scan of thousands of files makes no Path objects it does not need."""
+    it: a scan of thousands of files makes no Path objects it does not need. Files that
+    are symbolic links are added to `links` (when given), told by the folder listing
+    itself, with no call per file. A linked folder is not entered."""
     found: list[str] = []
 
     def refused(error: OSError) -> None:
         if unreadable is not None and error.filename is not None and os.path.lexists(error.filename):
             unreadable.append(Path(error.filename))
 
-    for folder, dirs, files in os.walk(content_dir, onerror=refused, followlinks=False):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        found.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith("."))
+    def walk(folder: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            refused(error)
+            return
+        below: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                folder_entry = entry.is_dir()
+            except OSError:
+                folder_entry = False
+            if folder_entry:
+                if not entry.is_symlink():
+                    below.append(entry.path)
+            elif name.endswith(".md"):
+                found.append(entry.path)
+                if links is not None and entry.is_symlink():
+                    links.add(entry.path)
+        for path in below:
+            walk(path)
+
+    walk(str(content_dir))
     return found
 
 
