@@ -18,6 +18,7 @@ from ..record import digest
 from ..theme import Theme, template_folders
 from ..urls import canvas_url, pdf_url, segment_url, svg_url
 from .entries import entry_list, result_mark
+from .escaping import EscapingTemplate
 from .fragments import RememberExtension
 from .metrics import FONT_FAMILY
 from .profile import profile_drawing
@@ -208,6 +209,7 @@ def make_environment(site_root: Path, theme: Theme, compiled: BytecodeCache | No
         band_labels=BAND_LABELS,
     )
     env.filters["relative"] = _relative
+    env.template_class = EscapingTemplate
     return env
 
 
