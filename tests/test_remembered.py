@@ -162,3 +162,46 @@ def test_private_builds_put_right_in_the_recycled_folder_only_what_changed(tmp_p
     private_build(lambda: (site / "static" / "more.txt").write_text("more\n", encoding="utf-8"))
     private_build(note(5))
     assert "static/more.txt" in site_files(private)
+
+
+def test_remember_each_renders_as_a_loop_and_again_only_the_items_whose_key_changed():
+    """`{% remember_each %}` gives what a `{% for %}` loop gives, byte for byte, and
+    renders the body again only for items whose key (or number, or extra value) is new;
+    items without a key are rendered every time."""
+    from dataclasses import dataclass
+
+    from jinja2 import Environment
+
+    from vpcsite.render.fragments import RememberExtension
+
+    @dataclass
+    class Item:
+        id: str
+        title: str
+        key: str | None
+
+    rendered: list[str] = []
+    env = Environment(extensions=[RememberExtension], autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["seen"] = lambda item: rendered.append(item.id) or ""
+    each = env.from_string(
+        "{% remember_each 'x', items as item, n by extra %}\n<li>{{ seen(item) }}{{ n }} {{ item.title }} {{ extra[item.id] }}</li>\n{% endremember_each %}"
+    )
+    loop = env.from_string("{% for item in items %}\n<li>{{ loop.index0 }} {{ item.title }} {{ extra[item.id] }}</li>\n{% endfor %}")
+    items = [Item("a", "A & B", "ka"), Item("b", "<b>", "kb"), Item("c", "C", None)]
+    extra = {"a": 1, "b": 2, "c": 3}
+    values = {"items": items, "extra": extra, "page": "p", "site": "s"}
+    assert each.render(**values) == loop.render(**values)
+    assert rendered == ["a", "b", "c"]
+    rendered.clear()
+    items[1] = Item("b", "B again", "kb2")
+    extra["a"] = 5
+    assert each.render(**values) == loop.render(**values)
+    assert rendered == ["a", "b", "c"]  # a: its extra value; b: its key; c: no key
+    rendered.clear()
+    assert each.render(**values) == loop.render(**values)
+    assert rendered == ["c"]
+    rendered.clear()
+    items.insert(0, Item("z", "Z", "kz"))  # every item's number moves
+    extra["z"] = 0
+    assert each.render(**values) == loop.render(**values)
+    assert rendered == ["z", "a", "b", "c"]

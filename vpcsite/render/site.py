@@ -91,6 +91,7 @@ class SiteRenderer:
         self._canvases: dict[str, CanvasView] = {}
         self._drawings: dict[str, Drawing] = {}
         self._cards: dict[str, CanvasCard] = {}
+        self._segment_cards: dict[str, SegmentCard] = {}
         self._segments: dict[str, SegmentView] = {}
         self.pages: list[tuple[Document, str, LazyHtml]] = []
         self.home: LazyHtml = LazyHtml(str, False)
@@ -107,6 +108,7 @@ class SiteRenderer:
         self._canvases = {}
         self._drawings = {}
         self._cards = {}
+        self._segment_cards = {}
         self._segments = {}
         self.pages = []
         self.home = LazyHtml(str, False)
@@ -166,15 +168,16 @@ class SiteRenderer:
 
     def _page_links(self, document: Document, page: str) -> Callable[[str], str | None]:
         """Links between content files ("../segments/x.md") become links between pages,
-        and links into the site's static/ folder point at its copy in the output."""
-        source_dir = posixpath.join(self.config.content_dir, posixpath.dirname(document.relative))
-        page_dir = posixpath.dirname(page) or "."
+        and links into the site's static/ folder point at its copy in the output. The
+        folders are worked out at the first link: lists make one of these for every
+        canvas they show, and most texts link nowhere."""
 
         def resolve(target: str) -> str | None:
+            source_dir = posixpath.join(self.config.content_dir, posixpath.dirname(document.relative))
             from_root = posixpath.normpath(posixpath.join(source_dir, target))
             url = self.site_url(from_root)
             self._findings(page).links[from_root] = url
-            return None if url is None else posixpath.relpath(url, page_dir)
+            return None if url is None else posixpath.relpath(url, posixpath.dirname(page) or ".")
 
         return resolve
 
@@ -391,10 +394,18 @@ class SiteRenderer:
         return view
 
     def segment_card(self, segment_id: str) -> SegmentCard:
+        """What lists show of a segment (the index and the fit summary both list them)."""
+        card = self._segment_cards.get(segment_id)
+        if card is None:
+            card = self._segment_cards[segment_id] = self._segment_card(segment_id)
+        return card
+
+    def _segment_card(self, segment_id: str) -> SegmentCard:
         document = self.checked.site.segments[segment_id]
         mine = tuple(self.card(map_id) for map_id in self.targeting.get(segment_id, ()))
         keys = [card.key for card in mine]
-        key = digest(document.outline, *keys) if document.outline and all(keys) and self._listed_by_builtins() else None  # type: ignore[arg-type]
+        # The parts themselves, not a hash of them: worked out for every segment on every rebuild.
+        key = ":".join((document.outline, *keys)) if document.outline and all(keys) and self._listed_by_builtins() else None  # type: ignore[arg-type]
         return SegmentCard(document.model, mine, lambda: self.segment(segment_id), key)  # type: ignore[arg-type]
 
     def trend(self, map_id: str) -> Trend | None:
