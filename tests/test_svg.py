@@ -410,23 +410,3 @@ def test_the_shortcut_for_grown_drawings_lays_them_out_as_the_full_search_does(d
     assert any(d.scale != 1 for d in quick.values())
     monkeypatch.setattr(drawing, "_PROFILE", frozenset())  # no shortcut (and no memo)
     assert shapes(drawings(dense)) == shapes(quick)
-
-
-def test_a_process_lets_a_canvas_go_once_its_drawing_is_rendered(tmp_path: Path):
-    """canvas.svg comes right after its canvas's page (render/write.py), and nothing needs
-    the canvas's view or layout after it: a worker kept every canvas it drew, with the
-    cycles a build leaves for the collector it pauses (a third of its memory)."""
-    from vpcsite.render.parallel import render_all
-    from vpcsite.render.write import _beside, _environment
-
-    site = gen_site().generate(6, tmp_path / "site", seed=2) or tmp_path / "site"
-    config = load_config(site)
-    config = config[0] if isinstance(config, tuple) else config
-    renderer = SiteRenderer(site, config, find_theme(config.theme, site), check_site(site))
-    pages = [job for job in renderer.page_jobs() if job.template == "canvas.html"]
-    jobs = _beside(pages, renderer.drawing_jobs())
-    staging = tmp_path / "out"
-    staging.mkdir()
-    render_all(renderer, _environment(renderer, ""), renderer.site_info(), jobs, staging, workers=1)
-    assert len(list(staging.rglob("canvas.svg"))) == len(renderer.canvas_ids) == len(pages)
-    assert renderer._canvases == {} and renderer._drawings == {}

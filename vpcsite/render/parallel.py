@@ -9,7 +9,6 @@ workers, first, so they are written while the other worker renders pages.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,11 +65,6 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
         return 0, renderer.drain()
     for job in jobs[bounds[0] : bounds[1]]:
         _render_one(env, info, job, staging, renderer.root)
-    # Builds pause the cycle collector (memory.py), and every page leaves a cycle or two
-    # (a template's context, the views' Markdown closures): collected here, young
-    # objects only, a worker peaks some 70 MB lower at 1,000 canvases, for no time
-    # that shows.
-    gc.collect(0)
     return bounds[1] - bounds[0], renderer.drain()
 
 
@@ -98,8 +92,6 @@ def render_all(
     if workers <= 1 or max(total, weight) < PARALLEL_THRESHOLD or not can_fork():
         for done, job in enumerate(jobs, start=1):
             _render_one(env, info, job, staging, renderer.root)
-            if done % 64 == 0:
-                gc.collect(0)  # see _render_slice
             if progress:
                 progress("pages", done, total)
         for task in tasks:
@@ -119,7 +111,6 @@ def render_all(
             done = 0
             for job in mine:
                 _render_one(env, info, job, staging, renderer.root)
-                gc.collect(0)  # see _render_slice
                 done += 1
                 if progress:
                     progress("pages", done, total)

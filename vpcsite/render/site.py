@@ -454,16 +454,6 @@ class SiteRenderer:
     def _drawn(self, map_id: str) -> dict:
         return {"canvas": self.canvas(map_id), "drawing": self.drawing(map_id)}
 
-    def _drawn_last(self, map_id: str) -> dict:
-        """The drawing's values for canvas.svg, which is rendered right after the
-        canvas's page (write.py): nothing needs the canvas's view or drawing after it,
-        so the process lets them go (a worker kept every canvas it drew, some 100 MB at
-        1,000 canvases). Asked for again, they are made again."""
-        values = self._drawn(map_id)
-        self._canvases.pop(map_id, None)
-        self._drawings.pop(map_id, None)
-        return values
-
     def _canvas_values(self, map_id: str) -> dict:
         """What the canvas page shows: the drawing, the experiments on its items and its
         fit history."""
@@ -484,7 +474,7 @@ class SiteRenderer:
             )
             url = svg_url(map_id)
             info = PageInfo(document.model.title, url, "svg")
-            jobs.append(PageJob(url, "canvas.svg", info, partial(self._drawn_last, map_id), shows))
+            jobs.append(PageJob(url, "canvas.svg", info, partial(self._drawn, map_id), shows))
         return jobs
 
     def diagnostics(self) -> list[Diagnostic]:
