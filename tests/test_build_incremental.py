@@ -137,20 +137,42 @@ def test_the_text_of_a_linked_item_re_renders_its_canvas_page_only(tmp_path):
     same_as_cold(site)
 
 
-def test_a_note_edit_re_renders_its_canvas_page_site_json_and_search_index_only(tmp_path):
+def test_a_note_edit_re_renders_its_canvas_page_and_search_index_only(tmp_path, monkeypatch):
+    from vpcsite.render import write
+
     site = small_site(tmp_path / "s")
     build(site)
     before = stats(site / "public")
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
     value_map.write_text(value_map.read_text(encoding="utf-8") + "\nA new note.\n", encoding="utf-8")
+    made: list[str] = []
+    monkeypatch.setattr(write, "site_json_parts", lambda *args: made.append("site.json") or [])
     result = build(site)
     assert result.rendered == 1
     page = f"canvases/{value_map.stem}/index.html"
-    assert [url for url in result.changed if not url.startswith("pdf/")] == [page, "data/search-index.js", "data/site.json"]
-    # Neither data file shows the whole note, so both came out as they were: a file
+    assert [url for url in result.changed if not url.startswith("pdf/")] == [page, "data/search-index.js"]
+    # site.json shows front matter, not bodies: not made again at all.
+    assert made == []
+    # The search index shows only the note's start, so it came out as it was: a file
     # made again with the same bytes keeps its inode and time.
     after = stats(site / "public")
     assert sorted(path for path in after if after[path] != before.get(path) and not path.startswith(".")) == [page]
+    monkeypatch.undo()
+    same_as_cold(site)
+
+
+def test_an_item_note_is_front_matter_and_makes_site_json_again(tmp_path):
+    site = small_site(tmp_path / "s")
+    build(site)
+    value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
+    text = value_map.read_text(encoding="utf-8")
+    edited = re.sub(r"^    note: .+$", "    note: A word from a customer.", text, count=1, flags=re.MULTILINE)
+    assert edited != text
+    value_map.write_text(edited, encoding="utf-8")
+    result = build(site)
+    assert "data/site.json" in result.changed
+    assert "A word from a customer." in (site / "public" / "data" / "site.json").read_text(encoding="utf-8")
+    same_as_cold(site)
 
 
 def test_an_item_edit_in_a_segment_re_renders_its_canvases_and_the_lists(tmp_path):

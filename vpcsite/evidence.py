@@ -144,6 +144,7 @@ def _apply(document: Document, decided: dict[str, Verdict], sources: list[str]) 
         document,
         model=new_model,
         digest=digest(document.digest, *sources),
+        model_digest=digest(document.model_digest, *sources),
         outline=digest(repr(outline_of(new_model))) if changes else document.outline,
     )
     return new, found

@@ -312,9 +312,10 @@ def items_of(document: Any) -> list[tuple[str, int, Item]]:
 _DETAILS = frozenset({"note", "evidence"})
 
 
-def outline_of(model: Any) -> dict[str, Any]:
-    """The document as lists and summaries show it: every key but notes and evidence."""
-    data = model.model_dump(mode="json")
+def outline_of(model: Any, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document as lists and summaries show it: every key but notes and evidence
+    (from `data`, its dump, when the caller has made it already)."""
+    data = dict(model.model_dump(mode="json") if data is None else data)
     for section in SECTIONS[model.type]:
         data[section] = [{k: v for k, v in item.items() if k not in _DETAILS} for item in data[section]]
     return data
@@ -343,6 +344,9 @@ class Document:
     #: Hash of what lists and summaries show of the document (all but notes, evidence
     #: and body): pages listing it depend on this, not on every byte of the file.
     outline: str = ""
+    #: Hash of the validated front matter, all of it but the body: data/site.json shows
+    #: this, so an edit of a body's prose does not write its 17 MB again.
+    model_digest: str = ""
     #: The document failed validation and holds what could be kept of it (salvage.py):
     #: it is checked as far as it goes, never scored or published.
     partial: bool = False

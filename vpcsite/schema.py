@@ -86,8 +86,10 @@ def parse_document(source: SourceFile, relative: str, stem: str, digest: str = "
         conflict = _experiment_target(source, model)
         if conflict is not None:
             return None, [conflict, *duplicate_items(source, kind)]
-    outline = hashlib.blake2b(orjson.dumps(outline_of(model), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()  # type: ignore[arg-type]
-    document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline)  # type: ignore[arg-type]
+    dumped = model.model_dump(mode="json")  # type: ignore[union-attr]
+    whole = hashlib.blake2b(orjson.dumps(dumped, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    outline = hashlib.blake2b(orjson.dumps(outline_of(model, dumped), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline, whole)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
 
 

@@ -133,14 +133,16 @@ def write_site(
         if previous is None or previous.key_of(job.url) != key:
             drawn.append(job)
     history = tuple(renderer.history_key(map_id) for map_id in renderer.canvas_ids)
-    data_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in sorted(renderer.documents(), key=lambda d: d.relative)), *history)
+    documents = sorted(renderer.documents(), key=lambda d: d.relative)
+    # site.json shows every document's front matter, not its body (model_digest).
+    data_key = digest(setting, *(f"{d.relative}:{d.model_digest or d.digest}" for d in documents), *history)
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
         tasks = (lambda folder: _write_data(renderer, folder, keep), *tasks)
     elif keep and last is not None:
         carry_part(last, staging, "data")
-    # The search index shows the same documents (titles, items, notes, evidence).
-    search_key = digest(data_key, SEARCH_INDEX, repr(SEARCH_SHAPE))
+    # The search index shows the same documents and their bodies (titles, items, notes, evidence).
+    search_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in documents), *history, SEARCH_INDEX, repr(SEARCH_SHAPE))
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
         tasks = (lambda folder: _write_search(renderer, folder, keep), *tasks)
