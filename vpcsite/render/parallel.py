@@ -19,7 +19,8 @@ from .html import render_page
 from .problems import TemplateProblem, locate
 
 if TYPE_CHECKING:
-    from .site import PageJob, SiteRenderer
+    from .jobs import PageJob
+    from .site import SiteRenderer
 
 #: Below this many pages a pool costs more than it saves (fork + warm-up ≈ 60 ms).
 PARALLEL_THRESHOLD = 64

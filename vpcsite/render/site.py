@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -21,14 +19,13 @@ from ..model import Document
 from ..places import body_place
 from ..record import digest
 from ..theme import Theme, static_folders
-from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url, svg_url
+from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url
 from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, card_values, segment_view
 from .drawing import Drawing, layout
 from .files import Asset, PageFindings, static_files
-from .html import NavLink, PageInfo, SiteInfo, fit_chart
 from .images import image_problem
 from .keys import TemplateKeys
-from .method import MethodViews, method_jobs, method_nav
+from .method import MethodViews
 from .pdf.sandbox import ORIGIN
 from .prepare import canvas_view
 from .trend import Trend, trend
@@ -40,19 +37,6 @@ if TYPE_CHECKING:
     from ..history import SiteHistory
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class PageJob:
-    """One page to write: where, with which template, from which prepared values, and
-    the hashes of the documents it shows (see keys.py)."""
-
-    url: str
-    template: str
-    info: PageInfo
-    #: The template's values, prepared when the page is rendered.
-    values: Callable[[], dict]
-    shows: tuple[str, ...] = ()
 
 
 #: The hash of a canvas's card sources (its value map's and segment's content hashes
@@ -451,126 +435,15 @@ class SiteRenderer:
         """A finding of the writing stage (a linked file gone since it was checked)."""
         self._found.append(found)
 
-    def _drawn(self, map_id: str) -> dict:
+    def drawn(self, map_id: str) -> dict:
+        """What canvas.svg shows: the canvas and its drawing."""
         return {"canvas": self.canvas(map_id), "drawing": self.drawing(map_id)}
 
-    def _canvas_values(self, map_id: str) -> dict:
+    def canvas_values(self, map_id: str) -> dict:
         """What the canvas page shows: the drawing, the experiments on its items and its
         fit history."""
-        return {**self._drawn(map_id), "history": self.trend(map_id), "experiments": self.method.on_canvas(map_id)}
-
-    def drawing_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
-        """canvases/<id>/canvas.svg of every canvas. It shows the outlines of the value
-        map and its segment (items, not notes or evidence), so a note edit leaves it be;
-        a template of the site's own may show anything, so then whole documents count."""
-        site = self.checked.site
-        whole = templates is None or not templates["canvas.svg"].builtin
-        jobs = []
-        for map_id in self.canvas_ids:
-            document = site.value_maps[map_id]
-            segment = site.segments[document.model.segment]  # type: ignore[union-attr]
-            shows = (
-                (document.digest, segment.digest) if whole else (document.outline, segment.outline, self.method.results_key(map_id, segment.model.id))
-            )
-            url = svg_url(map_id)
-            info = PageInfo(document.model.title, url, "svg")
-            jobs.append(PageJob(url, "canvas.svg", info, partial(self._drawn, map_id), shows))
-        return jobs
+        return {**self.drawn(map_id), "history": self.trend(map_id), "experiments": self.method.on_canvas(map_id)}
 
     def diagnostics(self) -> list[Diagnostic]:
         """Findings so far; complete once `write` has rendered every page."""
         return list(self._found)
-
-    # --- pages ------------------------------------------------------------------------
-
-    def site_info(self) -> SiteInfo:
-        nav = [NavLink("Canvases", "index.html"), NavLink("Fit summary", "fit/index.html")]
-        nav += [NavLink(title, url) for title, url in method_nav(self.checked.site)]
-        nav += [NavLink(document.model.title, url) for document, url, _ in self.pages]
-        return SiteInfo(
-            title=self.config.title,
-            base_url=self.config.base_url,
-            pdf=self.pdf,
-            nav=tuple(nav),
-            stylesheets=self.theme.stylesheets,
-            scripts=self.theme.scripts,
-        )
-
-    def _canonical(self, url: str) -> str | None:
-        base = self.config.base_url
-        if not base:
-            return None
-        pretty = url.removesuffix("index.html")
-        return base.rstrip("/") + "/" + pretty
-
-    def page_jobs(self, templates: TemplateKeys | None = None) -> list[PageJob]:
-        """Every page, with what it shows (see keys.py): pages listing canvases show
-        their outlines when their templates are all built in, else whole documents.
-        Views are asked for only when a page is rendered."""
-        site = self.checked.site
-
-        outlines: list[tuple[str, ...]] = []  # what lists show, worked out once for both
-
-        def listed(template: str) -> tuple[str, ...]:
-            if templates is None or not templates[template].builtin:
-                shown = [*(site.value_maps[i] for i in self.canvas_ids), *(site.segments[i] for i in self.segment_ids)]
-                return tuple(d.digest for d in shown)
-            if not outlines:
-                outlines.append((*(self.card_key(i) for i in self.canvas_ids), *(site.segments[i].outline for i in self.segment_ids)))
-            return outlines[0]
-
-        def lists() -> dict:
-            return {"canvases": [self.card(i) for i in self.canvas_ids], "segments": [self.segment_card(i) for i in self.segment_ids]}
-
-        def fit_values() -> dict:
-            shown = lists()
-            trends = {map_id: self.trend(map_id) for map_id in self.canvas_ids}
-            note = self.history.note if self.history else None
-            return {**shown, "chart": fit_chart(shown["canvases"], self.config.fit.target), "trends": trends, "history_note": note}
-
-        history = (self.history.note or "", *(self.history_key(i) for i in self.canvas_ids)) if self.history else ()
-
-        home = self.home_document.digest if self.home_document else ""
-        jobs = [
-            PageJob(
-                "index.html",
-                "index.html",
-                PageInfo(self.home_title, "index.html", "index", canonical=self._canonical("index.html")),
-                lambda: {**lists(), "intro": self.home, "business_models": self.method.business_models()},
-                (home, *listed("index.html"), *(d.digest for _, d in sorted(site.business_models.items()))),
-            ),
-            PageJob(
-                "fit/index.html",
-                "fit.html",
-                PageInfo("Fit summary", "fit/index.html", "fit", canonical=self._canonical("fit/index.html")),
-                fit_values,
-                (*listed("fit.html"), *history),
-            ),
-            PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), dict),
-        ]
-        for map_id in self.canvas_ids:
-            document = site.value_maps[map_id]
-            model = document.model
-            url = canvas_url(map_id)
-            shows: tuple[str, ...] = (document.digest, site.segments[model.segment].digest, self.history_key(map_id))  # type: ignore[union-attr]
-            info = PageInfo(model.title, url, "canvas", model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "canvas.html", info, partial(self._canvas_values, map_id), shows))
-        segment_whole = templates is None or not templates["segment.html"].builtin
-        for segment_id in self.segment_ids:
-            document = site.segments[segment_id]
-            url = segment_url(segment_id)
-            mine = [site.value_maps[map_id] for map_id in self.targeting.get(segment_id, ())]
-            shows = (document.digest, *(d.digest if segment_whole else self.card_key(d.model.id) for d in mine))
-            info = PageInfo(document.model.title, url, "segment", document.model.summary, self._canonical(url))
-            values = lambda segment_id=segment_id: {"segment": self.segment(segment_id), "experiments": self.method.on_segment(segment_id)}  # noqa: E731
-            jobs.append(PageJob(url, "segment.html", info, values, shows))
-        for document, url, body in self.pages:
-            info = PageInfo(document.model.title, url, "page", document.model.summary, self._canonical(url))
-            jobs.append(PageJob(url, "page.html", info, partial(dict, content=body), (document.digest,)))
-        jobs += method_jobs(self, self._job)
-        return jobs
-
-    def _job(
-        self, url: str, template: str, title: str, kind: str, values: Callable[[], dict], shows: tuple[str, ...], description: str = ""
-    ) -> PageJob:
-        return PageJob(url, template, PageInfo(title, url, kind, description, self._canonical(url)), values, shows)

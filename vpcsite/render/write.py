@@ -19,9 +19,10 @@ from .data import site_json_parts
 from .files import EMPTY_FINDINGS, PageFindings, sitemap
 from .fragments import used_pieces, warm
 from .html import make_environment
+from .jobs import PageJob, drawing_jobs, page_jobs, site_info
 from .keys import TemplateKeys
 from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script_parts
-from .site import PageJob, Progress, SiteRenderer
+from .site import Progress, SiteRenderer
 
 
 def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
@@ -110,11 +111,11 @@ def write_site(
     renderer.template_keys = templates
     if previous is not None:
         renderer.card_keys = {map_id: tuple(entry) for map_id, entry in previous.cards.items()}  # type: ignore[misc]
-    page_jobs = renderer.page_jobs(templates)
-    info = renderer.site_info()
+    every_page = page_jobs(renderer, templates)
+    info = site_info(renderer)
     setting = digest(repr(info), renderer.config.model_dump_json())
     fresh: list[PageJob] = []
-    for job in page_jobs:
+    for job in every_page:
         key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is not None and previous.key_of(job.url) == key:
@@ -127,7 +128,7 @@ def write_site(
     # The canvas drawings, each placed right after its page so one worker lays the
     # canvas out once for both (render/drawing.py).
     drawn: list[PageJob] = []
-    for job in renderer.drawing_jobs(templates):
+    for job in drawing_jobs(renderer, templates):
         key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is None or previous.key_of(job.url) != key:
@@ -187,10 +188,10 @@ def write_site(
             renderer,
             staging,
             "sitemap.xml",
-            sitemap(renderer.config.base_url, [j.url for j in page_jobs if j.url != "404.html"]).encode("utf-8"),
+            sitemap(renderer.config.base_url, [j.url for j in every_page if j.url != "404.html"]).encode("utf-8"),
             previous,
         )
-    return len(page_jobs)
+    return len(every_page)
 
 
 def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], code: str) -> bytes | None:
