@@ -477,3 +477,24 @@ def test_what_the_output_before_last_held_and_the_last_did_not_is_gone(tmp_path)
     assert not (site / "public" / "canvases" / doomed.stem).exists()
     assert not [p for p in (site / "public").rglob("*") if p.is_dir() and not any(p.iterdir())]
     same_as_cold(site)
+
+
+def test_a_concluded_experiment_changes_statuses_in_site_json_as_a_cold_build_does(tmp_path):
+    """Statuses that experiments set are front matter as site.json shows it (evidence.py
+    derives the documents' keys from the experiments too): concluding, refuting and
+    reopening an experiment each give a cold build's output."""
+    site = tmp_path / "s"
+    gen_site().generate(4, site, seed=3, experiments=6)
+    build(site)
+    experiments = sorted((site / "content" / "experiments").glob("*.md"))
+    concluded = next(path for path in experiments if "result: supported" in path.read_text(encoding="utf-8"))
+    text = concluded.read_text(encoding="utf-8")
+    before = (site / "public" / "data" / "site.json").read_text(encoding="utf-8")
+    for result in ("refuted", "inconclusive", "supported"):
+        concluded.write_text(text.replace("result: supported", f"result: {result}"), encoding="utf-8")
+        outcome = build(site)
+        assert outcome.written
+        if result == "refuted":
+            assert "data/site.json" in outcome.changed and '"invalidated"' in (site / "public" / "data" / "site.json").read_text(encoding="utf-8")
+        same_as_cold(site)
+    assert (site / "public" / "data" / "site.json").read_text(encoding="utf-8") == before
