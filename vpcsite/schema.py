@@ -4,7 +4,6 @@ and the JSON Schema editors use to validate front matter while typing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -17,6 +16,7 @@ from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # did_you_mean is imported from here too
 from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
 from .model import SINGULAR as _SINGULAR
+from .paths import digest_of
 from .salvage import salvage
 from .source import FrontMatter, Positions, SourceFile
 
@@ -87,8 +87,8 @@ def parse_document(source: SourceFile, relative: str, stem: str, digest: str = "
         if conflict is not None:
             return None, [conflict, *duplicate_items(source, kind)]
     dumped = model.model_dump(mode="json")  # type: ignore[union-attr]
-    whole = hashlib.blake2b(orjson.dumps(dumped, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
-    outline = hashlib.blake2b(orjson.dumps(outline_of(model, dumped), option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    whole = digest_of(orjson.dumps(dumped, option=orjson.OPT_SORT_KEYS))
+    outline = digest_of(orjson.dumps(outline_of(model, dumped), option=orjson.OPT_SORT_KEYS))
     document = Document(model, source.path, source.body, source.body_line, Positions.of(fm), digest, relative, outline, whole)  # type: ignore[arg-type]
     return document, duplicate_items(source, kind)
 

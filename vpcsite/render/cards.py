@@ -147,8 +147,8 @@ class Later(Sequence):
 class SegmentCard:
     """A segment as lists show it: title, summary, how many jobs, pains and gains, and
     the cards of the canvases that target it. Anything else comes from its whole view.
-    `key` is the hash of what the index shows of it (its outline and its canvases'
-    card keys), or None when a template of the site's own may show more."""
+    `key` names what the index shows of it (its outline and its canvases' card keys),
+    or is None when a template of the site's own may show more."""
 
     __slots__ = ("_whole", "canvases", "gains", "id", "jobs", "key", "pains", "summary", "title")
 

@@ -68,24 +68,29 @@ class RememberExtension(Extension):
         return nodes.CallBlock(self.call_method("_each", args), params, [], body).set_lineno(lineno)
 
     def _each(self, at: tuple[str, int], name: Any, items: Any, extra: Any, params: int, page: Any, site: Any, caller: Callable[..., str]) -> str:
-        pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
-        asked: set = self.environment.asked_pieces  # type: ignore[attr-defined]
         where = self._where(page, site)
         out: list[str] = []
         for number, item in enumerate(items):
+            args = (item, number) if params == 2 else (item,)
             key = getattr(item, "key", None)
             if not isinstance(key, str) or not key:
-                out.append(caller(item, number) if params == 2 else caller(item))
+                out.append(caller(*args))
                 continue
-            wanted = (at, name, key, where, number if params == 2 else None, None if extra is None else extra[item.id])
-            asked.add(wanted)
-            found = pieces.get(wanted)
-            if found is None:
-                if len(pieces) > LIMIT:
-                    pieces.clear()
-                found = pieces[wanted] = Markup(caller(item, number) if params == 2 else caller(item))
-            out.append(found)
+            out.append(
+                self._remembered((at, name, key, where, number if params == 2 else None, None if extra is None else extra[item.id]), caller, *args)
+            )
         return Markup("".join(out))  # the pieces are markup already (Markup.join escapes each)
+
+    def _remembered(self, wanted: tuple, body: Callable[..., str], *args: Any) -> Markup:
+        """The piece `wanted` names, rendered by `body(*args)` the first time it is asked for."""
+        pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
+        self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
+        found = pieces.get(wanted)
+        if found is None:
+            if len(pieces) > LIMIT:
+                pieces.clear()
+            found = pieces[wanted] = Markup(body(*args))
+        return found
 
     def _where(self, page: Any, site: Any) -> str:
         """The page and site a piece is rendered for, as one string, made once per page:
@@ -101,15 +106,7 @@ class RememberExtension(Extension):
         key = getattr(card, "key", None)
         if not isinstance(key, str) or not key:
             return caller()
-        pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
-        wanted = (at, name, key, self._where(page, site))
-        self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
-        found = pieces.get(wanted)
-        if found is None:
-            if len(pieces) > LIMIT:
-                pieces.clear()
-            found = pieces[wanted] = Markup(caller())
-        return found
+        return self._remembered((at, name, key, self._where(page, site)), caller)
 
 
 def warm(environment: Any) -> bool:

@@ -5,6 +5,7 @@ its reference, rank, links and words, the whole canvas. Pure functions.
 from __future__ import annotations
 
 from ..fit import Fit, Score, delivered_products, gaps, percent
+from ..memo import remembered
 from ..model import OFFER_SCALE, Creator, Document, Gain, Item, Job, Pain, Reliever, Segment, ValueMap, ranked, scale_word
 from ..ranks import OFFER_SECTIONS, Rank, offer_ranks
 from .views import (
@@ -35,20 +36,11 @@ def _score_view(label: str, score: Score) -> ScoreView:
     return ScoreView(label, percent(value), None if value is None else round(value * 100, 1), score.addressed, score.total)
 
 
-#: Fit views by fit and target band: the same few scores recur across a site, and the
-#: lists of a process that builds again (the dev server) ask for every canvas's view.
-_FIT_VIEWS: dict[tuple[Fit | None, tuple[float, float]], FitView] = {}
-
-
 def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
-    """How pages show a fit (views are immutable, so one serves every canvas with it)."""
-    wanted = (result, target)
-    found = _FIT_VIEWS.get(wanted)
-    if found is None:
-        if len(_FIT_VIEWS) > 50_000:
-            _FIT_VIEWS.clear()
-        found = _FIT_VIEWS[wanted] = _fit_view(result, target)
-    return found
+    """How pages show a fit, remembered by the fit and the target band (views are
+    immutable, so one serves every canvas with it): the lists of a process that builds
+    again (the dev server) ask for every canvas's view."""
+    return remembered(("fit-view", result, target), lambda: _fit_view(result, target))
 
 
 def _fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:

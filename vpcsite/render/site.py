@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
 from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
+from ..memo import remembered
 from ..model import Document
 from ..places import body_place
 from ..record import digest
@@ -37,12 +38,6 @@ if TYPE_CHECKING:
     from ..history import SiteHistory
 
 Progress = Callable[[str, int, int], None]
-
-
-#: The hash of a canvas's card sources (its value map's and segment's content hashes
-#: and the target band), by the sources, for every build of this process: a rebuild of
-#: 5,000 canvases hashes the one that changed, not 5,000.
-_CARD_SOURCES: dict[tuple[str, str, str], str] = {}
 
 
 class SiteRenderer:
@@ -69,8 +64,7 @@ class SiteRenderer:
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
         self.card_keys: dict[str, tuple[str, str]] = {}
-        #: (value map hash, segment hash) → the hash of a card's sources, worked out
-        #: once per build (the index, the fit summary and segment pages all ask).
+        #: The target band as card sources name it (card_key).
         self._target = repr(config.fit.target)
         #: Page URLs rendered and taken over by the last write (render/write.py), what
         #: the record keeps of each page, and the template keys it used.
@@ -410,12 +404,10 @@ class SiteRenderer:
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
         document, segment, _ = self._canvas_sources(map_id)
+        # Hashed once per process (memo.py), not once per build: a rebuild of 5,000
+        # canvases hashes the sources of the one that changed.
         sources = (document.digest, segment.digest, self._target)
-        source = _CARD_SOURCES.get(sources)
-        if source is None:
-            if len(_CARD_SOURCES) > 100_000:
-                _CARD_SOURCES.clear()
-            source = _CARD_SOURCES[sources] = digest(*sources)
+        source = remembered(("card-source", *sources), lambda: digest(*sources))
         known = self.card_keys.get(map_id)
         if known is None or known[0] != source:
             values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]
