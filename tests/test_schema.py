@@ -379,3 +379,51 @@ def test_an_empty_document_id_is_an_error_at_its_place():
     document, found = load_document("content/segments/busy.md", "segments/busy.md", b'+++\ntitle = "Busy"\nid = ""\n+++\n')
     assert document is None or document.partial
     assert [(d.code, d.line, d.column) for d in found] == [("VPC109", 3, 6)]
+
+
+# --- memory: what a loaded document keeps ------------------------------------------
+
+
+def test_items_that_write_the_same_keys_share_one_set_of_them():
+    """pydantic's set of written keys is bigger than the rest of an item; items that
+    name the same keys share one, and a copy with an update still gets its own."""
+    model = valid("title: Busy\njobs:\n  - {text: Plan the week, status: observed}\n  - {text: Book a room, status: verified}\n  - Pay invoices\n")
+    first, second, third = model.jobs
+    assert first.model_fields_set == {"id", "text", "status"}
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert third.model_fields_set == {"id", "text"}
+    copy = first.model_copy(update={"importance": 5})
+    assert copy.model_fields_set == {"id", "text", "status", "importance"}
+    assert second.model_fields_set == {"id", "text", "status"}
+
+
+def test_a_shared_set_of_written_keys_stays_shared_through_a_pickle():
+    """Loading workers and the document cache send documents pickled."""
+    import pickle
+
+    model = valid("title: Busy\njobs:\n  - {text: Plan the week, status: observed}\n  - {text: Book a room, status: verified}\n")
+    first, second = pickle.loads(pickle.dumps(model)).jobs
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+
+
+def test_validating_a_document_deep_copies_no_default():
+    """A list default written `= []` is deep-copied for every item by Python code
+    (copy.deepcopy, watched here as any Python call is); a factory makes it in C."""
+    import copy
+    import sys
+
+    copied: list[str] = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename == copy.__file__:
+            copied.append(frame.f_code.co_name)
+
+    sys.setprofile(watch)
+    try:
+        model = valid("title: Busy\njobs:\n  - Plan the week\npains:\n  - Late invoices\ngains:\n  - Free evenings\n")
+        value_map = valid("title: Fix\nsegment: busy\nrelievers:\n  - Reminders\nproducts:\n  - App\ncreators:\n  - Reports\n", "value-maps/fix.md")
+    finally:
+        sys.setprofile(None)
+    assert copied == []
+    assert model.jobs[0].evidence == [] and model.jobs[0].evidence is not model.pains[0].evidence
+    assert value_map.relievers[0].relieves == [] and value_map.products[0].jobs == []

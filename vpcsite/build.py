@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config, theme_problem
 from .diagnostics import Diagnostic, diagnostic, has_errors, sort_diagnostics
-from .memory import paused_gc
+from .memory import give_back, paused_gc
 
 
 # `check_site`, `CheckResult` and `ConfigError` are imported from here by callers that
@@ -225,6 +225,7 @@ def _build(
                     recall_parts(target)
                 known = {path: fp[3] for path, fp in inputs.items() if fp is not None}
                 checked = check_site(root, config, drafts=options.drafts, cache=cache, last_layout=False, jobs=options.jobs, digests=known)
+                give_back()  # before the render workers are forked with it
             if checked.failed(strict):
                 raise _NotWritten(checked.diagnostics)
             from .render.site import SiteRenderer

@@ -78,7 +78,10 @@ def recalled_pieces(target: Path, stamp: str) -> dict:
 def _write(staging: Path, part: str, value: Any) -> None:
     folder = staging / MEMORY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{part}.pickle").write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    # Streamed to the file: the lists' pieces alone are some 20 MB at 1,000 canvases,
+    # and a pickle made whole in memory first would be the process's peak.
+    with open(folder / f"{part}.pickle", "wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read(target: Path, part: str) -> Any:

@@ -332,4 +332,5 @@ def save_documents(cache: DocumentCache, staging: Path, previous: Path | None) -
                 continue
             except OSError:
                 pass
-        (folder / name).write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        with open(folder / name, "wb") as file:  # streamed: see memostore._write
+            pickle.dump(entries, file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 
 from .diagnostics import Diagnostic, diagnostic
 from .hints import _EXPECTED, _type_name, did_you_mean, key_hint, scale_hint  # did_you_mean is imported from here too
-from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, slug
+from .model import DOCUMENT_TYPES, OFFER_SCALE, SCALES, SECTIONS, Document, outline_of, share_fields_sets, slug
 from .model import SINGULAR as _SINGULAR
 from .paths import digest_of
 from .salvage import salvage
@@ -82,6 +82,7 @@ def parse_document(source: SourceFile, relative: str, stem: str, digest: str = "
             damaged=kept.damaged,
         )
         return partial, found
+    share_fields_sets(model)
     if kind == "experiment":
         conflict = _experiment_target(source, model)
         if conflict is not None:

@@ -94,46 +94,39 @@ def _site_pieces(config: SiteConfig, checked: CheckResult, history: SiteHistory 
     site = checked.site
     folder = config.content_dir.rstrip("/")
 
+    # The entries are made once each, when their JSON is not remembered (`site_json_parts`
+    # remembers the bytes by every source they are made of): remembering the dicts too
+    # kept a second copy of site.json, as Python objects, for nothing.
     def entry(document: Any) -> dict[str, Any]:
         # The path is relative to the site root, whatever folder the build started from.
-        return remembered(
-            ("json", *source(document), folder),
-            lambda: {"path": f"{folder}/{document.relative}", **document.model.model_dump(mode="json")},
-        )
+        return {"path": f"{folder}/{document.relative}", **document.model.model_dump(mode="json")}
 
     def open_items(document: Any, segment: Any) -> dict[str, Any]:
-        def make() -> dict[str, Any]:
-            open_ = gaps(segment.model, document.model)
-            return {
-                "unaddressed": {"pains": list(open_.pains), "gains": list(open_.gains)},
-                "orphans": [{"section": section, "id": item_id} for section, item_id in open_.orphans],
-            }
+        open_ = gaps(segment.model, document.model)
+        return {
+            "unaddressed": {"pains": list(open_.pains), "gains": list(open_.gains)},
+            "orphans": [{"section": section, "id": item_id} for section, item_id in open_.orphans],
+        }
 
-        return remembered(("gaps", *source(document), *source(segment)), make)
-
-    def ranked_items(document: Any, segment: Any) -> dict[str, Any]:
+    def ranked_items(document: Any, segment: Any, dumped: dict[str, Any]) -> dict[str, Any]:
         """The value map's items with their ranks filled in: `importance` as shown,
         `importance_origin` "written" or "derived"."""
-
-        def make() -> dict[str, Any]:
-            ranks = offer_ranks(segment.model, document.model)
-            dumped = entry(document)
-            return {
-                section: [
-                    {**item, "importance": ranks[section, item["id"]].value, "importance_origin": ranks[section, item["id"]].origin}
-                    for item in dumped[section]
-                ]
-                for section in OFFER_SECTIONS
-            }
-
-        return remembered(("ranks", *source(document), *source(segment)), make)
+        ranks = offer_ranks(segment.model, document.model)
+        return {
+            section: [
+                {**item, "importance": ranks[section, item["id"]].value, "importance_origin": ranks[section, item["id"]].origin}
+                for item in dumped[section]
+            ]
+            for section in OFFER_SECTIONS
+        }
 
     def value_map(map_id: str, document: Any) -> dict[str, Any]:
         result = checked.fits.get(map_id)
-        value_map = {**entry(document), "fit": fit_data(result) if result else None}
+        dumped = entry(document)
+        value_map = {**dumped, "fit": fit_data(result) if result else None}
         segment = site.segments.get(document.model.segment)
         if segment is not None:
-            value_map.update(ranked_items(document, segment))
+            value_map.update(ranked_items(document, segment, dumped))
             value_map.update(open_items(document, segment))
         if history is not None and map_id in history.canvases:
             # Only in a git repository with history on: the key is absent otherwise.

@@ -8,6 +8,7 @@ template fails the build instead of printing nothing. Templates get prepared val
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,29 @@ def _relative(url: str, page: PageInfo) -> str:
 
 def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo, **values: Any) -> str:
     return env.get_template(template).render(site=site, page=page, **values)
+
+
+#: How many of a template's output strings are joined and encoded at a time.
+_BATCH = 2048
+
+
+def render_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> list[bytes]:
+    """A page as UTF-8 in parts (output.write_file writes them as one file). The fit
+    summary of 1,000 canvases is 4.8 MB of text: joined whole, then encoded, it was a
+    third of its process's peak memory.
+
+    The template's context is emptied afterwards: its macros refer back to it, a cycle
+    that holds every view the page was given until the cycle collector runs, and
+    builds pause it (memory.py)."""
+    template = env.get_template(name)
+    context = template.new_context({"site": site, "page": page, **values})
+    parts: list[bytes] = []
+    try:
+        generated = template.root_render_func(context)
+        while batch := list(islice(generated, _BATCH)):
+            parts.append("".join(batch).encode("utf-8"))
+    except Exception:
+        env.handle_exception()
+    finally:
+        context.vars.clear()
+    return parts

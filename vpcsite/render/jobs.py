@@ -29,6 +29,8 @@ class PageJob:
     #: The template's values, prepared when the page is rendered.
     values: Callable[[], dict]
     shows: tuple[str, ...] = ()
+    #: Run once the page is written (canvas.svg lets its canvas go: SiteRenderer.let_go).
+    after: Callable[[], None] | None = None
 
 
 def drawing_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) -> list[PageJob]:
@@ -46,7 +48,7 @@ def drawing_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) 
         )
         url = svg_url(map_id)
         info = PageInfo(document.model.title, url, "svg")
-        jobs.append(PageJob(url, "canvas.svg", info, partial(renderer.drawn, map_id), shows))
+        jobs.append(PageJob(url, "canvas.svg", info, partial(renderer.drawn, map_id), shows, partial(renderer.let_go, map_id)))
     return jobs
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..output import write_file
 from ..workers import can_fork, cpu_count, fork_pool
-from .html import render_page
+from .html import render_parts
 from .problems import TemplateProblem, locate
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ _LISTS = ("canvases", "segments")
 def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) -> None:
     values = job.values()
     try:
-        html = render_page(env, job.template, info, job.info, **values)
+        parts = render_parts(env, job.template, info, job.info, **values)
     except Exception as exc:
         # Located here, where the traceback names the template's line: a worker's
         # exception reaches the parent without it.
@@ -54,7 +54,9 @@ def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) ->
         for name in _LISTS:
             if isinstance(values.get(name), list):
                 values[name].clear()
-    write_file(staging, job.url, html.encode("utf-8"))
+    write_file(staging, job.url, parts)
+    if job.after is not None:
+        job.after()
 
 
 def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:

@@ -14,10 +14,10 @@ from urllib.parse import urljoin
 
 from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
-from ..markdown import LocalLinks, MarkdownRenderer, Place, Rendered
+from ..markdown import LocalLinks, MarkdownRenderer, Rendered
 from ..memo import remembered
 from ..model import Document
-from ..places import body_place
+from ..places import TextPlace, body_place
 from ..record import digest
 from ..theme import Theme, static_folders
 from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url
@@ -38,6 +38,43 @@ if TYPE_CHECKING:
     from ..history import SiteHistory
 
 Progress = Callable[[str, int, int], None]
+
+
+class MarkdownText(LazyHtml):
+    """A document's Markdown text as one page shows it, rendered when a template first
+    outputs it. One object holding its sources: closures took nine (a function, its
+    cells, a lambda for the place), and a canvas page has some sixty texts, so at 1,000
+    canvases they were tens of megabytes and the allocations of a tenth of its views."""
+
+    __slots__ = ("_document", "_inline", "_links", "_page", "_renderer", "_text", "_where")
+
+    def __init__(
+        self, renderer: SiteRenderer, document: Document, page: str, text: str, where: tuple | None, inline: bool, links: LocalLinks
+    ) -> None:
+        self._html = None
+        self._present = bool(text.strip())
+        self._renderer = renderer
+        self._document = document
+        self._page = page
+        self._text = text
+        #: The key path of a front matter value; None for the body.
+        self._where = where
+        self._inline = inline
+        self._links = links
+
+    def __html__(self) -> str:
+        if self._html is None:
+            renderer, document = self._renderer, self._document
+            result = renderer.markdown.render_at(self._text, document.path, self._place, self._inline, self._links)
+            renderer._collect(document, self._page, result)
+            self._html = result.html
+        return self._html
+
+    def _place(self) -> TextPlace:
+        """Where the text stands in its file: asked only when a finding needs it."""
+        if self._where is None:
+            return body_place(self._document.body_line)
+        return self._document.text_place(self._where)
 
 
 class SiteRenderer:
@@ -116,21 +153,12 @@ class SiteRenderer:
         links = self._page_links(document, page)
 
         def render(text: str, kind: str, where: tuple) -> LazyHtml:
-            return self._lazy_markdown(document, page, text, lambda: document.text_place(where), kind == "inline", links)
+            return MarkdownText(self, document, page, text, where, kind == "inline", links)
 
         return render
 
     def _body(self, document: Document, page: str) -> LazyHtml:
-        place = body_place(document.body_line)
-        return self._lazy_markdown(document, page, document.body, lambda: place, False, self._page_links(document, page))
-
-    def _lazy_markdown(self, document: Document, page: str, text: str, place: Place, inline: bool, links: LocalLinks) -> LazyHtml:
-        def run() -> str:
-            result = self.markdown.render_at(text, document.path, place, inline, links)
-            self._collect(document, page, result)
-            return result.html
-
-        return LazyHtml(run, bool(text.strip()))
+        return MarkdownText(self, document, page, document.body, None, False, self._page_links(document, page))
 
     def drain(self) -> tuple[list[Diagnostic], dict[str, PageFindings]]:
         """What rendering found since the last drain (a worker sends it to the parent)."""
@@ -337,6 +365,20 @@ class SiteRenderer:
         if found is None:
             found = self._drawings[map_id] = layout(self.canvas(map_id))
         return found
+
+    def let_go(self, map_id: str) -> None:
+        """Forget a canvas's view and drawing once its canvas.svg is written: it comes
+        right after the canvas's page (write._beside), and nothing needs them after it;
+        asked for again, they are made again. The contexts of the two templates that
+        showed them are cycles that the paused collector (memory.py) leaves be, so the
+        drawing's markup and placed items are dropped from it too: at 1,000 canvases, a
+        render worker kept some 40 MB of them."""
+        self._canvases.pop(map_id, None)
+        drawing = self._drawings.pop(map_id, None)
+        if drawing is not None:
+            drawing.drawn.clear()
+            for block in drawing.blocks.values():
+                block.items = []
 
     def _canvas_sources(self, map_id: str) -> tuple[Document, Document, str]:
         """A canvas's value map, its segment, and its page."""
