@@ -128,3 +128,25 @@ def test_a_new_process_takes_the_compiled_templates_from_the_last_output(tmp_pat
     build(site)
     assert "404.html" in compiled
     assert "Lost here." in (site / "public" / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_part_is_written_as_a_run_of_small_pickles_and_read_back_whole(tmp_path: Path):
+    """A pickler keeps every object it wrote until it is done, and a piece of markup
+    pickles through a plain copy: one pickle of the lists' pieces held them twice."""
+    import pickle
+
+    from markupsafe import Markup
+
+    from vpcsite.memostore import PIECES, keep_pieces, recalled_pieces
+
+    pieces = {("card", str(n)): Markup(f"<li>{n}</li>") for n in range(2500)}
+    keep_pieces(tmp_path, "stamp", pieces)
+    with open(tmp_path / MEMORY_FOLDER / f"{PIECES}.pickle", "rb") as file:
+        loaded = [pickle.load(file)]
+        while file.peek(1):
+            loaded.append(pickle.load(file))
+    assert loaded[0] == "stamp" and [len(chunk) for chunk in loaded[1:]] == [1000, 1000, 500]
+    assert recalled_pieces(tmp_path, "stamp") == pieces
+    assert recalled_pieces(tmp_path, "other templates") == {}
+    (tmp_path / MEMORY_FOLDER / f"{PIECES}.pickle").write_bytes(b"\x80\x05not a pickle")
+    assert recalled_pieces(tmp_path, "stamp") == {}

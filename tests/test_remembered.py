@@ -205,3 +205,34 @@ def test_remember_each_renders_as_a_loop_and_again_only_the_items_whose_key_chan
     extra["z"] = 0
     assert each.render(**values) == loop.render(**values)
     assert rendered == ["z", "a", "b", "c"]
+
+
+def test_remember_each_outputs_its_pieces_one_by_one_and_nests():
+    """The pieces are not joined into one string (the fit summary's rows at 1,000
+    canvases are 7 MB, and the copy was its process's peak): a template's output
+    stream carries each, and a list inside another's item renders as a loop would."""
+    from dataclasses import dataclass
+
+    from jinja2 import Environment
+
+    from vpcsite.render.fragments import RememberExtension
+
+    @dataclass
+    class Item:
+        id: str
+        key: str
+        parts: tuple
+
+    env = Environment(extensions=[RememberExtension], autoescape=True)
+    each = env.from_string(
+        "<ul>{% remember_each 'outer', items as item %}<li>{{ item.id }}:"
+        "{% remember_each 'inner', item.parts as part %}[{{ part.id }}]{% endremember_each %}</li>{% endremember_each %}</ul>"
+    )
+    loop = env.from_string(
+        "<ul>{% for item in items %}<li>{{ item.id }}:{% for part in item.parts %}[{{ part.id }}]{% endfor %}</li>{% endfor %}</ul>"
+    )
+    items = [Item(name, f"k{name}", (Item(f"{name}1", f"k{name}1", ()), Item(f"{name}2", f"k{name}2", ()))) for name in "abc"]
+    values = {"items": items, "page": "p", "site": "s"}
+    assert each.render(**values) == loop.render(**values)
+    chunks = list(each.generate(**values))
+    assert "<li>a:[a1][a2]</li>" in chunks and "<li>c:[c1][c2]</li>" in chunks

@@ -145,3 +145,28 @@ def test_memory_a_stage_freed_is_given_back_to_the_system():
     assert last == bytes(4096)
     if before is not None and after is not None:
         assert before - after > 30
+
+
+def test_a_render_worker_keeps_no_view_of_the_pages_it_rendered(tmp_path: Path):
+    """Each slice of pages a forked worker renders ends with a young collection: the
+    template contexts are cycles that hold every view a page showed."""
+    from vpcsite.render import parallel
+    from vpcsite.render.views import CanvasView
+
+    site = small_site(tmp_path)
+    renderer = renderer_of(site)
+    pages = [job for job in page_jobs(renderer) if job.template in ("canvas.html", "segment.html")]
+    jobs = _beside(pages, drawing_jobs(renderer))
+    staging = tmp_path / "out"
+    staging.mkdir()
+    parallel._shared = (renderer, _environment(renderer, ""), site_info(renderer), jobs, staging, ())
+    gc.collect()
+    gc.disable()
+    try:
+        parallel._render_slice((0, len(jobs)))
+        alive = sum(isinstance(o, CanvasView) for o in gc.get_objects())
+    finally:
+        gc.enable()
+        parallel._shared = None
+    assert len(list(staging.rglob("index.html"))) == len(pages)
+    assert alive == 0

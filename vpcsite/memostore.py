@@ -21,7 +21,6 @@ import contextlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any
 
 from .memo import kept, recall
 from .record import CACHE_FOLDER
@@ -39,14 +38,14 @@ PIECES = "pieces"
 
 def keep_part(staging: Path, part: str) -> None:
     """Write what this process remembered of one part's kinds."""
-    _write(staging, part, kept(PARTS[part]))
+    _write(staging, part, "", kept(PARTS[part]))
 
 
 def keep_pieces(staging: Path, stamp: str, pieces: dict) -> None:
     """Write the templates' remembered pieces, with the stamp of the templates that
     made them."""
     if stamp:
-        _write(staging, PIECES, (stamp, pieces))
+        _write(staging, PIECES, stamp, pieces)
 
 
 def carry_part(target: Path, staging: Path, part: str) -> None:
@@ -62,30 +61,45 @@ def recall_parts(target: Path) -> None:
     """Put what the last build kept into this process's memo; a part that cannot be
     read is left out (its entries are worked out again)."""
     for part in PARTS:
-        entries = _read(target, part)
-        if isinstance(entries, dict):
-            recall(entries)
+        found = _read(target, part)
+        if found is not None:
+            recall(found[1])
 
 
 def recalled_pieces(target: Path, stamp: str) -> dict:
     """The last build's remembered pieces, if its templates were these."""
     found = _read(target, PIECES)
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == stamp and isinstance(found[1], dict):
+    if found is not None and found[0] == stamp:
         return found[1]
     return {}
 
 
-def _write(staging: Path, part: str, value: Any) -> None:
+#: Entries per pickle of a part. A part is a run of pickles, not one: a pickler keeps
+#: every object it wrote until it is done, and pickling a piece of markup (a str
+#: subclass) makes a plain copy of it, so one pickle of the lists' 20 MB of pieces
+#: held a second copy of them all.
+_CHUNK = 1000
+
+
+def _write(staging: Path, part: str, stamp: str, entries: dict) -> None:
+    """`stamp`, then the entries in chunks, streamed to the part's file."""
     folder = staging / MEMORY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    # Streamed to the file: the lists' pieces alone are some 20 MB at 1,000 canvases,
-    # and a pickle made whole in memory first would be the process's peak.
+    items = list(entries.items())
     with open(folder / f"{part}.pickle", "wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
+        for start in range(0, len(items), _CHUNK):
+            pickle.dump(items[start : start + _CHUNK], file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read(target: Path, part: str) -> Any:
+def _read(target: Path, part: str) -> tuple[str, dict] | None:
+    """A part's stamp and entries; None if it is missing or damaged (only a slower build)."""
+    entries: dict = {}
     try:
-        return pickle.loads((target / MEMORY_FOLDER / f"{part}.pickle").read_bytes())
-    except Exception:  # a missing or damaged part is only a slower build
+        with open(target / MEMORY_FOLDER / f"{part}.pickle", "rb") as file:
+            stamp = pickle.load(file)
+            while file.peek(1):
+                entries.update(pickle.load(file))
+    except Exception:
         return None
+    return (stamp, entries) if isinstance(stamp, str) else None

@@ -34,8 +34,9 @@ class RememberExtension(Extension):
         # them): what the build keeps for the next one's process (memostore.py).
         environment.extend(remembered_pieces={}, asked_pieces=set())
         self._last: tuple[Any, Any, str] | None = None
+        self._aside: list[str] = []
 
-    def parse(self, parser: Parser) -> nodes.Node:
+    def parse(self, parser: Parser) -> nodes.Node | list[nodes.Node]:
         token = next(parser.stream)
         if token.value == "remember_each":
             return self._parse_each(parser, token.lineno)
@@ -47,7 +48,7 @@ class RememberExtension(Extension):
         args = [nodes.Const(site), name, card, nodes.Name("page", "load"), nodes.Name("site", "load")]
         return nodes.CallBlock(self.call_method("_piece", args), [], [], body).set_lineno(token.lineno)
 
-    def _parse_each(self, parser: Parser, lineno: int) -> nodes.Node:
+    def _parse_each(self, parser: Parser, lineno: int) -> list[nodes.Node]:
         """`{% remember_each NAME, ITEMS as ITEM[, NUMBER] [by EXTRA] %}…{% endremember_each %}`:
         the body once for each item, as a loop would render it, each remembered by the
         item's key (and its number, when the body uses it; and `EXTRA[item.id]`, when a
@@ -65,7 +66,14 @@ class RememberExtension(Extension):
         body = parser.parse_statements(("name:endremember_each",), drop_needle=True)
         site = (parser.name or "", lineno)
         args = [nodes.Const(site), name, items, extra, nodes.Const(len(params)), nodes.Name("page", "load"), nodes.Name("site", "load")]
-        return nodes.CallBlock(self.call_method("_each", args), params, [], body).set_lineno(lineno)
+        # The pieces are output one by one, not joined: the fit summary's rows at 1,000
+        # canvases are 7 MB, and a copy of them all was its process's peak. The call
+        # leaves them aside (it outputs nothing), the loop after it takes them.
+        gather = nodes.CallBlock(self.call_method("_each", args), params, [], body).set_lineno(lineno)
+        piece = "_vpc_piece"
+        output = nodes.Output([nodes.Name(piece, "load")]).set_lineno(lineno)
+        loop = nodes.For(nodes.Name(piece, "store"), self.call_method("_take"), [output], [], None, False).set_lineno(lineno)
+        return [gather, loop]
 
     def _each(self, at: tuple[str, int], name: Any, items: Any, extra: Any, params: int, page: Any, site: Any, caller: Callable[..., str]) -> str:
         where = self._where(page, site)
@@ -79,7 +87,14 @@ class RememberExtension(Extension):
             out.append(
                 self._remembered((at, name, key, where, number if params == 2 else None, None if extra is None else extra[item.id]), caller, *args)
             )
-        return Markup("".join(out))  # the pieces are markup already (Markup.join escapes each)
+        self._aside = out
+        return ""
+
+    def _take(self) -> list[str]:
+        """The pieces `_each` just made, for the loop that outputs them (the two run one
+        right after the other, a nested list's pair inside its item's piece)."""
+        out, self._aside = self._aside, []
+        return out
 
     def _remembered(self, wanted: tuple, body: Callable[..., str], *args: Any) -> Markup:
         """The piece `wanted` names, rendered by `body(*args)` the first time it is asked for."""

@@ -227,8 +227,9 @@ def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo,
     return env.get_template(template).render(site=site, page=page, **values)
 
 
-#: How many of a template's output strings are joined and encoded at a time.
-_BATCH = 2048
+#: How many of a template's output strings are joined and encoded at a time (a list's
+#: remembered pieces come one by one, a few kilobytes each).
+_BATCH = 256
 
 
 def render_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> list[bytes]:
