@@ -96,3 +96,22 @@ def test_ctrl_c_during_a_parallel_build_says_interrupted_and_keeps_the_old_site(
     assert stderr.rstrip().endswith("interrupted")
     assert _snapshot(site / "public") == before
     assert not any(p.name.startswith(".vpcsite-staging-") for p in site.iterdir())
+
+
+def _sigterm_is_default(_: int) -> bool:
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_pool_workers_die_on_sigterm_whatever_their_parent_does_with_it():
+    """A pool stops its workers with SIGTERM; the dev server answers SIGTERM by raising
+    KeyboardInterrupt, and a worker that inherited that could wait for a task forever."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with fork_pool(2) as pool:
+            assert pool.map(_sigterm_is_default, range(4)) == [True] * 4
+    finally:
+        signal.signal(signal.SIGTERM, previous)

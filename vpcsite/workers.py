@@ -29,6 +29,11 @@ def _ignore_interrupts() -> None:
     # answers it (it stops the pool and says "interrupted"); a worker that took it too
     # would print its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A pool stops its workers with SIGTERM. The dev server answers SIGTERM by raising
+    # KeyboardInterrupt (serve/run.py), and a worker that inherited that handler could
+    # swallow it and wait for a task forever, with the server waiting for it: the
+    # server's first build of 5,000 canvases once hung so.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def fork_pool(workers: int) -> Pool:
