@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite import memo
+from vpcsite import memo, memostore
 from vpcsite.memostore import MEMORY_FOLDER
 from vpcsite.render import search, write
 
@@ -88,6 +88,7 @@ def test_the_lists_pieces_are_carried_over_and_hold_only_what_a_build_asks_for(t
     build(site)
     pieces = site / "public" / MEMORY_FOLDER / "pieces.pickle"
     first = pieces.read_bytes()
+    count = len(memostore._read(site / "public", "pieces")[1])
     new_process()
     edit_first_text(site, "Quiet")  # the lists show no item text: not rendered again
     build(site)
@@ -97,10 +98,8 @@ def test_the_lists_pieces_are_carried_over_and_hold_only_what_a_build_asks_for(t
         for path in sorted((site / "content" / "value-maps").glob("*.md"))[:1]:
             path.write_text(path.read_text(encoding="utf-8").replace("title: ", f"title: {number} ", 1), encoding="utf-8")
         build(site)
-    # The cards of earlier titles are not kept: no more pieces than the first build's
-    # (fewer: a segment's part of the fit summary, found whole, asks for none of the
-    # cards inside it).
-    assert len(first) * 0.5 < len(pieces.read_bytes()) <= len(first)
+    # The cards of earlier titles are not kept: as many pieces as the first build's.
+    assert len(memostore._read(site / "public", "pieces")[1]) == count
 
 
 def test_a_new_process_takes_the_compiled_templates_from_the_last_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -150,3 +149,21 @@ def test_a_part_is_written_as_a_run_of_small_pickles_and_read_back_whole(tmp_pat
     assert recalled_pieces(tmp_path, "other templates") == {}
     (tmp_path / MEMORY_FOLDER / f"{PIECES}.pickle").write_bytes(b"\x80\x05not a pickle")
     assert recalled_pieces(tmp_path, "stamp") == {}
+
+
+def test_a_part_kept_by_a_process_that_builds_no_more_leaves_its_memo(tmp_path: Path):
+    """The render worker that writes site.json keeps its entries for the next build's
+    process, then lets them go while it renders its share of the pages."""
+    from vpcsite.memostore import PARTS, keep_part, recall_parts
+
+    memo._MEMO.clear()
+    memo.track()
+    memo.remembered(("json-bytes", "a.md", "1"), lambda: b"{}")
+    memo.remembered(("fit", "a.md", "1"), lambda: 0.5)
+    keep_part(tmp_path, "data", then_forget=True)
+    assert not any(key[0] in PARTS["data"] for key in memo._MEMO)
+    assert ("fit", "a.md", "1") in memo._MEMO
+    recall_parts(tmp_path)
+    assert memo._MEMO[("json-bytes", "a.md", "1")] == b"{}"
+    memo._MEMO.clear()
+    memo._used = None

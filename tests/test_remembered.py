@@ -53,19 +53,19 @@ def test_the_lists_remember_each_card_and_render_again_only_the_changed_one(tmp_
     build(site, force_all=True)
     first = dict(pieces())
     segments = len(list((site / "content" / "segments").glob("*.md")))
-    # a card on the index, one on the fit summary by segment, a row of its table, a row
-    # of its chart; the chart; each segment's card on the index and its part of the fit
-    # summary by segment
-    assert len(first) == 4 * 4 + 1 + 2 * segments
+    # a card on the index, a row of the fit summary's table, a row of its chart; the
+    # chart; each segment's card on the index and its part of the fit summary by segment
+    # (with its canvases' cards inside)
+    assert len(first) == 4 * 3 + 1 + 2 * segments
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[2]
     text = value_map.read_text(encoding="utf-8")
     value_map.write_text(re.sub(r"^title: (.+)$", rf"title: \1 {uuid.uuid4().hex[:8]}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
     result = build(site)
     assert "index.html" in result.changed and "fit/index.html" in result.changed
     now = pieces()
-    # The changed canvas's two cards, table row and chart row are new; so is the chart,
+    # The changed canvas's card, table row and chart row are new; so is the chart,
     # joined from the other rows as they were, and its segment's two pieces.
-    assert len(now) == len(first) + 4 + 1 + 2 and first.items() <= now.items()
+    assert len(now) == len(first) + 3 + 1 + 2 and first.items() <= now.items()
     assert [name for _, name, *_ in set(now) - set(first)].count("segment-card") == 1
     same_as_cold(site)
 

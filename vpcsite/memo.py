@@ -57,6 +57,13 @@ def kept(kinds: frozenset[str]) -> dict[tuple, object]:
     return {key: _MEMO[key] for key in _used if key[0] in kinds and key in _MEMO}
 
 
+def forget(kinds: frozenset[str]) -> None:
+    """Drop what was remembered of these kinds (kept for the next build's process, and
+    needed by this one no more)."""
+    for key in [key for key in _MEMO if key[0] in kinds]:
+        del _MEMO[key]
+
+
 def recall(entries: dict[tuple, object]) -> None:
     """Results an earlier process remembered, for keys this one has not worked out."""
     for key, value in entries.items():

@@ -32,8 +32,8 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
     write_file(staging, "data/site.json", site_json_parts(renderer.config, renderer.checked, renderer.history))
-    if keep:  # by this process, which holds what it worked out (memostore.py)
-        keep_part(staging, "data")
+    if keep:  # by this process, which holds what it worked out (memostore.py) and builds no more
+        keep_part(staging, "data", then_forget=True)
 
 
 def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
@@ -41,7 +41,7 @@ def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
 
     write_file(staging, SEARCH_INDEX, search_script_parts(renderer.checked.site))
     if keep:
-        keep_part(staging, "search")
+        keep_part(staging, "search", then_forget=True)
 
 
 #: The pages that list every canvas, rendered by the building process itself.
