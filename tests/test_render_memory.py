@@ -20,7 +20,8 @@ from vpcsite.render.data import site_json, site_json_parts
 from vpcsite.render.html import PageInfo, SiteInfo, render_page, render_parts
 from vpcsite.render.jobs import drawing_jobs, page_jobs, site_info
 from vpcsite.render.parallel import render_all
-from vpcsite.render.site import MarkdownText, SiteRenderer
+from vpcsite.render.site import SiteRenderer
+from vpcsite.render.texts import MarkdownText
 from vpcsite.render.write import _beside, _environment
 from vpcsite.theme import find_theme
 

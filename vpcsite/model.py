@@ -305,30 +305,6 @@ SINGULAR: dict[str, str] = {
 }
 
 
-#: One set of each kind: see `share_fields_sets`.
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-
-
-def share_fields_sets(model: BaseModel) -> None:
-    """Let a document's items share their sets of written keys.
-
-    pydantic gives every instance a set of the fields its input named
-    (`model_fields_set`); an item naming six keys gets a set of 728 bytes, more than the
-    rest of the item, and 50,000 items of a 1,000-canvas site repeat a few dozen such
-    sets. Models are frozen and `model_copy` copies the set before changing it, so one
-    shared set per kind is safe; pickles keep the sharing."""
-    sections = SECTIONS.get(getattr(model, "type", ""), ())
-    shared = _FIELDS_SETS
-    for section in sections:
-        for item in getattr(model, section):
-            written = item.__pydantic_fields_set__
-            kept = shared.get(frozenset(written))
-            if kept is None:
-                kept = shared[frozenset(written)] = written
-            elif kept is not written:
-                object.__setattr__(item, "__pydantic_fields_set__", kept)
-
-
 def items_of(document: Any) -> list[tuple[str, int, Item]]:
     """Every item of a document with its section and index, in file order."""
     return [(section, index, item) for section in SECTIONS[document.type] for index, item in enumerate(getattr(document, section))]

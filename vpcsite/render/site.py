@@ -14,10 +14,9 @@ from urllib.parse import urljoin
 
 from ..content import inside, outside_link
 from ..diagnostics import Diagnostic, diagnostic
-from ..markdown import LocalLinks, MarkdownRenderer, Rendered
+from ..markdown import MarkdownRenderer, Rendered
 from ..memo import remembered
 from ..model import Document
-from ..places import TextPlace, body_place
 from ..record import digest
 from ..theme import Theme, static_folders
 from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url
@@ -29,6 +28,7 @@ from .keys import TemplateKeys
 from .method import MethodViews
 from .pdf.sandbox import ORIGIN
 from .prepare import canvas_view
+from .texts import MarkdownText
 from .trend import Trend, trend
 from .views import CanvasView, LazyHtml
 
@@ -38,43 +38,6 @@ if TYPE_CHECKING:
     from ..history import SiteHistory
 
 Progress = Callable[[str, int, int], None]
-
-
-class MarkdownText(LazyHtml):
-    """A document's Markdown text as one page shows it, rendered when a template first
-    outputs it. One object holding its sources: closures took nine (a function, its
-    cells, a lambda for the place), and a canvas page has some sixty texts, so at 1,000
-    canvases they were tens of megabytes and the allocations of a tenth of its views."""
-
-    __slots__ = ("_document", "_inline", "_links", "_page", "_renderer", "_text", "_where")
-
-    def __init__(
-        self, renderer: SiteRenderer, document: Document, page: str, text: str, where: tuple | None, inline: bool, links: LocalLinks
-    ) -> None:
-        self._html = None
-        self._present = bool(text.strip())
-        self._renderer = renderer
-        self._document = document
-        self._page = page
-        self._text = text
-        #: The key path of a front matter value; None for the body.
-        self._where = where
-        self._inline = inline
-        self._links = links
-
-    def __html__(self) -> str:
-        if self._html is None:
-            renderer, document = self._renderer, self._document
-            result = renderer.markdown.render_at(self._text, document.path, self._place, self._inline, self._links)
-            renderer._collect(document, self._page, result)
-            self._html = result.html
-        return self._html
-
-    def _place(self) -> TextPlace:
-        """Where the text stands in its file: asked only when a finding needs it."""
-        if self._where is None:
-            return body_place(self._document.body_line)
-        return self._document.text_place(self._where)
 
 
 class SiteRenderer:
@@ -202,7 +165,8 @@ class SiteRenderer:
             return from_root
         return None
 
-    def _collect(self, document: Document, page: str, result: Rendered) -> None:
+    def collect(self, document: Document, page: str, result: Rendered) -> None:
+        """Note what rendering one text of `document` on `page` found (texts.py)."""
         if not (result.diagnostics or result.images or result.assets):
             return  # most texts: nothing to report, show or copy
         findings = self._findings(page)
