@@ -171,3 +171,19 @@ def test_a_render_worker_keeps_no_view_of_the_pages_it_rendered(tmp_path: Path):
         parallel._shared = None
     assert len(list(staging.rglob("index.html"))) == len(pages)
     assert alive == 0
+
+
+def test_giving_memory_back_does_nothing_where_the_c_library_cannot(monkeypatch):
+    """macOS and musl have no malloc_trim, Windows no CDLL(None): nothing happens."""
+    import ctypes
+
+    from vpcsite import memory
+
+    def missing(name: object) -> object:
+        raise TypeError("expected str, bytes or os.PathLike object, not NoneType")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    monkeypatch.setattr(memory, "_trim", None)
+    give_back()
+    give_back()
+    assert memory._trim is False

@@ -50,5 +50,5 @@ def _malloc_trim() -> Callable[[int], int] | bool:
     try:
         # The symbols the interpreter is linked with: the C library's among them.
         return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such library or function (Windows: no CDLL(None))
         return False
