@@ -6,11 +6,14 @@ local files it links to, the static files every page shares, and the sitemap.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import inside
-from ..diagnostics import Diagnostic, diagnostic_from
+from ..diagnostics import Diagnostic, diagnostic, diagnostic_from
+from ..urls import FILE_FOLDERS
+from .images import image_problem
 
 
 @dataclass
@@ -65,6 +68,59 @@ class Asset:
     #: Where the link was written (document path, line, column), to say so should the
     #: file be gone by the time it is copied.
     place: tuple[str, int, int] = ("", 1, 1)
+
+
+def linked_file(
+    path: str, source_dir: Path, content_dir: Path, page_dir: str, target: str, place: tuple[int, int], written: set[str]
+) -> tuple[Asset | None, Diagnostic | None]:
+    """A local file that a Markdown text of the document at `path` links to (`target`,
+    relative to `source_dir`, written at line and column `place`), to be copied next to
+    its page in `page_dir`: the asset to copy, and the finding to report (an image that
+    cannot be shown is copied and reported). `written`: the URLs the site writes itself."""
+    line, column = place
+    if "\x00" in target:  # "%00" in a link: no file system names one
+        return None, diagnostic(
+            "VPC502", path, line, column, f"linked file {target!r} does not exist", "a file name cannot hold '%00' (a NUL character)"
+        )
+    source = Path(os.path.normpath(source_dir / target))
+    real = Path(os.path.realpath(source))
+    if not inside(real, content_dir) or not inside(source, content_dir):
+        return None, diagnostic(
+            "VPC503",
+            path,
+            line,
+            column,
+            f"'{target}' lies outside the content folder and is not copied",
+            "put linked files beside the page under content/, or in static/",
+        )
+    if not real.is_file():
+        if not source.exists():
+            return None, diagnostic("VPC502", path, line, column, f"linked file '{target}' does not exist", "check the path, relative to this file")
+        return None, None
+    url = posixpath.normpath(posixpath.join(page_dir, target))
+    if url.startswith("../") or url == "..":
+        return None, diagnostic("VPC503", path, line, column, f"'{target}' would be copied outside the site and is not copied", None)
+    if url in written or url.split("/", 1)[0] in FILE_FOLDERS:
+        return None, diagnostic(
+            "VPC505",
+            path,
+            line,
+            column,
+            f"'{target}' would be copied to {url}, which the site writes itself, and is not copied",
+            "rename the linked file, or keep it in a folder of its own",
+        )
+    asset = Asset(real, url, (path, line, column))
+    problem = image_problem(real)
+    if problem is None:
+        return asset, None
+    return asset, diagnostic(
+        "VPC507",
+        path,
+        line,
+        column,
+        f"image '{target}' cannot be shown: {problem}; it is copied, but browsers show it broken and PDFs leave it out",
+        "save the image again from an image editor, or replace the file",
+    )
 
 
 def static_files(source: Path, site_root: Path) -> tuple[list[tuple[Path, str]], list[Path]]:

@@ -5,25 +5,23 @@ parallel worker processes), each independent of the others.
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..content import inside, outside_link
-from ..diagnostics import Diagnostic, diagnostic
+from ..content import outside_link
+from ..diagnostics import Diagnostic
 from ..markdown import MarkdownRenderer, Rendered
 from ..memo import remembered
 from ..model import Document
 from ..record import digest
 from ..theme import Theme, static_folders
-from ..urls import FILE_FOLDERS, business_model_url, canvas_url, experiment_url, page_url, segment_url
+from ..urls import business_model_url, canvas_url, experiment_url, page_url, segment_url
 from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, card_values, segment_view
 from .drawing import Drawing, layout
-from .files import Asset, PageFindings, static_files
-from .images import image_problem
+from .files import Asset, PageFindings, linked_file, static_files
 from .keys import TemplateKeys
 from .method import MethodViews
 from .pdf.sandbox import ORIGIN
@@ -85,7 +83,7 @@ class SiteRenderer:
         self._prepare()
 
     def release(self) -> None:
-        """Drop the views once the build is done with them. Their Markdown closures refer
+        """Drop the views once the build is done with them. Their Markdown texts refer
         back to this renderer, a cycle only the cycle collector frees, and builds pause
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
@@ -202,66 +200,11 @@ class SiteRenderer:
 
     def _asset(self, document: Document, source_dir: Path, page_dir: str, target: str, line: int, column: int) -> None:
         """Copy a linked local file next to the page, or say why it is not copied."""
-        if "\x00" in target:  # "%00" in a link: no file system names one
-            self._found.append(
-                diagnostic(
-                    "VPC502", document.path, line, column, f"linked file {target!r} does not exist", "a file name cannot hold '%00' (a NUL character)"
-                )
-            )
-            return
-        source = Path(os.path.normpath(source_dir / target))
-        real = Path(os.path.realpath(source))
-        if not inside(real, self.content_dir) or not inside(source, self.content_dir):
-            self._found.append(
-                diagnostic(
-                    "VPC503",
-                    document.path,
-                    line,
-                    column,
-                    f"'{target}' lies outside the content folder and is not copied",
-                    "put linked files beside the page under content/, or in static/",
-                )
-            )
-            return
-        if not real.is_file():
-            if not source.exists():
-                self._found.append(
-                    diagnostic(
-                        "VPC502", document.path, line, column, f"linked file '{target}' does not exist", "check the path, relative to this file"
-                    )
-                )
-            return
-        url = posixpath.normpath(posixpath.join(page_dir, target))
-        if url.startswith("../") or url == "..":
-            self._found.append(
-                diagnostic("VPC503", document.path, line, column, f"'{target}' would be copied outside the site and is not copied", None)
-            )
-            return
-        if url in self.written_urls or url.split("/", 1)[0] in FILE_FOLDERS:
-            self._found.append(
-                diagnostic(
-                    "VPC505",
-                    document.path,
-                    line,
-                    column,
-                    f"'{target}' would be copied to {url}, which the site writes itself, and is not copied",
-                    "rename the linked file, or keep it in a folder of its own",
-                )
-            )
-            return
-        problem = image_problem(real)
+        asset, problem = linked_file(document.path, source_dir, self.content_dir, page_dir, target, (line, column), self.written_urls)
         if problem is not None:
-            self._found.append(
-                diagnostic(
-                    "VPC507",
-                    document.path,
-                    line,
-                    column,
-                    f"image '{target}' cannot be shown: {problem}; it is copied, but browsers show it broken and PDFs leave it out",
-                    "save the image again from an image editor, or replace the file",
-                )
-            )
-        self.assets.setdefault(url, Asset(real, url, (document.path, line, column)))
+            self._found.append(problem)
+        if asset is not None:
+            self.assets.setdefault(asset.url, asset)
 
     def _prepare(self) -> None:
         site = self.checked.site
