@@ -103,6 +103,24 @@ def test_packed_positions_answer_as_the_front_matter_does_even_after_pickling(pa
     assert packed.written(("title",)) and not packed.written(("gains",))
 
 
+def test_positions_are_packed_small(tmp_path):
+    """Every process holds every document's positions (13 MB marshalled at 1,000
+    canvases); compressed, they take a third of that."""
+    import marshal
+
+    from vpcsite.source import read_source
+
+    from .conftest import gen_site
+
+    gen_site().generate(1, tmp_path, seed=1)
+    (value_map,) = (tmp_path / "content" / "value-maps").glob("*.md")
+    source, _ = read_source(str(value_map), value_map.read_bytes())
+    assert source is not None
+    front_matter = source.front_matter
+    tables = (front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)
+    assert len(Positions.of(front_matter)._packed) < len(marshal.dumps(tables)) / 2
+
+
 def test_a_link_to_a_missing_file_is_an_error_at_the_link_not_a_crash(tmp_path):
     site = write_site(tmp_path, {"content/segments/busy-professional.md": SEGMENT, "content/value-maps/fitnow.md": VALUE_MAP})
     (site / "content" / "value-maps" / "old-plan.md").symlink_to("old-plan-v1.md")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import marshal
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +44,14 @@ class Positions:
 
     @classmethod
     def of(cls, front_matter: FrontMatter) -> Positions:
-        return cls(marshal.dumps((front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)))
+        tables = (front_matter.positions, front_matter.key_positions, front_matter.start, front_matter.runs, front_matter.linear)
+        return cls(zlib.compress(marshal.dumps(tables), 1))
 
     def _tables(self) -> FrontMatter:
         recent = Positions._recent
         if recent is not None and recent[0] is self:
             return recent[1]
-        positions, key_positions, start, runs, linear = marshal.loads(self._packed)
+        positions, key_positions, start, runs, linear = marshal.loads(zlib.decompress(self._packed))
         tables = FrontMatter({}, positions, key_positions, {}, start, runs, linear)
         Positions._recent = (self, tables)
         return tables
