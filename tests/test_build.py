@@ -162,7 +162,7 @@ def test_failure_half_way_through_rendering_leaves_previous_output_untouched(tmp
     before = snapshot(site / "public")
     from vpcsite.render import parallel
 
-    real = parallel.render_parts
+    real = parallel.stream_parts
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -171,7 +171,7 @@ def test_failure_half_way_through_rendering_leaves_previous_output_untouched(tmp
             raise RuntimeError("injected failure after half the pages")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(parallel, "render_parts", flaky)
+    monkeypatch.setattr(parallel, "stream_parts", flaky)
     with pytest.raises(RuntimeError, match="injected"):
         build_site(site, BuildOptions(pdf=False, jobs=1, force_all=True))
     assert calls["n"] > 4

@@ -146,7 +146,7 @@ def test_a_note_edit_re_renders_its_canvas_page_and_search_index_only(tmp_path, 
     value_map = sorted((site / "content" / "value-maps").glob("*.md"))[1]
     value_map.write_text(value_map.read_text(encoding="utf-8") + "\nA new note.\n", encoding="utf-8")
     made: list[str] = []
-    monkeypatch.setattr(write, "site_json_parts", lambda *args: made.append("site.json") or [])
+    monkeypatch.setattr(write, "site_json_parts", lambda *args: made.append("site.json") or iter([b"{}"]))
     result = build(site)
     assert result.rendered == 1
     page = f"canvases/{value_map.stem}/index.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, safe_join
+from vpcsite.output import MARKER, OutputRefused, guard_output, remove_tree, safe_join, write_file
 from vpcsite.staging import replaced_trees, staged_output
 
 
@@ -186,3 +186,50 @@ def test_leftovers_of_an_interrupted_deletion_are_removed_by_the_next_swap(site,
     assert eventually_gone(leftover)
     assert foreign.is_dir() and other_site.is_dir() and link.is_symlink()
     assert (keep / "precious.txt").read_text() == "x"
+
+
+def test_parts_still_being_made_are_written_as_they_come(tmp_path):
+    """A page or site.json made in parts is written part by part, never whole; a file
+    there already (a link to the previous output's) stays when the bytes are the same,
+    else a new file replaces it and the previous output's is left as it was."""
+
+    def made(*parts: bytes):
+        yield from parts
+
+    staging = tmp_path / "staging"
+    write_file(staging, "a/new.html", made(b"<p>", b"one", b"</p>"))
+    assert (staging / "a" / "new.html").read_bytes() == b"<p>one</p>"
+
+    previous = tmp_path / "previous.html"
+    previous.write_bytes(b"<p>one</p>")
+    page = staging / "page.html"
+    os.link(previous, page)
+    before = page.stat()
+    write_file(staging, "page.html", made(b"<p>", b"one", b"</p>"))
+    assert page.stat().st_ino == before.st_ino and page.stat().st_mtime_ns == before.st_mtime_ns
+    for parts in [(b"<p>", b"two", b"</p>"), (b"<p>", b"one", b"</p>", b"more"), (b"<p>", b"on"), (b"",)]:
+        write_file(staging, "page.html", made(*parts))
+        assert page.read_bytes() == b"".join(parts)
+        assert previous.read_bytes() == b"<p>one</p>"  # never written through
+        os.unlink(page)
+        os.link(previous, page)
+    assert sorted(p.name for p in staging.iterdir()) == ["a", "page.html"]
+
+
+def test_parts_that_fail_half_way_leave_no_file_and_the_previous_one_as_it_was(tmp_path):
+    def failing(*parts: bytes):
+        yield from parts
+        raise RuntimeError("a template failed")
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with pytest.raises(RuntimeError):
+        write_file(staging, "new.html", failing(b"<p>", b"half"))
+    assert list(staging.iterdir()) == []
+    previous = tmp_path / "previous.html"
+    previous.write_bytes(b"<p>one</p>")
+    os.link(previous, staging / "page.html")
+    with pytest.raises(RuntimeError):
+        write_file(staging, "page.html", failing(b"<p>", b"two"))
+    assert [p.name for p in staging.iterdir()] == ["page.html"]
+    assert (staging / "page.html").read_bytes() == previous.read_bytes() == b"<p>one</p>"

@@ -149,9 +149,13 @@ def test_memory_a_stage_freed_is_given_back_to_the_system():
 
 
 def test_a_render_worker_keeps_no_view_of_the_pages_it_rendered(tmp_path: Path):
-    """Each slice of pages a forked worker renders ends with a young collection: the
-    template contexts are cycles that hold every view a page showed."""
+    """Each slice of pages a forked worker renders ends with a young collection (the
+    template contexts are cycles that hold every view a page showed), and the worker,
+    which builds nothing again, forgets the segments' views, cards and profiles it made
+    (a quarter of its memory at 1,000 canvases)."""
     from vpcsite.render import parallel
+    from vpcsite.render.cards import CanvasCard, SegmentView
+    from vpcsite.render.geometry import Drawing
     from vpcsite.render.views import CanvasView
 
     site = small_site(tmp_path)
@@ -165,12 +169,14 @@ def test_a_render_worker_keeps_no_view_of_the_pages_it_rendered(tmp_path: Path):
     gc.disable()
     try:
         parallel._render_slice((0, len(jobs)))
-        alive = sum(isinstance(o, CanvasView) for o in gc.get_objects())
+        alive = [type(o).__name__ for o in gc.get_objects() if isinstance(o, (CanvasView, SegmentView, CanvasCard, Drawing))]
     finally:
         gc.enable()
         parallel._shared = None
     assert len(list(staging.rglob("index.html"))) == len(pages)
-    assert alive == 0
+    assert alive == []
+    # nor the profiles it laid out and the fits it showed: only a segment's own pages share them
+    assert not [key for key in memo._MEMO if key[0] in ("profile-block", "profile-placed", "fit-view")]
 
 
 def test_giving_memory_back_does_nothing_where_the_c_library_cannot(monkeypatch):
@@ -187,3 +193,39 @@ def test_giving_memory_back_does_nothing_where_the_c_library_cannot(monkeypatch)
     give_back()
     give_back()
     assert memory._trim is False
+
+
+def test_a_page_is_encoded_piece_by_piece_where_its_output_is_long():
+    """256 remembered pieces of the fit summary, joined then encoded, were its process's
+    peak; a batch that long is encoded one piece at a time, to the same bytes."""
+    from vpcsite.render import html
+
+    env = Environment(loader=DictLoader({"page.html": "{% for piece in pieces %}{{ piece }}{% endfor %}<p>{{ page.title }}</p>"}), autoescape=True)
+    site = SiteInfo(title="t", base_url="", pdf=False, nav=(), stylesheets=(), scripts=())
+    page = PageInfo("T & U", "index.html", "page")
+    long = [f"<li>{n}:{'x' * 2000}</li>" for n in range(100)]
+    parts = list(html.stream_parts(env, "page.html", site, page, pieces=long))
+    assert b"".join(parts) == render_page(env, "page.html", site, page, pieces=long).encode()
+    assert max(map(len, parts)) < 2100  # never two pieces joined
+    short = ["<li>x</li>"] * 100
+    assert len(list(html.stream_parts(env, "page.html", site, page, pieces=short))) == 1
+
+
+def test_a_worker_that_writes_site_json_for_a_one_off_build_holds_none_of_it(tmp_path: Path):
+    """site.json is made, written and kept for the next build's process entry by entry:
+    the worker that writes it for a build run from the command line remembers none."""
+    from vpcsite.memostore import MEMORY_FOLDER
+    from vpcsite.render.write import _write_data
+
+    site = small_site(tmp_path)
+    renderer = renderer_of(site)
+    memo._MEMO.clear()
+    memo.track()
+    try:
+        staging = tmp_path / "out"
+        _write_data(renderer, staging, True)
+        assert not [key for key in memo._MEMO if key[0] == "json-bytes"]
+    finally:
+        memo._used = None
+    assert (staging / "data" / "site.json").read_bytes() == site_json(renderer.config, renderer.checked)
+    assert (staging / MEMORY_FOLDER / "data.pickle").stat().st_size > 0

@@ -6,7 +6,8 @@ pure function of what its key names, so the memo is only ever cleared, never sta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # a build with nothing changed imports no model
@@ -18,6 +19,9 @@ _MEMO: dict[tuple, object] = {}
 #: Keys asked for since `track` (None: not tracked), so what a build kept for the next
 #: one holds what this build used, not every edit's leftovers.
 _used: set[tuple] | None = None
+#: While set (`spilling`): kinds whose new entries are handed to a writer, and not
+#: remembered when it takes them.
+_spill: tuple[frozenset[str], Callable[[tuple, object], bool]] | None = None
 #: Past this many entries the memo starts again (a long session of many renames). A
 #: site of 5,000 canvases keeps some 60,000 (its site.json and search index in pieces).
 LIMIT = 250_000
@@ -37,12 +41,27 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     if found is None:
         if not all(key[1:]):  # a document made without a content hash (tests): not shared
             return make()
-        if len(_MEMO) > LIMIT:
-            _MEMO.clear()
-        found = _MEMO[key] = make()
+        found = make()
+        if _spill is None or key[0] not in _spill[0] or not _spill[1](key, found):
+            if len(_MEMO) > LIMIT:
+                _MEMO.clear()
+            _MEMO[key] = found
     if _used is not None:
         _used.add(key)
     return found  # type: ignore[return-value]
+
+
+@contextmanager
+def spilling(kinds: frozenset[str], take: Callable[[tuple, object], bool]) -> Iterator[None]:
+    """While the body runs, new entries of these kinds go to `take` (which says whether
+    it took them) instead of the memo: a process that builds no more writes them out for
+    the next build's process (memostore.py) and need not hold them."""
+    global _spill
+    _spill = (kinds, take)
+    try:
+        yield
+    finally:
+        _spill = None
 
 
 def track() -> None:

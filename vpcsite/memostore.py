@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from .memo import forget, kept, recall
+from .memo import forget, kept, recall, spilling
 from .memory import give_back
 from .record import CACHE_FOLDER
 
@@ -37,22 +39,24 @@ PARTS = {
 PIECES = "pieces"
 
 
-def keep_part(staging: Path, part: str, *, then_forget: bool = False) -> None:
-    """Write what this process remembered of one part's kinds. `then_forget`: and let it
-    go, memory included (a process that will not build again: the render worker that
-    wrote site.json held its 19 MB of entries at 1,000 canvases while it rendered its
-    share of the pages, the build's largest process)."""
+def keep_part(staging: Path, part: str) -> None:
+    """Write what this process remembered of one part's kinds."""
     _write(staging, part, "", kept(PARTS[part]))
-    if then_forget:
-        forget(PARTS[part])
-        give_back()
 
 
-def keep_pieces(staging: Path, stamp: str, pieces: dict) -> None:
-    """Write the templates' remembered pieces, with the stamp of the templates that
-    made them."""
-    if stamp:
-        _write(staging, PIECES, stamp, pieces)
+@contextlib.contextmanager
+def keeping(staging: Path, part: str) -> Iterator[None]:
+    """Write one part's entries as the body makes them, then those it recalled and used,
+    and let them all go, memory included: for a process that will not build again. The
+    render worker that wrote site.json held its 19 MB of entries at 1,000 canvases, the
+    build's largest process."""
+    kinds = PARTS[part]
+    with PartWriter(staging, part, "") as writer:
+        with spilling(kinds, writer.add):
+            yield
+        writer.update(kept(kinds))
+    forget(kinds)
+    give_back()
 
 
 def carry_part(target: Path, staging: Path, part: str) -> None:
@@ -86,17 +90,69 @@ def recalled_pieces(target: Path, stamp: str) -> dict:
 #: subclass) makes a plain copy of it, so one pickle of the lists' 20 MB of pieces
 #: held a second copy of them all.
 _CHUNK = 1000
+#: ... or fewer, when the entries are this many characters (or bytes) already.
+_CHUNK_CHARS = 1 << 18
+
+
+class PartWriter:
+    """A part written as its entries come (`stamp`, then pickles of up to `_CHUNK`
+    entries), so that a process that builds no more need not hold them all: the lists'
+    pieces are a third of what rendering the fit summary adds to the building process.
+
+    Each pickle is written whole, unbuffered, so that nothing of the part is pending when
+    render workers are forked; entries offered in another process than the writer's are
+    refused (`add` says so) and stay with whoever made them."""
+
+    def __init__(self, staging: Path, part: str, stamp: str) -> None:
+        folder = staging / MEMORY_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        self._file = open(folder / f"{part}.pickle", "wb", buffering=0)  # noqa: SIM115 - closed by close()
+        self._pid = os.getpid()
+        self._chunk: list[tuple[Any, Any]] = []
+        self._chars = 0
+        self._dump(stamp)
+
+    def add(self, key: Any, value: Any) -> bool:
+        """Write an entry (soon); False, and nothing written, in a forked process."""
+        if os.getpid() != self._pid:
+            return False
+        self._chunk.append((key, value))
+        if isinstance(value, (str, bytes)):
+            self._chars += len(value)
+        if len(self._chunk) >= _CHUNK or self._chars >= _CHUNK_CHARS:
+            self._flush()
+        return True
+
+    def update(self, entries: dict) -> None:
+        for key, value in entries.items():
+            self.add(key, value)
+
+    def close(self) -> None:
+        if os.getpid() == self._pid and not self._file.closed:
+            self._flush()
+            self._file.close()
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _flush(self) -> None:
+        if self._chunk:
+            self._dump(self._chunk)
+            self._chunk, self._chars = [], 0
+
+    def _dump(self, value: Any) -> None:
+        data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[self._file.write(data) :]
 
 
 def _write(staging: Path, part: str, stamp: str, entries: dict) -> None:
     """`stamp`, then the entries in chunks, streamed to the part's file."""
-    folder = staging / MEMORY_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    items = list(entries.items())
-    with open(folder / f"{part}.pickle", "wb") as file:
-        pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
-        for start in range(0, len(items), _CHUNK):
-            pickle.dump(items[start : start + _CHUNK], file, protocol=pickle.HIGHEST_PROTOCOL)
+    with PartWriter(staging, part, stamp) as writer:
+        writer.update(entries)
 
 
 def _read(target: Path, part: str) -> tuple[str, dict] | None:

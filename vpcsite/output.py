@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .paths import inside as _inside
 
@@ -203,15 +204,22 @@ def prune(staging: Path, files: list[str]) -> None:
             folder = os.path.dirname(folder)
 
 
-def write_file(base: Path, relative: str, data: bytes | list[bytes]) -> None:
-    """Write `data` (bytes, or a list of parts of them) to `base/relative` in a staging
-    folder. A file there already is a hard link to the previous output's (`linking`): it
-    stays when it holds the same bytes (the file keeps its inode and its time, and no new
-    file is made: on some file systems a new file costs half a millisecond), else it is
-    replaced, never written through (that would change the site still being served)."""
+def write_file(base: Path, relative: str, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or parts of them) to `base/relative` in a staging folder.
+    A file there already is a hard link to the previous output's (`linking`): it stays
+    when it holds the same bytes (the file keeps its inode and its time, and no new file
+    is made: on some file systems a new file costs half a millisecond), else it is
+    replaced, never written through (that would change the site still being served).
+
+    Parts still being made (an iterator) are written, or compared, as they come: no page
+    and no site.json is ever whole in memory. If making them fails, no file is left
+    half-written."""
+    path = safe_join(base, relative)
+    if not isinstance(data, (bytes, list)):
+        _write_stream(path, iter(data))
+        return
     parts = [data] if isinstance(data, bytes) else data
     size = sum(map(len, parts))
-    path = safe_join(base, relative)
     try:
         with open(path, "rb") as held:
             # A file of another size differs: not read (site.json is 85 MB at 5,000 canvases).
@@ -223,6 +231,53 @@ def write_file(base: Path, relative: str, data: bytes | list[bytes]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
         out.writelines(parts)
+
+
+def _write_stream(path: Path, parts: Iterator[bytes]) -> None:
+    """`parts` compared with the file at `path` as they come; from the first that
+    differs, a new file (the same bytes so far, then the rest) replaces it."""
+    try:
+        held = open(path, "rb")  # noqa: SIM115 - closed below, on every path
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, None, 0, (), parts)
+        return
+    with held:
+        matched = 0
+        for part in parts:
+            if held.read(len(part)) != part:
+                _write_new(path, held, matched, (part,), parts)
+                return
+            matched += len(part)
+        if held.read(1):  # the file is longer than what is made now
+            _write_new(path, held, matched, (), parts)
+
+
+#: Bytes copied at a time from a file kept in part.
+_COPY = 1 << 20
+
+
+def _write_new(path: Path, held: BinaryIO | None, matched: int, first: Iterable[bytes], rest: Iterator[bytes]) -> None:
+    """A new file at `path`: the first `matched` bytes of `held`, then `first` and
+    `rest`, written beside it and moved over it; nothing is left if making it fails."""
+    fresh = path.with_name(f".{path.name}.writing") if held is not None else path
+    try:
+        with open(fresh, "wb") as out:
+            if held is not None:
+                held.seek(0)
+                while matched > 0:
+                    chunk = held.read(min(matched, _COPY))
+                    if not chunk:
+                        raise OSError(f"{path} was cut short while it was written")
+                    out.write(chunk)
+                    matched -= len(chunk)
+            out.writelines(first)
+            out.writelines(rest)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    if fresh != path:
+        os.replace(fresh, path)
 
 
 def _holds(found: bytes, parts: list[bytes]) -> bool:

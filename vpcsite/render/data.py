@@ -6,7 +6,7 @@ docs/site-json.md describes the format.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..fit import Fit, Score, gaps
@@ -58,31 +58,33 @@ def site_json(config: SiteConfig, checked: CheckResult, history: SiteHistory | N
     return b"".join(site_json_parts(config, checked, history))
 
 
-def site_json_parts(config: SiteConfig, checked: CheckResult, history: SiteHistory | None = None) -> list[bytes]:
-    """data/site.json in parts, made from the JSON of each entry: a process that builds
-    again (the dev server) encodes only the entries of files that changed, not the 17 MB
-    of a thousand canvases, and writes the parts without joining them (85 MB at 5,000)."""
+def site_json_parts(config: SiteConfig, checked: CheckResult, history: SiteHistory | None = None) -> Iterator[bytes]:
+    """data/site.json in parts, made from the JSON of each entry as they are taken: a
+    process that builds again (the dev server) encodes only the entries of files that
+    changed, not the 17 MB of a thousand canvases, and the parts are written as they come
+    (85 MB at 5,000), never joined."""
     import orjson
 
     def dumped(value: Any) -> bytes:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2)
 
-    def listed(pieces: Pieces) -> list[bytes]:
-        if not pieces:
-            return [b"[]"]
-        # Inside the top level's list, each entry's lines sit two levels deeper.
-        parts = [b"[\n    "]
-        for key, make in pieces:
-            parts += (remembered(("json-bytes", *key), _nested(dumped, make)), b",\n    ")
-        parts[-1] = b"\n  ]"
-        return parts
-
-    parts = [b"{\n"]
-    for name, value in _site_pieces(config, checked, history).items():
-        parts += [b"  " if len(parts) == 1 else b",\n  ", dumped(name), b": "]
-        parts += listed(value) if isinstance(value, Pieces) else [dumped(value).replace(b"\n", b"\n  ")]
-    parts.append(b"\n}\n")
-    return parts
+    yield b"{\n"
+    for number, (name, value) in enumerate(_site_pieces(config, checked, history).items()):
+        yield b"  " if number == 0 else b",\n  "
+        yield dumped(name) + b": "
+        if not isinstance(value, Pieces):
+            yield dumped(value).replace(b"\n", b"\n  ")
+        elif not value:
+            yield b"[]"
+        else:
+            # Inside the top level's list, each entry's lines sit two levels deeper.
+            separator = b"[\n    "
+            for key, make in value:
+                yield separator
+                yield remembered(("json-bytes", *key), _nested(dumped, make))
+                separator = b",\n    "
+            yield b"\n  ]"
+    yield b"\n}\n"
 
 
 def _nested(dumped: Callable[[Any], bytes], make: Callable[[], dict[str, Any]]) -> Callable[[], bytes]:

@@ -131,6 +131,10 @@ def layout(canvas: CanvasView) -> Drawing:
     return Drawing(floor, m.line, m.chip, blocks, width=round(WIDTH * scale, 1), height=round(HEIGHT * scale, 1), scale=scale)
 
 
+#: The memo's kinds (memo.py) of laid-out profiles: one segment's canvases and page
+#: share them, nothing else does.
+LAID_OUT = frozenset(("profile-block", "profile-placed"))
+
 #: The customer profile's blocks: laid out alike on every canvas of a segment and on the
 #: segment's page, since their items, texts and ranks are the segment's.
 _PROFILE = frozenset(("gains", "pains", "jobs"))

@@ -33,9 +33,14 @@ _new = str.__new__
 
 
 def markup(value: Any) -> Markup:
-    """markupsafe's `escape`, without its two Python calls for a plain string."""
-    if type(value) is str:
+    """markupsafe's `escape`, without its two Python calls for a plain string, nor its copy of a Markup."""
+    kind = type(value)
+    if kind is str:
         return _new(Markup, text(value))
+    if kind is Markup:
+        # As it is: `escape` would copy it (`Markup(value.__html__())`), and a remembered
+        # piece is output this way on every build that lists it (render/fragments.py).
+        return value
     return escape(value)
 
 

@@ -13,7 +13,7 @@ it) is rendered every time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import nodes
@@ -32,9 +32,11 @@ class RememberExtension(Extension):
         super().__init__(environment)
         # The keys of the pieces asked for since a build began (render/write.py clears
         # them): what the build keeps for the next one's process (memostore.py).
-        environment.extend(remembered_pieces={}, asked_pieces=set())
+        # `spill_pieces`, while set, takes each new piece instead (memostore.PartWriter.add):
+        # a process that builds no more writes them out and keeps none.
+        environment.extend(remembered_pieces={}, asked_pieces=set(), spill_pieces=None)
         self._last: tuple[Any, Any, str] | None = None
-        self._aside: list[str] = []
+        self._aside: Iterator[str] = iter(())
 
     def parse(self, parser: Parser) -> nodes.Node | list[nodes.Node]:
         token = next(parser.stream)
@@ -76,24 +78,25 @@ class RememberExtension(Extension):
         return [gather, loop]
 
     def _each(self, at: tuple[str, int], name: Any, items: Any, extra: Any, params: int, page: Any, site: Any, caller: Callable[..., str]) -> str:
-        where = self._where(page, site)
-        out: list[str] = []
+        self._aside = self._pieces(at, name, items, extra, params, self._where(page, site), caller)
+        return ""
+
+    def _pieces(self, at: tuple[str, int], name: Any, items: Any, extra: Any, params: int, where: str, caller: Callable[..., str]) -> Iterator[str]:
+        """Each item's piece, made as the loop takes it: a process that keeps no piece
+        (`spill_pieces`) never holds a list's pieces all at once."""
         for number, item in enumerate(items):
             args = (item, number) if params == 2 else (item,)
             key = getattr(item, "key", None)
             if not isinstance(key, str) or not key:
-                out.append(caller(*args))
+                yield caller(*args)
                 continue
-            out.append(
-                self._remembered((at, name, key, where, number if params == 2 else None, None if extra is None else extra[item.id]), caller, *args)
-            )
-        self._aside = out
-        return ""
+            yield self._remembered((at, name, key, where, number if params == 2 else None, None if extra is None else extra[item.id]), caller, *args)
 
-    def _take(self) -> list[str]:
-        """The pieces `_each` just made, for the loop that outputs them (the two run one
-        right after the other, a nested list's pair inside its item's piece)."""
-        out, self._aside = self._aside, []
+    def _take(self) -> Iterator[str]:
+        """The pieces `_each` just set aside, for the loop that outputs them (the two run
+        one right after the other; a nested list's pair runs inside its item's piece,
+        after the outer loop took its own)."""
+        out, self._aside = self._aside, iter(())
         return out
 
     def _remembered(self, wanted: tuple, body: Callable[..., str], *args: Any) -> Markup:
@@ -102,9 +105,12 @@ class RememberExtension(Extension):
         self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
         found = pieces.get(wanted)
         if found is None:
-            if len(pieces) > LIMIT:
-                pieces.clear()
-            found = pieces[wanted] = Markup(body(*args))
+            found = Markup(body(*args))
+            spill = self.environment.spill_pieces  # type: ignore[attr-defined]
+            if spill is None or not spill(wanted, found):
+                if len(pieces) > LIMIT:
+                    pieces.clear()
+                pieces[wanted] = found
         return found
 
     def _where(self, page: Any, site: Any) -> str:

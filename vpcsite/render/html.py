@@ -7,6 +7,7 @@ template fails the build instead of printing nothing. Templates get prepared val
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -231,24 +232,37 @@ def render_page(env: Environment, template: str, site: SiteInfo, page: PageInfo,
 #: remembered pieces come one by one, a few kilobytes each).
 _BATCH = 256
 
+#: A batch longer than this many characters is encoded piece by piece: the fit
+#: summary's rows are remembered pieces of some 8,000 characters, and 256 of them joined
+#: (then encoded) were its process's peak.
+_LONG = 1 << 16
+
 
 def render_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> list[bytes]:
-    """A page as UTF-8 in parts (output.write_file writes them as one file). The fit
-    summary of 1,000 canvases is 4.8 MB of text: joined whole, then encoded, it was a
-    third of its process's peak memory.
+    """A page as UTF-8 in parts (output.write_file writes them as one file)."""
+    return list(stream_parts(env, name, site, page, **values))
+
+
+def stream_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> Iterator[bytes]:
+    """A page as UTF-8 in parts, made as they are taken: written as they come
+    (output.write_file), no page is ever whole in memory. The fit summary of 1,000
+    canvases is 4.8 MB of text: joined whole, then encoded, it was a third of its
+    process's peak memory.
 
     The template's context is emptied afterwards: its macros refer back to it, a cycle
     that holds every view the page was given until the cycle collector runs, and
     builds pause it (memory.py)."""
     template = env.get_template(name)
     context = template.new_context({"site": site, "page": page, **values})
-    parts: list[bytes] = []
     try:
         generated = template.root_render_func(context)
         while batch := list(islice(generated, _BATCH)):
-            parts.append("".join(batch).encode("utf-8"))
+            if sum(map(len, batch)) > _LONG:
+                for piece in batch:
+                    yield piece.encode("utf-8")
+            else:
+                yield "".join(batch).encode("utf-8")
     except Exception:
         env.handle_exception()
     finally:
         context.vars.clear()
-    return parts

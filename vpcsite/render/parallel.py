@@ -14,9 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..memo import forget
 from ..output import write_file
 from ..workers import can_fork, cpu_count, fork_pool
-from .html import render_parts
+from .drawing import LAID_OUT
+from .html import stream_parts
+from .prepare import FIT_VIEWS
 from .problems import TemplateProblem, locate
 
 if TYPE_CHECKING:
@@ -32,6 +35,9 @@ Task = Callable[[Path], None]
 _shared: tuple[SiteRenderer, Any, Any, list[PageJob], Path, tuple[Task, ...]] | None = None
 
 
+#: What the memo holds for pages only: forgotten by a worker after each share.
+_PAGE_KINDS = LAID_OUT | {FIT_VIEWS}
+
 #: Lists of cards a page's values are made with afresh (site.py's `lists`).
 _LISTS = ("canvases", "segments")
 
@@ -39,7 +45,7 @@ _LISTS = ("canvases", "segments")
 def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) -> None:
     values = job.values()
     try:
-        parts = render_parts(env, job.template, info, job.info, **values)
+        write_file(staging, job.url, stream_parts(env, job.template, info, job.info, **values))
     except Exception as exc:
         # Located here, where the traceback names the template's line: a worker's
         # exception reaches the parent without it.
@@ -55,7 +61,6 @@ def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path) ->
         for name in _LISTS:
             if isinstance(values.get(name), list):
                 values[name].clear()
-    write_file(staging, job.url, parts)
     if job.after is not None:
         job.after()
 
@@ -69,6 +74,10 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
         return 0, renderer.drain()
     for job in jobs[bounds[0] : bounds[1]]:
         _render_one(env, info, job, staging, renderer.root)
+    # A worker builds nothing again: what it made for its pages' segments goes (a
+    # segment cut between two shares is drawn once more, the same).
+    renderer.forget_views()
+    forget(_PAGE_KINDS)
     # Builds pause the cycle collector (memory.py), and a page's template contexts are
     # cycles holding what it showed: a template and the macros it imports, an included
     # template and its copy of the values. Collected here, young objects only, a worker

@@ -40,7 +40,11 @@ def fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:
     """How pages show a fit, remembered by the fit and the target band (views are
     immutable, so one serves every canvas with it): the lists of a process that builds
     again (the dev server) ask for every canvas's view."""
-    return remembered(("fit-view", result, target), lambda: _fit_view(result, target))
+    return remembered((FIT_VIEWS, result, target), lambda: _fit_view(result, target))
+
+
+#: The memo's kind (memo.py) of fit views.
+FIT_VIEWS = "fit-view"
 
 
 def _fit_view(result: Fit | None, target: tuple[float, float]) -> FitView:

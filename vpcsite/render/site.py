@@ -87,13 +87,21 @@ class SiteRenderer:
         back to this renderer, a cycle only the cycle collector frees, and builds pause
         it: a process that builds again (the benchmark, a dev server) would keep every
         build's views."""
+        self.forget_views()
+        self.pages = []
+        self.home = LazyHtml(str, False)
+
+    def forget_views(self) -> None:
+        """Drop every canvas's and segment's view, drawing and card: asked for again, they
+        are made again. A render worker does so after each share of pages, which it
+        renders segment by segment (write._by_segment): what it made for one segment is
+        seldom asked for again, and kept, it added up to a quarter of the worker's
+        memory at 1,000 canvases."""
         self._canvases = {}
         self._drawings = {}
         self._cards = {}
         self._segment_cards = {}
         self._segments = {}
-        self.pages = []
-        self.home = LazyHtml(str, False)
 
     def _static(self) -> list[tuple[Path, str]]:
         """Theme static files, then the site's static/ over them (later wins, as in Hugo)."""

@@ -6,12 +6,13 @@ settled once all of them are in place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
-from ..memostore import PIECES, carry_part, keep_part, keep_pieces, recalled_pieces
+from ..memostore import PIECES, PartWriter, carry_part, keeping, recalled_pieces
 from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url
 from .compiled import CompiledTemplates
@@ -31,17 +32,16 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
-    write_file(staging, "data/site.json", site_json_parts(renderer.config, renderer.checked, renderer.history))
-    if keep:  # by this process, which holds what it worked out (memostore.py) and builds no more
-        keep_part(staging, "data", then_forget=True)
+    # Kept by this process, which builds no more, as it works the entries out (memostore.py).
+    with keeping(staging, "data") if keep else nullcontext():
+        write_file(staging, "data/site.json", site_json_parts(renderer.config, renderer.checked, renderer.history))
 
 
 def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     from ..output import write_file
 
-    write_file(staging, SEARCH_INDEX, search_script_parts(renderer.checked.site))
-    if keep:
-        keep_part(staging, "search", then_forget=True)
+    with keeping(staging, "search") if keep else nullcontext():
+        write_file(staging, SEARCH_INDEX, search_script_parts(renderer.checked.site))
 
 
 #: The pages that list every canvas, rendered by the building process itself.
@@ -153,25 +153,33 @@ def write_site(
     # canvas, unless this process rendered them before and remembers their cards.
     listing = sum(1 for job in fresh if job.template in LISTS)
     weight = len(fresh) + (0 if warm(env) else listing * len(renderer.canvas_ids) // 4)
-    render_all(
-        renderer,
-        env,
-        info,
-        _beside(_by_segment(renderer, fresh), drawn),
-        staging,
-        workers=jobs,
-        progress=progress,
-        tasks=tasks,
-        weight=weight,
-        here=LISTS,
-    )
+    # The lists' pieces are this process's (render_all's `here`). One that builds no
+    # more writes them out as they are made, holding none.
+    spill = PartWriter(staging, PIECES, template_stamp) if keep and listing and template_stamp else None
+    try:
+        env.spill_pieces = spill.add if spill is not None else None
+        render_all(
+            renderer,
+            env,
+            info,
+            _beside(_by_segment(renderer, fresh), drawn),
+            staging,
+            workers=jobs,
+            progress=progress,
+            tasks=tasks,
+            weight=weight,
+            here=LISTS,
+        )
+        if spill is not None:
+            spill.update(used_pieces(env))  # the last build's, asked for again
+    finally:
+        env.spill_pieces = None
+        if spill is not None:
+            spill.close()
     renderer.rendered = [job.url for job in fresh]
     env.bytecode_cache.carry_rest()
-    if keep:  # the lists' pieces are this process's (render_all's `here`)
-        if any(job.template in LISTS for job in fresh):
-            keep_pieces(staging, template_stamp, used_pieces(env))
-        elif last is not None:
-            carry_part(last, staging, PIECES)
+    if keep and not listing and last is not None:
+        carry_part(last, staging, PIECES)
     #: What the build record keeps of each page (before the PDF stage renders more).
     renderer.page_records = {url: found.to_data() for url, found in sorted(renderer.findings.items()) if found}
     renderer.settle()
