@@ -233,3 +233,27 @@ def test_parts_that_fail_half_way_leave_no_file_and_the_previous_one_as_it_was(t
         write_file(staging, "page.html", failing(b"<p>", b"two"))
     assert [p.name for p in staging.iterdir()] == ["page.html"]
     assert (staging / "page.html").read_bytes() == previous.read_bytes() == b"<p>one</p>"
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_large_file_changed_late_is_the_same_bytes_so_far_then_the_new_ones(tmp_path, monkeypatch, kernel_copy):
+    """site.json at 5,000 canvases is 85 MB: it is compared a megabyte at a time, and
+    what held before the first difference is copied over (by the kernel where it can)."""
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    old = [bytes([65 + n % 26]) * 100_000 for n in range(30)]
+    previous = tmp_path / "previous.json"
+    previous.write_bytes(b"".join(old))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    for changed in ([*old[:25], b"new", *old[25:]], old[:29], [*old, b"more"], [*old[:-1], b"x" * 100_000]):
+        os.link(previous, staging / "site.json")
+        write_file(staging, "site.json", iter(changed))
+        assert (staging / "site.json").read_bytes() == b"".join(changed)
+        assert previous.read_bytes() == b"".join(old)
+        os.unlink(staging / "site.json")
+    os.link(previous, staging / "site.json")
+    inode = (staging / "site.json").stat().st_ino
+    write_file(staging, "site.json", iter(old))
+    assert (staging / "site.json").stat().st_ino == inode
+    assert [p.name for p in staging.iterdir()] == ["site.json"]

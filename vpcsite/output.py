@@ -234,8 +234,9 @@ def write_file(base: Path, relative: str, data: bytes | Iterable[bytes]) -> None
 
 
 def _write_stream(path: Path, parts: Iterator[bytes]) -> None:
-    """`parts` compared with the file at `path` as they come; from the first that
-    differs, a new file (the same bytes so far, then the rest) replaces it."""
+    """`parts` compared with the file at `path` as they come, a megabyte at a time;
+    from the first that differs, a new file (the same bytes so far, then the rest)
+    replaces it."""
     try:
         held = open(path, "rb")  # noqa: SIM115 - closed below, on every path
     except FileNotFoundError:
@@ -244,17 +245,23 @@ def _write_stream(path: Path, parts: Iterator[bytes]) -> None:
         return
     with held:
         matched = 0
+        pending: list[bytes] = []
+        size = 0
         for part in parts:
-            if held.read(len(part)) != part:
-                _write_new(path, held, matched, (part,), parts)
-                return
-            matched += len(part)
-        if held.read(1):  # the file is longer than what is made now
-            _write_new(path, held, matched, (), parts)
+            pending.append(part)
+            size += len(part)
+            if size >= _BLOCK:
+                if held.read(size) != b"".join(pending):
+                    _write_new(path, held, matched, pending, parts)
+                    return
+                matched += size
+                pending, size = [], 0
+        if held.read(size + 1) != b"".join(pending):  # differs, or the file is longer
+            _write_new(path, held, matched, pending, parts)
 
 
-#: Bytes copied at a time from a file kept in part.
-_COPY = 1 << 20
+#: Bytes compared, or copied, at a time.
+_BLOCK = 1 << 20
 
 
 def _write_new(path: Path, held: BinaryIO | None, matched: int, first: Iterable[bytes], rest: Iterator[bytes]) -> None:
@@ -264,13 +271,7 @@ def _write_new(path: Path, held: BinaryIO | None, matched: int, first: Iterable[
     try:
         with open(fresh, "wb") as out:
             if held is not None:
-                held.seek(0)
-                while matched > 0:
-                    chunk = held.read(min(matched, _COPY))
-                    if not chunk:
-                        raise OSError(f"{path} was cut short while it was written")
-                    out.write(chunk)
-                    matched -= len(chunk)
+                _copy_start(held, out, matched, path)
             out.writelines(first)
             out.writelines(rest)
     except BaseException:
@@ -278,6 +279,28 @@ def _write_new(path: Path, held: BinaryIO | None, matched: int, first: Iterable[
         raise
     if fresh != path:
         os.replace(fresh, path)
+
+
+def _copy_start(held: BinaryIO, out: BinaryIO, count: int, path: Path) -> None:
+    """The first `count` bytes of `held` into `out` (empty yet): by the kernel where it
+    can (Linux), else read and written."""
+    copied = 0
+    copy_range = getattr(os, "copy_file_range", None)
+    if copy_range is not None:
+        with suppress(OSError):  # another file system or kernel: the slow way below
+            while copied < count:
+                done = copy_range(held.fileno(), out.fileno(), count - copied, copied)
+                if done == 0:
+                    break
+                copied += done
+        out.seek(copied)
+    held.seek(copied)
+    while copied < count:
+        chunk = held.read(min(count - copied, _BLOCK))
+        if not chunk:
+            raise OSError(f"{path} was cut short while it was written")
+        out.write(chunk)
+        copied += len(chunk)
 
 
 def _holds(found: bytes, parts: list[bytes]) -> bool:

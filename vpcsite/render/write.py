@@ -32,9 +32,12 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
-    # Kept by this process, which builds no more, as it works the entries out (memostore.py).
+    # Kept by this process, which builds no more, as it works the entries out
+    # (memostore.py); one that builds again holds them, and writes them whole
+    # (parallel._render_one says why).
+    parts = site_json_parts(renderer.config, renderer.checked, renderer.history)
     with keeping(staging, "data") if keep else nullcontext():
-        write_file(staging, "data/site.json", site_json_parts(renderer.config, renderer.checked, renderer.history))
+        write_file(staging, "data/site.json", parts if keep else list(parts))
 
 
 def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
@@ -169,6 +172,7 @@ def write_site(
             tasks=tasks,
             weight=weight,
             here=LISTS,
+            whole=not keep,
         )
         if spill is not None:
             spill.update(used_pieces(env))  # the last build's, asked for again
