@@ -49,6 +49,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "history",
             "diffexperiments",
             "diff",
+            "diffwords",
             "diffformat",
             "snapshot",
         },
