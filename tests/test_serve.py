@@ -326,3 +326,78 @@ def test_site_toml_and_a_new_templates_folder_are_watched(tmp_path):
     finally:
         watcher.stop()
     assert seen == [["site.toml"], ["templates"], ["templates/page.html"]]
+
+
+# --- site.json and the search index come after the pages ---------------------------------
+
+
+def test_site_json_and_the_search_index_come_after_the_pages_and_a_request_waits_for_them(tmp_path, monkeypatch):
+    """They are no page: the author's page is served and the reload sent first. A request
+    for one of them meanwhile waits until it is written, and the site ends as a cold
+    build makes it."""
+    from vpcsite.build import BuildOptions, build_site
+    from vpcsite.render import write
+    from vpcsite.serve.session import DevSite, ServeOptions
+
+    from .conftest import site_files
+
+    site = small_site(tmp_path / "site")
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    try:
+        dev.rebuild([])
+        data = dev.output / "data" / "site.json"
+        assert "FitNow app" in data.read_text(encoding="utf-8")
+        seen: dict = {}
+        real = write._write_data
+
+        def watched(renderer, folder, keep):
+            seen["page"] = "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
+            seen["event"] = dev.channel.state.number
+            seen["data"] = "FitNow Pro" in data.read_text(encoding="utf-8")
+            waiter = threading.Thread(
+                target=lambda: (dev.settle("data/site.json"), seen.update(waited="FitNow Pro" in data.read_text(encoding="utf-8")))
+            )
+            waiter.start()
+            waiter.join(0.3)
+            seen["blocked"] = waiter.is_alive()
+            real(renderer, folder, keep)
+            seen["waiter"] = waiter
+
+        monkeypatch.setattr(write, "_write_data", watched)
+        save(site / "content" / "value-maps" / "fitnow.md", VALUE_MAP.replace("title: FitNow app", "title: FitNow Pro"))
+        state = dev.rebuild(["content/value-maps/fitnow.md"])
+        seen.pop("waiter").join(LIMIT)
+        assert "data/site.json" in state.changed and "data/search-index.js" in state.changed
+        assert seen == {"page": True, "event": state.number, "data": False, "blocked": True, "waited": True}
+        build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
+        assert site_files(dev.output) == site_files(site / "cold")
+    finally:
+        dev.close()
+
+
+def test_site_json_that_cannot_be_written_makes_the_next_rebuild_start_over(tmp_path, monkeypatch):
+    from vpcsite.render import write
+    from vpcsite.serve.session import DevSite, ServeOptions
+
+    site = small_site(tmp_path / "site")
+    said: list[str] = []
+    dev = DevSite(site, ServeOptions(jobs=1), said.append)
+    try:
+        dev.rebuild([])
+        real = write._write_data
+
+        def failing(renderer, folder, keep):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(write, "_write_data", failing)
+        value_map = site / "content" / "value-maps" / "fitnow.md"
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: FitNow Pro"))
+        dev.rebuild(["content/value-maps/fitnow.md"])
+        assert any("data/site.json could not be written" in line and "No space left" in line for line in said)
+        dev.settle("data/site.json")  # waits for nothing now
+        monkeypatch.setattr(write, "_write_data", real)
+        state = dev.rebuild(["content/value-maps/fitnow.md"])  # nothing changed in the content, but no record
+        assert "canvases/fitnow/index.html" in state.changed  # every page made again
+        assert "FitNow Pro" in (dev.output / "data" / "site.json").read_text(encoding="utf-8")
+    finally:
+        dev.close()

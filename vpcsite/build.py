@@ -107,13 +107,17 @@ def build_site(
     cache: DocumentCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     private: Path | None = None,
+    later: list[tuple[str, Callable[[Path], None]]] | None = None,
 ) -> BuildResult:
     """Check, then render what changed into a staging folder and swap it in on success.
 
     Raises ConfigError (site.toml, theme) and OutputRefused (unsafe output folder) before
     anything is written; content errors return a result with `written = False`.
     `private` is an output folder vpcsite made for itself outside the site (the dev
-    server's), used instead of the configured one and its guards.
+    server's), used instead of the configured one and its guards. `later` (with
+    `private` only): site.json and the search index are not written but put there, each
+    with what writes it into the output folder; the caller does so once this returns
+    (render/write.py's write_site says why), before it builds again.
     """
     from .output import guard_output
     from .theme import ThemeError, find_theme, theme_chain
@@ -135,7 +139,7 @@ def build_site(
     target = private if private is not None else guard_output(output, root, protected, force=options.force)
     with paused_gc():
         try:
-            return _build(root, config, theme, target, options, cache, progress, trusted=private is not None)
+            return _build(root, config, theme, target, options, cache, progress, trusted=private is not None, later=later if private else None)
         except Exception as exc:
             from .render.problems import locate
 
@@ -154,6 +158,7 @@ def _build(
     cache: DocumentCache | None,
     progress: Callable[[str, int, int], None] | None,
     trusted: bool = False,
+    later: list[tuple[str, Callable[[Path], None]]] | None = None,
 ) -> BuildResult:
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
@@ -260,7 +265,15 @@ def _build(
                 memory = None if trusted else target
                 tasks = () if trusted else (keep,)
                 pages = write_site(
-                    renderer, staging, jobs=options.jobs, progress=progress, previous=previous, template_stamp=stamp, tasks=tasks, memory=memory
+                    renderer,
+                    staging,
+                    jobs=options.jobs,
+                    progress=progress,
+                    previous=previous,
+                    template_stamp=stamp,
+                    tasks=tasks,
+                    memory=memory,
+                    later=later,
                 )
             rendered: list[str] = []
             reused: list[str] = []

@@ -93,6 +93,7 @@ def write_site(
     template_stamp: str = "",
     tasks: tuple[Callable[[Path], None], ...] = (),
     memory: Path | None = None,
+    later: list[tuple[str, Callable[[Path], None]]] | None = None,
 ) -> int:
     """Write every output into `staging` whose key differs from the `previous` build's.
     The previous build's outputs are in `staging` already (the build links them in
@@ -100,7 +101,12 @@ def write_site(
     files into it, in a worker while the pages render when there are workers.
 
     `memory`: keep what this build remembered for the next one (memostore.py), and
-    take what the last one kept from this folder (its output) when `previous` is set."""
+    take what the last one kept from this folder (its output) when `previous` is set.
+
+    `later`: where site.json and the search index go, each with what writes it, when
+    the caller writes them itself once the output is swapped in (the dev server: they
+    are no page, and at 5,000 canvases they were a third of a rebuild the author waited
+    for); None: they are written with the pages."""
     from .parallel import render_all
 
     env = _environment(renderer, template_stamp)
@@ -142,14 +148,28 @@ def write_site(
     data_key = digest(setting, *(f"{d.relative}:{d.model_digest or d.digest}" for d in documents), *history)
     renderer.output_keys["data/site.json"] = data_key
     if previous is None or previous.key_of("data/site.json") != data_key:
-        tasks = (lambda folder: _write_data(renderer, folder, keep), *tasks)
+
+        def write_data(folder: Path) -> None:
+            _write_data(renderer, folder, keep)
+
+        if later is None:
+            tasks = (write_data, *tasks)
+        else:
+            later.append(("data/site.json", write_data))
     elif keep and last is not None:
         carry_part(last, staging, "data")
     # The search index shows the same documents and their bodies (titles, items, notes, evidence).
     search_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in documents), *history, SEARCH_INDEX, repr(SEARCH_SHAPE))
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
-        tasks = (lambda folder: _write_search(renderer, folder, keep), *tasks)
+
+        def write_search(folder: Path) -> None:
+            _write_search(renderer, folder, keep)
+
+        if later is None:
+            tasks = (write_search, *tasks)
+        else:
+            later.append((SEARCH_INDEX, write_search))
     elif keep and last is not None:
         carry_part(last, staging, "search")
     # The index and the fit summary list every canvas: a quarter of a page's work each per

@@ -25,7 +25,7 @@ def serve(root: Path, options: ServeOptions, say: Callable[[str], None]) -> int:
     anything is built when the port is taken."""
     site = DevSite(root, options, say)
     try:
-        server = SiteServer(options.host, options.port, site.folder, site.channel)
+        server = SiteServer(options.host, options.port, site.folder, site.channel, site.settle)
     except BaseException:
         site.close()
         raise

@@ -44,9 +44,11 @@ class SiteServer(ThreadingHTTPServer):
     # listens on is still refused (SO_REUSEADDR does not allow that on Linux).
     allow_reuse_address = True
 
-    def __init__(self, host: str, port: int, folder: Callable[[], Path], channel: Channel):
+    def __init__(self, host: str, port: int, folder: Callable[[], Path], channel: Channel, settle: Callable[[str], None] | None = None):
         self.folder = folder
         self.channel = channel
+        #: Waits until a file the rebuild under way writes after its pages is written.
+        self.settle = settle or (lambda relative: None)
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             super().__init__((host, port), Handler)
@@ -78,6 +80,8 @@ class Handler(BaseHTTPRequestHandler):
             relative = site_path(raw)
         except UnicodeDecodeError:
             relative = None
+        if relative is not None:
+            self.server.settle(relative)
         folder = self.server.folder()
         if relative is not None and not relative.endswith("/index.html") and relative != "index.html" and is_folder(folder, relative):
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", head, {"Location": "/" + relative + "/"})

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,41 +55,49 @@ class DevSite:
         self.cache = DocumentCache()
         self.channel = Channel()
         self.number = 0
-        self.warm = False
+        #: What the rebuild under way writes once its pages are served: site.json and
+        #: the search index, with what writes each (build_site's `later`). A request
+        #: for one of them waits until it is written (`settle`).
+        self._later: list[tuple[str, Callable[[Path], None]]] = []
+        self._written = threading.Condition()
 
     def folder(self) -> Path:
         """The last good build (the server reads files from here)."""
         return self.output
 
+    def settle(self, relative: str) -> None:
+        """Wait until the output at `relative` is written, if the rebuild under way writes
+        it after its pages (site.json, the search index)."""
+        with self._written:
+            self._written.wait_for(lambda: all(path != relative for path, _ in self._later), timeout=120)
+
     def rebuild(self, changed: list[str]) -> BuildState:
         """Build, and tell the pages and the terminal what came of it. Broken content,
-        configuration or templates are findings to show, never a reason to stop."""
+        configuration or templates are findings to show, never a reason to stop.
+
+        site.json and the search index are written after the pages are served and the
+        reload is sent, in this process, which then remembers their entries for the
+        next rebuild; a request for either waits for it (`settle`)."""
         start = time.perf_counter()
         findings: list[Diagnostic]
         written = False
         outputs: list[str] = []
+        later = self._later
         try:
             result = build_site(
                 self.root,
                 BuildOptions(pdf=self.options.pdf, drafts=self.options.drafts, jobs=self.options.jobs),
                 cache=self.cache,
                 private=self.output,
+                later=later,
             )
             findings, written, outputs = result.diagnostics, result.written, result.changed
-            if written and result.checked is not None and not self.warm:
-                # The first build made data/site.json and the search index in a worker
-                # process, so what it remembered is gone with it: remember it here,
-                # once, for the rebuilds.
-                from ..render.data import site_json
-                from ..render.search import search_script
-
-                site_json(result.checked.config, result.checked)
-                search_script(result.checked.site)
-                self.warm = True
         except ConfigError as exc:
             findings = exc.diagnostics
         except Exception as exc:  # a template of the site's own, or a bug: shown, not fatal
             findings = [template_problem(exc, self.root)]
+        if not written:
+            self._done_later()
         self.number += 1
         # What kept the build from being written: its errors, or its warnings under --strict.
         stopping = [] if written else ([d for d in findings if d.severity is Severity.ERROR] or findings)
@@ -105,7 +114,32 @@ class DevSite:
         else:
             self.say(f"{what}: not built, {took:.0f} ms ({summary_line(findings)}); still serving the last good build")
             self.say(textwrap.indent(format_text(stopping), "  ").rstrip("\n"))
+        self._write_later()
         return state
+
+    def _write_later(self) -> None:
+        """Write what the build left for after its pages, one file after the other. If
+        one cannot be written, the build record goes: the next rebuild makes everything
+        again rather than trust a file that is not what the record says."""
+        try:
+            while self._later:
+                relative, write = self._later[0]
+                write(self.output)
+                with self._written:
+                    self._later.pop(0)
+                    self._written.notify_all()
+        except Exception as exc:
+            from ..record import RECORD_FILE
+
+            (self.output / RECORD_FILE).unlink(missing_ok=True)
+            self.say(f"error: {relative} could not be written ({exc}); the next rebuild makes the whole site again")
+        finally:
+            self._done_later()
+
+    def _done_later(self) -> None:
+        with self._written:
+            self._later.clear()
+            self._written.notify_all()
 
     def close(self) -> None:
         self.channel.close()
