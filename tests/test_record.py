@@ -111,3 +111,28 @@ def test_unchanged_document_shards_are_linked_from_the_last_build(tmp_path, make
     assert shards and all(p.stat().st_nlink == 2 for p in shards)
     loaded = load_documents(second)
     assert {k: v[0] for k, v in loaded.entries.items()} == {k: v[0] for k, v in cache.entries.items()}
+
+
+def test_the_fingerprints_after_a_watcher_named_the_changed_files(tmp_path):
+    """The dev server's rebuild takes again only what its watcher saw change; a file
+    that came or went (or a folder) needs a whole scan."""
+    import time
+
+    from vpcsite.record import fingerprint_files, fingerprints_after
+
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("one\n")
+    b.write_text("two\n")
+    now = time.time_ns() + 10**10  # no file changed just before this scan
+    previous = fingerprint_files([str(a), str(b)], {}, now)
+    a.write_text("one, again\n")
+    after = fingerprints_after(previous, [str(a), str(tmp_path / ".a.md.swp")], now)
+    assert after == {str(a): fingerprint_files([str(a)], {}, now)[str(a)], str(b): previous[str(b)]}
+    assert after[str(a)][3] == digest_of(b"one, again\n")
+    assert fingerprints_after(previous, [], now) == previous
+    (tmp_path / "c.md").write_text("three\n")
+    assert fingerprints_after(previous, [str(tmp_path / "c.md")], now) is None  # came
+    (tmp_path / "new").mkdir()
+    assert fingerprints_after(previous, [str(tmp_path / "new")], now) is None  # a folder came
+    b.unlink()
+    assert fingerprints_after(previous, [str(b)], now) is None  # went

@@ -401,3 +401,51 @@ def test_site_json_that_cannot_be_written_makes_the_next_rebuild_start_over(tmp_
         assert "FitNow Pro" in (dev.output / "data" / "site.json").read_text(encoding="utf-8")
     finally:
         dev.close()
+
+
+def test_a_rebuild_looks_only_at_the_files_the_watcher_named_until_one_comes_or_goes(tmp_path, monkeypatch):
+    """No folder is walked and no other file looked at after an edit; a new file, a
+    deleted one, or the first build scan everything. What a build that failed was told
+    stays told: a template changed then is taken when the next save fixes the content."""
+    from vpcsite import record
+    from vpcsite.build import BuildOptions, build_site
+    from vpcsite.serve.session import DevSite, ServeOptions
+
+    from .conftest import site_files
+
+    site = small_site(tmp_path / "site")
+    scans: list[int] = []
+    real = record.input_paths
+    monkeypatch.setattr(record, "input_paths", lambda *args: scans.append(1) or real(*args))
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    value_map = site / "content" / "value-maps" / "fitnow.md"
+    try:
+        dev.rebuild([])
+        assert len(scans) == 1
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: FitNow Pro"))
+        assert dev.rebuild(["content/value-maps/fitnow.md"]).errors == []
+        assert len(scans) == 1 and "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
+        # A template changed in a burst whose build failed is still taken when the next
+        # burst names only the content that was fixed.
+        builtin = (Path(__file__).parent.parent / "vpcsite" / "templates" / "index.html").read_text(encoding="utf-8")
+        (site / "templates").mkdir()
+        (site / "templates" / "index.html").write_text(builtin, encoding="utf-8")
+        dev.rebuild(["templates"])
+        assert len(scans) == 2  # a folder came
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: [FitNow"))
+        (site / "templates" / "index.html").write_text(builtin.replace("<h2>Canvases</h2>", "<h2>Our canvases</h2>"), encoding="utf-8")
+        assert dev.rebuild(["content/value-maps/fitnow.md", "templates/index.html"]).errors  # not built
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: FitNow Max"))
+        assert dev.rebuild(["content/value-maps/fitnow.md"]).errors == []
+        assert len(scans) == 2 and "Our canvases" in (dev.output / "index.html").read_text(encoding="utf-8")
+        assert "FitNow Max" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
+        (site / "content" / "about.md").write_text("---\ntitle: About\n---\nAbout us.\n", encoding="utf-8")
+        dev.rebuild(["content/about.md"])
+        assert len(scans) == 3 and (dev.output / "about" / "index.html").is_file()
+        (site / "content" / "about.md").unlink()
+        dev.rebuild(["content/about.md"])
+        assert len(scans) == 4 and not (dev.output / "about").exists()
+        build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
+        assert site_files(dev.output) == site_files(site / "cold")
+    finally:
+        dev.close()

@@ -9,7 +9,7 @@ file over from the last build, and swaps the staging folder in.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .theme import Theme
 
 from .config import CONFIG_FILE, ConfigError, SiteConfig, load_config, theme_problem
-from .diagnostics import Diagnostic, diagnostic, has_errors, sort_diagnostics
+from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .memory import give_back, paused_gc
 
 
@@ -108,6 +108,7 @@ def build_site(
     progress: Callable[[str, int, int], None] | None = None,
     private: Path | None = None,
     later: list[tuple[str, Callable[[Path], None]]] | None = None,
+    changed: Collection[str] | None = None,
 ) -> BuildResult:
     """Check, then render what changed into a staging folder and swap it in on success.
 
@@ -117,7 +118,9 @@ def build_site(
     server's), used instead of the configured one and its guards. `later` (with
     `private` only): site.json and the search index are not written but put there, each
     with what writes it into the output folder; the caller does so once this returns
-    (render/write.py's write_site says why), before it builds again.
+    (render/write.py's write_site says why), before it builds again. `changed` (with
+    `private` only): every file changed since the last build written there, by absolute
+    path, as a watcher saw them; None: every file is looked at.
     """
     from .output import guard_output
     from .theme import ThemeError, find_theme, theme_chain
@@ -139,7 +142,9 @@ def build_site(
     target = private if private is not None else guard_output(output, root, protected, force=options.force)
     with paused_gc():
         try:
-            return _build(root, config, theme, target, options, cache, progress, trusted=private is not None, later=later if private else None)
+            return _build(
+                root, config, theme, target, options, cache, progress, trusted=private is not None, later=later if private else None, changed=changed
+            )
         except Exception as exc:
             from .render.problems import locate
 
@@ -159,6 +164,7 @@ def _build(
     progress: Callable[[str, int, int], None] | None,
     trusted: bool = False,
     later: list[tuple[str, Callable[[Path], None]]] | None = None,
+    changed: Collection[str] | None = None,
 ) -> BuildResult:
     """The build proper. `trusted`: the output folder is the caller's own (the dev
     server's private one), so nobody edits it between builds and its files need not be
@@ -169,6 +175,7 @@ def _build(
         asset_paths,
         build_setting,
         fingerprint_files,
+        fingerprints_after,
         input_paths,
         load_documents,
         load_record,
@@ -176,7 +183,7 @@ def _build(
         save_record,
         template_stamp,
     )
-    from .staging import SPARE, staged_output
+    from .staging import SPARE, staged_output, stuck_tree
     from .staging import recover as recover_output
 
     stages = Stages()
@@ -193,14 +200,17 @@ def _build(
         scanned = time.time_ns()
         # Absolute paths: the record holds the same names from whatever folder it runs.
         site = root.resolve()
-        paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
-        inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
+        # The dev server names what changed since its last build (its watcher saw it).
+        inputs = fingerprints_after(record.inputs, changed, scanned) if trusted and changed is not None and record is not None else None
+        if inputs is None:
+            paths = input_paths(site, config, theme, pdf) + asset_paths(site, config, record.pages if record else {})
+            inputs = fingerprint_files(paths, record.inputs if record else {}, scanned)
         whole = last is not None and (trusted or last.intact(target))
         git = _open_repository(root) if config.git.history else None
         head = git[1] if git else ""
     previous = record if whole else None
     if previous is not None and previous.inputs == inputs and previous.head == head:
-        return _replayed(previous, target, stages.timings, [_stuck_tree(tree, root) for tree in stuck])
+        return _replayed(previous, target, stages.timings, [stuck_tree(tree, root) for tree in stuck])
     from . import memo
     from .memostore import keep_part, recall_parts
 
@@ -288,7 +298,7 @@ def _build(
                 made.update(report.written)
             gone = [path for path in ahead if path not in made]
             prune(staging, gone)
-            left = [_stuck_tree(tree, root) for tree in stuck]
+            left = [stuck_tree(tree, root) for tree in stuck]
             found = sort_diagnostics(d for d in [*checked.diagnostics, *renderer.diagnostics(), *left] if d.code not in ignored)
             notes = [history.note] if history is not None and history.note else []
             if has_errors(found, strict):
@@ -356,23 +366,6 @@ def _spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[s
         return settled, [path for path in spare if path not in current]
 
     return known
-
-
-def _stuck_tree(tree: Path, root: Path) -> Diagnostic:
-    """A folder an earlier build left beside the output (a replaced output, an
-    interrupted build's staging) that could not be deleted: said, so it is not left to
-    fill the disk unseen."""
-    import os
-
-    shown = os.path.relpath(tree, root.resolve()) if tree.is_absolute() else str(tree)
-    return diagnostic(
-        "VPC801",
-        shown + "/",
-        1,
-        1,
-        "an earlier build's folder could not be deleted",
-        "delete it yourself (it may be read-only: chmod -R u+w it first); vpcsite no longer needs it",
-    )
 
 
 def _replayed(record: BuildRecord, target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:

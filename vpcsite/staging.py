@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import Diagnostic, diagnostic
 from .output import MARKER, OutputRefused, remove_tree
 from .record import CACHE_FOLDER
 
@@ -300,3 +301,18 @@ def _keep_spare(old: Path, target: Path) -> None:
         os.rename(old, target / SPARE)
     except OSError:
         pass
+
+
+def stuck_tree(tree: Path, root: Path) -> Diagnostic:
+    """A folder an earlier build left beside the output (a replaced output, an
+    interrupted build's staging) that could not be deleted: said, so it is not left to
+    fill the disk unseen."""
+    shown = os.path.relpath(tree, root.resolve()) if tree.is_absolute() else str(tree)
+    return diagnostic(
+        "VPC801",
+        shown + "/",
+        1,
+        1,
+        "an earlier build's folder could not be deleted",
+        "delete it yourself (it may be read-only: chmod -R u+w it first); vpcsite no longer needs it",
+    )

@@ -60,6 +60,10 @@ class DevSite:
         #: for one of them waits until it is written (`settle`).
         self._later: list[tuple[str, Callable[[Path], None]]] = []
         self._written = threading.Condition()
+        #: Files changed since the last build written (absolute paths, as the watcher
+        #: saw them; a build that fails leaves its own for the next); None: not known,
+        #: as before the first build: every file is looked at.
+        self._unbuilt: set[str] | None = None
 
     def folder(self) -> Path:
         """The last good build (the server reads files from here)."""
@@ -83,6 +87,9 @@ class DevSite:
         written = False
         outputs: list[str] = []
         later = self._later
+        unbuilt = self._unbuilt
+        if unbuilt is not None:
+            unbuilt.update(str(self.root.resolve() / path) for path in changed)
         try:
             result = build_site(
                 self.root,
@@ -90,13 +97,16 @@ class DevSite:
                 cache=self.cache,
                 private=self.output,
                 later=later,
+                changed=unbuilt,
             )
             findings, written, outputs = result.diagnostics, result.written, result.changed
         except ConfigError as exc:
             findings = exc.diagnostics
         except Exception as exc:  # a template of the site's own, or a bug: shown, not fatal
             findings = [template_problem(exc, self.root)]
-        if not written:
+        if written:
+            self._unbuilt = set()
+        else:
             self._done_later()
         self.number += 1
         # What kept the build from being written: its errors, or its warnings under --strict.
