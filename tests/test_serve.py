@@ -449,3 +449,26 @@ def test_a_rebuild_looks_only_at_the_files_the_watcher_named_until_one_comes_or_
         assert site_files(dev.output) == site_files(site / "cold")
     finally:
         dev.close()
+
+
+def test_a_rebuild_takes_the_record_this_process_kept_not_its_file(tmp_path):
+    """Read back, the record of 5,000 canvases cost a rebuild 25 ms: the dev server's
+    process keeps the one it wrote, and a deleted record still makes it start over."""
+    from vpcsite.record import RECORD_FILE
+    from vpcsite.serve.session import DevSite, ServeOptions
+
+    site = small_site(tmp_path / "site")
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    value_map = site / "content" / "value-maps" / "fitnow.md"
+    try:
+        dev.rebuild([])
+        (dev.output / RECORD_FILE).write_bytes(b"not read")
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: FitNow Pro"))
+        state = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert "canvases/fitnow/index.html" in state.changed and "404.html" not in state.changed
+        (dev.output / RECORD_FILE).unlink()
+        save(value_map, VALUE_MAP.replace("title: FitNow app", "title: FitNow Max"))
+        state = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert "404.html" in state.changed  # every output made again
+    finally:
+        dev.close()

@@ -177,6 +177,7 @@ def _build(
         fingerprint_files,
         fingerprints_after,
         input_paths,
+        keep_record,
         load_documents,
         load_record,
         save_documents,
@@ -193,7 +194,7 @@ def _build(
         # What an interrupted build left (a swap cut in two, staging folders, replaced
         # trees) is put right first, so the record below is read from a whole output.
         stuck = recover_output(target)
-        last = load_record(target, setting) if (target / MARKER).is_file() else None
+        last = load_record(target, setting, kept=trusted) if (target / MARKER).is_file() else None
         # --force-all trusts nothing the last build recorded: every input is hashed and
         # every output made again (its files still serve as a template, see `ahead`).
         record = None if options.force_all else last
@@ -329,6 +330,7 @@ def _build(
         # The output just replaced is kept as the spare (staging.py), and will be the next
         # build's staging folder.
         _SERVED[str(target)] = (fresh.outputs, last.outputs if last is not None and (target / SPARE).is_dir() else None)
+        keep_record(target, fresh)
     return BuildResult(
         checked,
         found,
