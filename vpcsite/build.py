@@ -177,15 +177,14 @@ def _build(
         fingerprint_files,
         fingerprints_after,
         input_paths,
-        keep_record,
         load_documents,
         load_record,
         save_documents,
         save_record,
         template_stamp,
     )
-    from .staging import SPARE, staged_output, stuck_tree
     from .staging import recover as recover_output
+    from .staging import served, served_record, spare_known, staged_output, stuck_tree
 
     stages = Stages()
     pdf = options.pdf and config.pdf.enabled
@@ -194,7 +193,9 @@ def _build(
         # What an interrupted build left (a swap cut in two, staging folders, replaced
         # trees) is put right first, so the record below is read from a whole output.
         stuck = recover_output(target)
-        last = load_record(target, setting, kept=trusted) if (target / MARKER).is_file() else None
+        last = served_record(target, setting) if trusted else None
+        if last is None and (target / MARKER).is_file():
+            last = load_record(target, setting)
         # --force-all trusts nothing the last build recorded: every input is hashed and
         # every output made again (its files still serve as a template, see `ahead`).
         record = None if options.force_all else last
@@ -223,7 +224,7 @@ def _build(
     # same (output.write_file), so an unchanged file keeps its inode and its time, even
     # under --force-all; what this build no longer makes is pruned.
     ahead = sorted(last.outputs) if whole and last is not None else []
-    spare = _spare_known(target, last) if trusted else None
+    spare = spare_known(target, last) if trusted else None
     strict = options.strict or config.check.strict
     ignored = set(config.check.ignore)
     renderer = None
@@ -329,8 +330,7 @@ def _build(
     if trusted:
         # The output just replaced is kept as the spare (staging.py), and will be the next
         # build's staging folder.
-        _SERVED[str(target)] = (fresh.outputs, last.outputs if last is not None and (target / SPARE).is_dir() else None)
-        keep_record(target, fresh)
+        served(target, fresh, last)
     return BuildResult(
         checked,
         found,
@@ -346,28 +346,6 @@ def _build(
         notes=notes,
         changed=sorted({*(url for url, key in renderer.output_keys.items() if previous is None or previous.key_of(url) != key), *gone}),
     )
-
-
-#: The outputs of a private output folder (the dev server's) and of its spare, as the
-#: last build in this process left them: output folder → (its outputs, the spare's).
-_SERVED: dict[str, tuple[dict[str, tuple], dict[str, tuple] | None]] = {}
-
-
-def _spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[set[str], list[str]]] | None:
-    """For a private output folder this process built last: how its spare (the output
-    before it, which becomes the staging folder) differs from it, from the two builds'
-    outputs and keys. An equal key means equal bytes (keys.py). None when this process
-    does not know both."""
-    served = _SERVED.pop(str(target), None)
-    if served is None or last is None or served[1] is None or served[0] != last.outputs:
-        return None
-    current, spare = served[0], served[1]
-
-    def known() -> tuple[set[str], list[str]]:
-        settled = {path for path, entry in current.items() if entry[0] and spare.get(path, ("",))[0] == entry[0]}
-        return settled, [path for path in spare if path not in current]
-
-    return known
 
 
 def _replayed(record: BuildRecord, target: Path, timings: list[tuple[str, float]], stuck: list[Diagnostic]) -> BuildResult:

@@ -240,26 +240,10 @@ class BuildRecord:
         return entry[0] if entry else None
 
 
-#: The record of the last build into a private output folder (the dev server's), as
-#: this process made it: read back from its file, it cost a rebuild of 5,000 canvases
-#: 25 ms. Taken by the next build (`load_record(..., kept=True)`), given back by
-#: `keep_record` once a build is swapped in.
-_KEPT: dict[str, BuildRecord] = {}
-
-
-def keep_record(target: Path, record: BuildRecord) -> None:
-    _KEPT[str(target)] = record
-
-
-def load_record(target: Path, setting: str, *, kept: bool = False) -> BuildRecord | None:
+def load_record(target: Path, setting: str) -> BuildRecord | None:
     """The record of the last build into `target`, if it can be trusted for a build
-    with these settings. `kept`: the one this process kept, if its file is still there
-    (a record deleted makes the next build start over)."""
+    with these settings."""
     import orjson
-
-    found = _KEPT.pop(str(target), None) if kept else None
-    if found is not None and found.setting == setting and (target / RECORD_FILE).is_file():
-        return found
 
     try:
         data = orjson.loads((target / RECORD_FILE).read_bytes())

@@ -19,14 +19,14 @@ import signal
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, diagnostic
 from .output import MARKER, OutputRefused, remove_tree
-from .record import CACHE_FOLDER
+from .record import CACHE_FOLDER, RECORD_FILE, BuildRecord
 
 _STAGING_PREFIX = ".vpcsite-staging-"
 _OLD_PREFIX = ".vpcsite-old-"
@@ -316,3 +316,45 @@ def stuck_tree(tree: Path, root: Path) -> Diagnostic:
         "an earlier build's folder could not be deleted",
         "delete it yourself (it may be read-only: chmod -R u+w it first); vpcsite no longer needs it",
     )
+
+
+# --- what this process knows of a private output folder it built ----------------------
+
+#: For a private output folder (the dev server's) this process built last: that build's
+#: record, and the outputs of the folder's spare (the output it replaced, which becomes
+#: the next build's staging folder), if there is one.
+_SERVED: dict[str, tuple[BuildRecord, dict[str, tuple] | None]] = {}
+
+
+def served(target: Path, record: BuildRecord, last: BuildRecord | None) -> None:
+    """Note the build of `record` swapped into the private folder `target`; `last` is the
+    record of the output it replaced, now the spare."""
+    _SERVED[str(target)] = (record, last.outputs if last is not None and (target / SPARE).is_dir() else None)
+
+
+def served_record(target: Path, setting: str) -> BuildRecord | None:
+    """The record of the last build into the private folder `target`, as this process
+    made it (read back from its file, it cost a rebuild of 5,000 canvases 25 ms), while
+    that file is still there: a record deleted makes the next build start over."""
+    found = _SERVED.get(str(target))
+    if found is not None and found[0].setting == setting and (target / RECORD_FILE).is_file():
+        return found[0]
+    return None
+
+
+def spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[set[str], list[str]]] | None:
+    """For a private output folder this process built last: how its spare (the output
+    before it, which becomes the staging folder) differs from it, from the two builds'
+    outputs and keys. An equal key means equal bytes (keys.py). None when this process
+    does not know both. Asked once a build goes ahead, which changes the spare: what was
+    known of it is forgotten."""
+    found = _SERVED.pop(str(target), None)
+    if found is None or last is None or found[1] is None or found[0].outputs != last.outputs:
+        return None
+    current, spare = found[0].outputs, found[1]
+
+    def known() -> tuple[set[str], list[str]]:
+        settled = {path for path, entry in current.items() if entry[0] and spare.get(path, ("",))[0] == entry[0]}
+        return settled, [path for path in spare if path not in current]
+
+    return known
