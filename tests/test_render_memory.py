@@ -17,7 +17,7 @@ from vpcsite.build import check_site
 from vpcsite.config import load_config
 from vpcsite.memory import give_back
 from vpcsite.render.data import site_json, site_json_parts
-from vpcsite.render.html import PageInfo, SiteInfo, render_page, render_parts
+from vpcsite.render.html import PageInfo, SiteInfo, render_page, stream_parts
 from vpcsite.render.jobs import drawing_jobs, page_jobs, site_info
 from vpcsite.render.parallel import render_all
 from vpcsite.render.site import SiteRenderer
@@ -96,14 +96,14 @@ def test_a_page_in_parts_is_the_page_and_lets_its_values_go_without_the_collecto
     whole = render_page(env, "page.html", site, page, shown=shown)
     gc.disable()
     try:
-        parts = render_parts(env, "page.html", site, page, shown=Shown())
+        parts = list(stream_parts(env, "page.html", site, page, shown=Shown()))
         assert len(parts) > 1 and b"".join(parts) == whole.encode()
         left = weakref.ref(shown)
         del shown
         gc.collect()  # the plain render's context, for the comparison below
         kept = Shown()
         gone = weakref.ref(kept)
-        render_parts(env, "page.html", site, page, shown=kept)
+        list(stream_parts(env, "page.html", site, page, shown=kept))
         del kept
         assert gone() is None  # freed by its count alone, the collector paused
         assert left() is None

@@ -41,7 +41,8 @@ PIECES = "pieces"
 
 def keep_part(staging: Path, part: str) -> None:
     """Write what this process remembered of one part's kinds."""
-    _write(staging, part, "", kept(PARTS[part]))
+    with PartWriter(staging, part, "") as writer:
+        writer.update(kept(PARTS[part]))
 
 
 @contextlib.contextmanager
@@ -147,12 +148,6 @@ class PartWriter:
         data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         while data:
             data = data[self._file.write(data) :]
-
-
-def _write(staging: Path, part: str, stamp: str, entries: dict) -> None:
-    """`stamp`, then the entries in chunks, streamed to the part's file."""
-    with PartWriter(staging, part, stamp) as writer:
-        writer.update(entries)
 
 
 def _read(target: Path, part: str) -> tuple[str, dict] | None:

@@ -348,5 +348,5 @@ def save_documents(cache: DocumentCache, staging: Path, previous: Path | None) -
                 continue
             except OSError:
                 pass
-        with open(folder / name, "wb") as file:  # streamed: see memostore._write
+        with open(folder / name, "wb") as file:  # streamed: see memostore.PartWriter
             pickle.dump(entries, file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -30,11 +30,11 @@ class RememberExtension(Extension):
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
-        # The keys of the pieces asked for since a build began (render/write.py clears
-        # them): what the build keeps for the next one's process (memostore.py).
-        # `spill_pieces`, while set, takes each new piece instead (memostore.PartWriter.add):
+        # `asked_pieces`: the keys of the pieces asked for since a build began, when the
+        # build keeps them for the next one's process (memostore.py; render/write.py sets
+        # it, None otherwise: the dev server keeps its pieces in memory). `spill_pieces`, while set, takes each new piece instead (memostore.PartWriter.add):
         # a process that builds no more writes them out and keeps none.
-        environment.extend(remembered_pieces={}, asked_pieces=set(), spill_pieces=None)
+        environment.extend(remembered_pieces={}, asked_pieces=None, spill_pieces=None)
         self._last: tuple[Any, Any, str] | None = None
         self._aside: Iterator[str] = iter(())
 
@@ -102,7 +102,9 @@ class RememberExtension(Extension):
     def _remembered(self, wanted: tuple, body: Callable[..., str], *args: Any) -> Markup:
         """The piece `wanted` names, rendered by `body(*args)` the first time it is asked for."""
         pieces: dict = self.environment.remembered_pieces  # type: ignore[attr-defined]
-        self.environment.asked_pieces.add(wanted)  # type: ignore[attr-defined]
+        asked: set | None = self.environment.asked_pieces  # type: ignore[attr-defined]
+        if asked is not None:
+            asked.add(wanted)
         found = pieces.get(wanted)
         if found is None:
             found = Markup(body(*args))
@@ -137,9 +139,6 @@ def warm(environment: Any) -> bool:
 
 
 def used_pieces(environment: Any) -> dict:
-    """The pieces asked for since the last call (a build's), to keep for the next."""
-    asked: set = environment.asked_pieces
+    """The pieces asked for by the build under way, to keep for the next."""
     pieces: dict = environment.remembered_pieces
-    found = {wanted: pieces[wanted] for wanted in asked if wanted in pieces}
-    asked.clear()
-    return found
+    return {wanted: pieces[wanted] for wanted in environment.asked_pieces or () if wanted in pieces}

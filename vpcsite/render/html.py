@@ -238,11 +238,6 @@ _BATCH = 256
 _LONG = 1 << 16
 
 
-def render_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> list[bytes]:
-    """A page as UTF-8 in parts (output.write_file writes them as one file)."""
-    return list(stream_parts(env, name, site, page, **values))
-
-
 def stream_parts(env: Environment, name: str, site: SiteInfo, page: PageInfo, **values: Any) -> Iterator[bytes]:
     """A page as UTF-8 in parts, made as they are taken: written as they come
     (output.write_file), no page is ever whole in memory. The fit summary of 1,000

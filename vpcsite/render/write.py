@@ -113,7 +113,7 @@ def write_site(
     keep = memory is not None
     last = memory if previous is not None else None
     env.bytecode_cache.aim(last, staging if keep else None)
-    env.asked_pieces.clear()  # a fresh count of what this build asks for
+    env.asked_pieces = set() if keep else None  # what this build asks for, to keep it
     if last is not None and not env.remembered_pieces:
         env.remembered_pieces.update(recalled_pieces(last, template_stamp))
     templates = TemplateKeys(env, template_stamp, previous.templates if previous else None)
@@ -147,31 +147,23 @@ def write_site(
     # site.json shows every document's front matter, not its body (model_digest).
     data_key = digest(setting, *(f"{d.relative}:{d.model_digest or d.digest}" for d in documents), *history)
     renderer.output_keys["data/site.json"] = data_key
+    # What is no page (written with the pages, or handed to the caller as `later`).
+    apart: list[tuple[str, Callable[[Path], None]]] = []
     if previous is None or previous.key_of("data/site.json") != data_key:
-
-        def write_data(folder: Path) -> None:
-            _write_data(renderer, folder, keep)
-
-        if later is None:
-            tasks = (write_data, *tasks)
-        else:
-            later.append(("data/site.json", write_data))
+        apart.append(("data/site.json", lambda folder: _write_data(renderer, folder, keep)))
     elif keep and last is not None:
         carry_part(last, staging, "data")
     # The search index shows the same documents and their bodies (titles, items, notes, evidence).
     search_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in documents), *history, SEARCH_INDEX, repr(SEARCH_SHAPE))
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
-
-        def write_search(folder: Path) -> None:
-            _write_search(renderer, folder, keep)
-
-        if later is None:
-            tasks = (write_search, *tasks)
-        else:
-            later.append((SEARCH_INDEX, write_search))
+        apart.append((SEARCH_INDEX, lambda folder: _write_search(renderer, folder, keep)))
     elif keep and last is not None:
         carry_part(last, staging, "search")
+    if later is None:
+        tasks = (*(write for _, write in reversed(apart)), *tasks)  # the search index first
+    else:
+        later.extend(apart)
     # The index and the fit summary list every canvas: a quarter of a page's work each per
     # canvas, unless this process rendered them before and remembers their cards.
     listing = sum(1 for job in fresh if job.template in LISTS)
