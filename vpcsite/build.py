@@ -116,8 +116,9 @@ def build_site(
     anything is written; content errors return a result with `written = False`.
     `private` is an output folder vpcsite made for itself outside the site (the dev
     server's), used instead of the configured one and its guards. `later` (with
-    `private` only): site.json and the search index are not written but put there, each
-    with what writes it into the output folder; the caller does so once this returns
+    `private` only): site.json, the search index and, when they changed and a build
+    went before, the index and fit summary are not written but put there, each with
+    what writes it into the output folder; the caller does so once this returns
     (render/write.py's write_site says why), before it builds again. `changed` (with
     `private` only): every file changed since the last build written there, by absolute
     path, as a watcher saw them; None: every file is looked at.
@@ -323,9 +324,11 @@ def _build(
                 )
                 save_record(staging, fresh, made if trusted else None)
     except _NotWritten as refused:
+        if renderer is not None:
+            renderer.deferred = []  # nothing is written later
         return BuildResult(checked, refused.found, False, target, 0, timings=stages.timings)
     finally:
-        if renderer is not None:
+        if renderer is not None and not renderer.deferred:
             renderer.release()
     if trusted:
         # The output just replaced is kept as the spare (staging.py), and will be the next

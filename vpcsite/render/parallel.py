@@ -42,7 +42,7 @@ _PAGE_KINDS = LAID_OUT | {FIT_VIEWS}
 _LISTS = ("canvases", "segments")
 
 
-def _render_one(env: Any, info: Any, job: PageJob, staging: Path, root: Path, whole: bool = False) -> None:
+def render_page(env: Any, info: Any, job: PageJob, staging: Path, root: Path, whole: bool = False) -> None:
     """`whole`: the page's parts are made before they are written, not written (or
     compared with the file there) as they come. A process that builds again holds the
     lists' pieces anyway, and a file of another size is then replaced unread: at 5,000
@@ -78,7 +78,7 @@ def _render_slice(bounds: tuple[int, int]) -> tuple[int, Any]:
         tasks[bounds[1]](staging)
         return 0, renderer.drain()
     for job in jobs[bounds[0] : bounds[1]]:
-        _render_one(env, info, job, staging, renderer.root)
+        render_page(env, info, job, staging, renderer.root)
     # A worker builds nothing again: what it made for its pages' segments goes (a
     # segment cut between two shares is drawn once more, the same).
     renderer.forget_views()
@@ -110,13 +110,13 @@ def render_all(
     index and the fit summary list every canvas): a rebuild of those two and one canvas
     shares them out too. Pages whose template is in `here` are rendered by this process
     while the workers render the rest: what their templates remember (render/fragments.py)
-    stays with the process that builds again. `whole`: as `_render_one`'s, for the pages
+    stays with the process that builds again. `whole`: as `render_page`'s, for the pages
     this process renders."""
     workers = workers or cpu_count()
     total = len(jobs)
     if workers <= 1 or max(total, weight) < PARALLEL_THRESHOLD or not can_fork():
         for done, job in enumerate(jobs, start=1):
-            _render_one(env, info, job, staging, renderer.root, whole)
+            render_page(env, info, job, staging, renderer.root, whole)
             if progress:
                 progress("pages", done, total)
         for task in tasks:
@@ -135,7 +135,7 @@ def render_all(
             results = pool.imap_unordered(_render_slice, slices)
             done = 0
             for job in mine:
-                _render_one(env, info, job, staging, renderer.root, whole)
+                render_page(env, info, job, staging, renderer.root, whole)
                 done += 1
                 if progress:
                     progress("pages", done, total)

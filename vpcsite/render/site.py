@@ -70,6 +70,9 @@ class SiteRenderer:
         self.reused: list[str] = []
         self.page_records: dict[str, dict] = {}
         self.template_keys: TemplateKeys | None = None
+        #: Pages the last write left for its caller to write once the others are
+        #: served (write._lists_later): the renderer is let go after the last of them.
+        self.deferred: list[str] = []
         self._canvases: dict[str, CanvasView] = {}
         self._drawings: dict[str, Drawing] = {}
         self._cards: dict[str, CanvasCard] = {}

@@ -34,7 +34,7 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # encoder drops to pure Python whenever it indents (0.35 s at 1,000 canvases).
     # Kept by this process, which builds no more, as it works the entries out
     # (memostore.py); one that builds again holds them, and writes them whole
-    # (parallel._render_one says why).
+    # (parallel.render_page says why).
     parts = site_json_parts(renderer.config, renderer.checked, renderer.history)
     with keeping(staging, "data") if keep else nullcontext():
         write_file(staging, "data/site.json", parts if keep else list(parts))
@@ -106,7 +106,8 @@ def write_site(
     `later`: where site.json and the search index go, each with what writes it, when
     the caller writes them itself once the output is swapped in (the dev server: they
     are no page, and at 5,000 canvases they were a third of a rebuild the author waited
-    for); None: they are written with the pages."""
+    for), and before them the index and the fit summary when they changed and a
+    build went before (`_lists_later`); None: they are written with the pages."""
     from .parallel import render_all
 
     env = _environment(renderer, template_stamp)
@@ -163,7 +164,9 @@ def write_site(
     if later is None:
         tasks = (*(write for _, write in reversed(apart)), *tasks)  # the search index first
     else:
-        later.extend(apart)
+        lists = _lists_later(renderer, env, info, fresh) if previous is not None else []
+        fresh = [job for job in fresh if job.template not in LISTS] if lists else fresh
+        later.extend([*lists, *apart])
     # The index and the fit summary list every canvas: a quarter of a page's work each per
     # canvas, unless this process rendered them before and remembers their cards.
     listing = sum(1 for job in fresh if job.template in LISTS)
@@ -192,7 +195,7 @@ def write_site(
         env.spill_pieces = None
         if spill is not None:
             spill.close()
-    renderer.rendered = [job.url for job in fresh]
+    renderer.rendered = [job.url for job in fresh] + renderer.deferred
     env.bytecode_cache.carry_rest()
     if keep and not listing and last is not None:
         carry_part(last, staging, PIECES)
@@ -216,6 +219,36 @@ def write_site(
             previous,
         )
     return len(every_page)
+
+
+def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJob]) -> list[tuple[str, Callable[[Path], None]]]:
+    """The index and the fit summary, when they changed, as what writes each after the
+    other pages (the dev server: a title edit at 5,000 canvases re-renders 34 MB of
+    them, which the author's own page, served first, need not wait for). What they find
+    is noted here, in the build: of all their texts only the home page's intro is shown
+    as the index's own (cards note theirs as their canvases' pages, rendered in this
+    build whenever a card changed), so it is rendered now. The last of them lets the
+    renderer go (`SiteRenderer.deferred`)."""
+    lists = [job for job in fresh if job.template in LISTS]
+    if not lists:
+        return []
+    if any(job.url == "index.html" for job in lists):
+        renderer.home.__html__()
+    renderer.deferred = [job.url for job in lists]
+
+    def writer(job: PageJob, last: bool) -> Callable[[Path], None]:
+        def write(folder: Path) -> None:
+            from .parallel import render_page
+
+            try:
+                render_page(env, info, job, folder, renderer.root, whole=True)
+            finally:
+                if last:
+                    renderer.release()
+
+        return write
+
+    return [(job.url, writer(job, job is lists[-1])) for job in lists]
 
 
 def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], code: str) -> bytes | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
 from ..diagnostics import Diagnostic, Severity, format_text, summary_line
+from ..memory import paused_gc
 from ..render.problems import template_problem
 from .reload import BuildState, Channel
 
@@ -130,11 +131,14 @@ class DevSite:
     def _write_later(self) -> None:
         """Write what the build left for after its pages, one file after the other. If
         one cannot be written, the build record goes: the next rebuild makes everything
-        again rather than trust a file that is not what the record says."""
+        again rather than trust a file that is not what the record says. A template of
+        the site's own that fails on a page written here (the index, the fit summary) is
+        shown in the overlay as it would be had it failed with the others."""
         try:
             while self._later:
                 relative, write = self._later[0]
-                write(self.output)
+                with paused_gc():  # as a build's own writes are (memory.py)
+                    write(self.output)
                 with self._written:
                     self._later.pop(0)
                     self._written.notify_all()
@@ -142,7 +146,14 @@ class DevSite:
             from ..record import RECORD_FILE
 
             (self.output / RECORD_FILE).unlink(missing_ok=True)
-            self.say(f"error: {relative} could not be written ({exc}); the next rebuild makes the whole site again")
+            if isinstance(exc, OSError):
+                self.say(f"error: {relative} could not be written ({exc}); the next rebuild makes the whole site again")
+            else:
+                found = template_problem(exc, self.root)
+                self.number += 1
+                self.channel.publish(BuildState(self.number, [], [found.as_dict()], 0))
+                self.say(f"{relative}: not built ({summary_line([found])}); the rest of the site is served")
+                self.say(textwrap.indent(format_text([found]), "  ").rstrip("\n"))
         finally:
             self._done_later()
 
