@@ -125,3 +125,28 @@ def test_a_site_template_failing_on_a_list_written_later_is_shown_and_the_next_r
         assert "Calm" in (dev.output / "index.html").read_text(encoding="utf-8")
     finally:
         dev.close()
+
+
+def test_the_build_record_is_written_last_after_the_pages_and_kept_in_the_process_meanwhile(tmp_path):
+    from vpcsite import memo
+    from vpcsite.record import RECORD_FILE
+
+    site = _site(tmp_path / "site")
+    private = tmp_path / "private"
+    later: list = []
+    options = BuildOptions(pdf=False, jobs=1)
+    build_site(site, options, private=private, later=later)
+    assert [path for path, _ in later][-1] == RECORD_FILE
+    assert not (private / RECORD_FILE).exists(), "no record names outputs not yet written"
+    for _, write in later:
+        write(private)
+    assert (private / RECORD_FILE).is_file()
+    assert memo._used is None, "a process that builds again notes no memo key for another"
+    later.clear()
+    _retitle(site, "FitNow Pro")
+    result = build_site(site, options, private=private, later=later)
+    assert not (private / RECORD_FILE).exists(), "the record of two builds ago, in the recycled folder, is gone"
+    for _, write in later:
+        write(private)
+    again = build_site(site, options, private=private, later=later)
+    assert again.unchanged and again.diagnostics == result.diagnostics

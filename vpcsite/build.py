@@ -217,8 +217,9 @@ def _build(
     from . import memo
     from .memostore import keep_part, recall_parts
 
-    # What this build asks the memo for is what it keeps for the next (memostore.py).
-    memo.track()
+    # What this build asks the memo for is what it keeps for the next (memostore.py);
+    # the dev server's builds keep it in their process.
+    memo.track(not trusted)
     # Every output of the last build, when the output folder holds them as it wrote
     # them, is linked into staging ahead of time (its folders made while the site is
     # checked). What this build makes replaces its file there unless the bytes are the
@@ -322,7 +323,7 @@ def _build(
                     history.cache if history else {},
                     head,
                 )
-                save_record(staging, fresh, made if trusted else None)
+                save_record(staging, fresh, made if trusted else None, later if trusted else None)
     except _NotWritten as refused:
         if renderer is not None:
             renderer.deferred = []  # nothing is written later

@@ -13,7 +13,7 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -266,19 +266,32 @@ def load_record(target: Path, setting: str) -> BuildRecord | None:
         return None
 
 
-def save_record(staging: Path, record: BuildRecord, made: set[str] | None = None) -> None:
+def save_record(
+    staging: Path, record: BuildRecord, made: set[str] | None = None, later: list[tuple[str, Callable[[Path], None]]] | None = None
+) -> None:
     """Write the record last, once every output it names is in place in `staging`.
 
     `made`: the outputs, when the caller knows them and owns the output folder (the dev
     server's private one, which nobody edits and whose record is never checked against
-    it): the folder is then not walked for their stats (15,000 files at 5,000 canvases)."""
-    import orjson
-
+    it): the folder is then not walked for their stats (15,000 files at 5,000 canvases).
+    `later` (with `made`): the file is written by the caller once the output is swapped
+    in and served (build_site's `later`); the process keeps the record itself
+    (staging.served), and reads its file only after a build that failed."""
     if made is not None:
         record.outputs = {path: (record.outputs.get(path, ("",))[0], 0, 0, 0) for path in sorted(made)}
     else:
         outputs = output_files(staging)
         record.outputs = {path: (record.outputs.get(path, ("",))[0], *stat) for path, stat in sorted(outputs.items())}
+    if later is None:
+        _write_record(staging, record)
+    else:
+        (staging / RECORD_FILE).unlink(missing_ok=True)  # the spare's, two builds old
+        later.append((RECORD_FILE, lambda folder: _write_record(folder, record)))
+
+
+def _write_record(staging: Path, record: BuildRecord) -> None:
+    import orjson
+
     data = {
         "format": RECORD_FORMAT,
         "code": code_key(),

@@ -56,9 +56,6 @@ class PageFindings:
         )
 
 
-EMPTY_FINDINGS: dict = {"diagnostics": [], "assets": [], "images": [], "links": {}}
-
-
 @dataclass(frozen=True)
 class Asset:
     """A local file a Markdown text links to, copied next to the page that uses it."""

@@ -17,7 +17,7 @@ from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url
 from .compiled import CompiledTemplates
 from .data import site_json_parts
-from .files import EMPTY_FINDINGS, PageFindings, sitemap
+from .files import PageFindings, sitemap
 from .fragments import used_pieces, warm
 from .html import make_environment
 from .jobs import PageJob, drawing_jobs, page_jobs, site_info
@@ -129,7 +129,11 @@ def write_site(
         key = page_key(setting, templates[job.template].key, job)
         renderer.output_keys[job.url] = key
         if previous is not None and previous.key_of(job.url) == key:
-            kept = PageFindings.from_data(previous.pages.get(job.url, EMPTY_FINDINGS))
+            found = previous.pages.get(job.url)
+            if found is None:  # most pages: their Markdown found nothing
+                renderer.reused.append(job.url)
+                continue
+            kept = PageFindings.from_data(found)
             if _links_hold(renderer, kept):
                 renderer.findings[job.url] = kept
                 renderer.reused.append(job.url)
