@@ -37,19 +37,45 @@ def drawing_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) 
     """canvases/<id>/canvas.svg of every canvas. It shows the outlines of the value
     map and its segment (items, not notes or evidence), so a note edit leaves it be;
     a template of the site's own may show anything, so then whole documents count."""
+    whole = _whole(templates, "canvas.svg")
+    return [drawing_job(renderer, map_id, whole) for map_id in renderer.canvas_ids]
+
+
+def _whole(templates: TemplateKeys | None, name: str) -> bool:
+    """Whether a page shows whole documents: a template of the site's own may show anything."""
+    return templates is None or not templates[name].builtin
+
+
+def drawing_job(renderer: SiteRenderer, map_id: str, whole: bool) -> PageJob:
     site = renderer.checked.site
-    whole = templates is None or not templates["canvas.svg"].builtin
-    jobs = []
-    for map_id in renderer.canvas_ids:
-        document = site.value_maps[map_id]
-        segment = site.segments[document.model.segment]  # type: ignore[union-attr]
-        shows = (
-            (document.digest, segment.digest) if whole else (document.outline, segment.outline, renderer.method.results_key(map_id, segment.model.id))
-        )
-        url = svg_url(map_id)
-        info = PageInfo(document.model.title, url, "svg")
-        jobs.append(PageJob(url, "canvas.svg", info, partial(renderer.drawn, map_id), shows, partial(renderer.let_go, map_id)))
-    return jobs
+    document = site.value_maps[map_id]
+    segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+    shows = (document.digest, segment.digest) if whole else (document.outline, segment.outline, renderer.method.results_key(map_id, segment.model.id))
+    url = svg_url(map_id)
+    info = PageInfo(document.model.title, url, "svg")
+    return PageJob(url, "canvas.svg", info, partial(renderer.drawn, map_id), shows, partial(renderer.let_go, map_id))
+
+
+def canvas_job(renderer: SiteRenderer, map_id: str) -> PageJob:
+    site = renderer.checked.site
+    document = site.value_maps[map_id]
+    model = document.model
+    url = canvas_url(map_id)
+    shows: tuple[str, ...] = (document.digest, site.segments[model.segment].digest, renderer.history_key(map_id))  # type: ignore[union-attr]
+    info = PageInfo(model.title, url, "canvas", model.summary, canonical(renderer, url))
+    return PageJob(url, "canvas.html", info, partial(renderer.canvas_values, map_id), shows)
+
+
+def canvas_made_of(renderer: SiteRenderer, map_id: str, whole_drawing: bool) -> tuple[str, ...]:
+    """What the keys of a canvas's page and drawing are made of besides their templates
+    and the site's setting (`canvas_job`, `drawing_job`: their infos and what they show
+    follow from these): a rebuild finds the keys of unchanged canvases by it, without
+    making their jobs (write.py)."""
+    site = renderer.checked.site
+    document = site.value_maps[map_id]
+    segment = site.segments[document.model.segment]  # type: ignore[union-attr]
+    results = "" if whole_drawing else renderer.method.results_key(map_id, segment.model.id)
+    return (map_id, document.path, document.digest, segment.path, segment.digest, renderer.history_key(map_id), results)
 
 
 def site_info(renderer: SiteRenderer) -> SiteInfo:
@@ -76,10 +102,11 @@ def canonical(renderer: SiteRenderer, url: str) -> str | None:
     return base.rstrip("/") + "/" + pretty
 
 
-def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) -> list[PageJob]:
+def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None, canvases: bool = True) -> list[PageJob]:
     """Every page, with what it shows (see keys.py): pages listing canvases show
     their outlines when their templates are all built in, else whole documents.
-    Views are asked for only when a page is rendered."""
+    Views are asked for only when a page is rendered. `canvases`: with the canvases'
+    own pages (`canvas_job`), which a build asks for one by one."""
     site = renderer.checked.site
 
     outlines: list[tuple[str, ...]] = []  # what lists show, worked out once for both
@@ -121,14 +148,9 @@ def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) -> 
         ),
         PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), dict),
     ]
-    for map_id in renderer.canvas_ids:
-        document = site.value_maps[map_id]
-        model = document.model
-        url = canvas_url(map_id)
-        shows: tuple[str, ...] = (document.digest, site.segments[model.segment].digest, renderer.history_key(map_id))  # type: ignore[union-attr]
-        info = PageInfo(model.title, url, "canvas", model.summary, canonical(renderer, url))
-        jobs.append(PageJob(url, "canvas.html", info, partial(renderer.canvas_values, map_id), shows))
-    segment_whole = templates is None or not templates["segment.html"].builtin
+    if canvases:
+        jobs += [canvas_job(renderer, map_id) for map_id in renderer.canvas_ids]
+    segment_whole = _whole(templates, "segment.html")
     for segment_id in renderer.segment_ids:
         document = site.segments[segment_id]
         url = segment_url(segment_id)

@@ -14,13 +14,13 @@ from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..memostore import PIECES, PartWriter, carry_part, keeping, recalled_pieces
 from ..record import BuildRecord, digest
-from ..urls import canvas_url, segment_url
+from ..urls import canvas_url, segment_url, svg_url
 from .compiled import CompiledTemplates
 from .data import site_json_parts
 from .files import PageFindings, sitemap
 from .fragments import used_pieces, warm
 from .html import make_environment
-from .jobs import PageJob, drawing_jobs, page_jobs, site_info
+from .jobs import PageJob, canvas_job, canvas_made_of, drawing_job, page_jobs, site_info
 from .keys import TemplateKeys
 from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script_parts
 from .site import Progress, SiteRenderer
@@ -69,7 +69,9 @@ def _environment(renderer: SiteRenderer, stamp: str) -> Any:
 
 #: Page keys worked out in this process, by what they are made of: a process that
 #: builds again (the dev server) hashes the pages whose inputs changed, not every page.
-_PAGE_KEYS: dict[tuple, str] = {}
+#: A canvas's page and drawing keys are kept together by the sources of both
+#: (jobs.canvas_made_of), so an unchanged canvas needs no job at all.
+_PAGE_KEYS: dict[tuple, Any] = {}
 
 
 def page_key(setting: str, template: str, job: PageJob) -> str:
@@ -121,32 +123,33 @@ def write_site(
     renderer.template_keys = templates
     if previous is not None:
         renderer.card_keys = {map_id: tuple(entry) for map_id, entry in previous.cards.items()}  # type: ignore[misc]
-    every_page = page_jobs(renderer, templates)
+    every_page = page_jobs(renderer, templates, canvases=False)
     info = site_info(renderer)
     setting = digest(repr(info), renderer.config.model_dump_json())
     fresh: list[PageJob] = []
     for job in every_page:
         key = page_key(setting, templates[job.template].key, job)
-        renderer.output_keys[job.url] = key
-        if previous is not None and previous.key_of(job.url) == key:
-            found = previous.pages.get(job.url)
-            if found is None:  # most pages: their Markdown found nothing
-                renderer.reused.append(job.url)
-                continue
-            kept = PageFindings.from_data(found)
-            if _links_hold(renderer, kept):
-                renderer.findings[job.url] = kept
-                renderer.reused.append(job.url)
-                continue
-        fresh.append(job)
-    # The canvas drawings, each placed right after its page so one worker lays the
-    # canvas out once for both (render/drawing.py).
+        if not _taken_over(renderer, previous, job.url, key):
+            fresh.append(job)
+    # The canvases' pages and drawings, each drawing placed right after its page so one
+    # worker lays the canvas out once for both (render/drawing.py). Their jobs are made
+    # only for what is rendered, their keys found by what they are made of.
     drawn: list[PageJob] = []
-    for job in drawing_jobs(renderer, templates):
-        key = page_key(setting, templates[job.template].key, job)
-        renderer.output_keys[job.url] = key
-        if previous is None or previous.key_of(job.url) != key:
-            drawn.append(job)
+    on_page, on_drawing = templates["canvas.html"].key, templates["canvas.svg"].key
+    whole = not templates["canvas.svg"].builtin
+    for map_id in renderer.canvas_ids:
+        made_of = ("canvas", setting, on_page, on_drawing, *canvas_made_of(renderer, map_id, whole))
+        keys = _PAGE_KEYS.get(made_of)
+        page = drawing = None
+        if keys is None:
+            page, drawing = canvas_job(renderer, map_id), drawing_job(renderer, map_id, whole)
+            keys = _PAGE_KEYS[made_of] = (page_key(setting, on_page, page), page_key(setting, on_drawing, drawing))
+        if not _taken_over(renderer, previous, canvas_url(map_id), keys[0]):
+            fresh.append(page or canvas_job(renderer, map_id))
+        url = svg_url(map_id)
+        renderer.output_keys[url] = keys[1]
+        if previous is None or previous.key_of(url) != keys[1]:
+            drawn.append(drawing or drawing_job(renderer, map_id, whole))
     history = tuple(renderer.history_key(map_id) for map_id in renderer.canvas_ids)
     documents = sorted(renderer.documents(), key=lambda d: d.relative)
     # site.json shows every document's front matter, not its body (model_digest).
@@ -219,10 +222,12 @@ def write_site(
             renderer,
             staging,
             "sitemap.xml",
-            sitemap(renderer.config.base_url, [j.url for j in every_page if j.url != "404.html"]).encode("utf-8"),
+            sitemap(renderer.config.base_url, [*(j.url for j in every_page if j.url != "404.html"), *map(canvas_url, renderer.canvas_ids)]).encode(
+                "utf-8"
+            ),
             previous,
         )
-    return len(every_page)
+    return len(every_page) + len(renderer.canvas_ids)
 
 
 def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJob]) -> list[tuple[str, Callable[[Path], None]]]:
@@ -299,6 +304,24 @@ def _beside(pages: list[PageJob], drawings: list[PageJob]) -> list[PageJob]:
         if mine is not None:
             ordered.append(mine)
     return ordered + list(by_folder.values())
+
+
+def _taken_over(renderer: SiteRenderer, previous: BuildRecord | None, url: str, key: str) -> bool:
+    """Note a page's key; whether the previous build's page stands for it (its key is
+    the same, and so are the pages its links lead to)."""
+    renderer.output_keys[url] = key
+    if previous is None or previous.key_of(url) != key:
+        return False
+    found = previous.pages.get(url)
+    if found is None:  # most pages: their Markdown found nothing
+        renderer.reused.append(url)
+        return True
+    kept = PageFindings.from_data(found)
+    if not _links_hold(renderer, kept):
+        return False
+    renderer.findings[url] = kept
+    renderer.reused.append(url)
+    return True
 
 
 def _links_hold(renderer: SiteRenderer, kept: PageFindings) -> bool:
