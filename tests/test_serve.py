@@ -288,10 +288,15 @@ def test_a_burst_of_twenty_saves_is_one_rebuild(tmp_path):
     watcher.start()
     try:
         time.sleep(0.3)  # the watchers are set up
+        assert not watcher.waiting()
         target = site / "content" / "value-maps" / "fitnow.md"
         for n in range(20):
             save(target, VALUE_MAP + f"\nSave {n}.\n")
             time.sleep(0.005)
+        deadline = time.monotonic() + LIMIT
+        while not watcher.waiting() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watcher.waiting(), "a change not yet built is waiting (a rebuild's later writes give way to it)"
         bursts = []
         deadline = time.monotonic() + 1.5
         for burst in watcher.bursts(poll=0.05):

@@ -150,3 +150,28 @@ def test_the_build_record_is_written_last_after_the_pages_and_kept_in_the_proces
         write(private)
     again = build_site(site, options, private=private, later=later)
     assert again.unchanged and again.diagnostics == result.diagnostics
+
+
+def test_a_save_during_the_writes_after_the_pages_leaves_them_to_the_next_build(tmp_path):
+    """The author saved again while the lists of the last save were still to write: the
+    next build comes at once and makes them, even when the save changed nothing."""
+    site = _site(tmp_path / "site")
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    try:
+        dev.rebuild([])
+        dev.waiting = lambda: True
+        _retitle(site, "FitNow Pro")
+        state = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert {"index.html", "fit/index.html", "data/site.json"} <= set(state.changed)
+        assert "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
+        for left in ("index.html", "fit/index.html", "data/site.json"):
+            assert "FitNow Pro" not in (dev.output / left).read_text(encoding="utf-8"), left
+        dev.settle("index.html")  # waits for nothing: it is the next build's now
+        dev.waiting = lambda: False
+        again = dev.rebuild(["content/value-maps/fitnow.md"])  # saved again, unchanged
+        assert {"index.html", "fit/index.html", "data/site.json"} <= set(again.changed)
+        build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
+        assert site_files(dev.output) == site_files(site / "cold")
+        assert dev.rebuild(["content/value-maps/fitnow.md"]).changed == [], "and then nothing is left to make"
+    finally:
+        dev.close()

@@ -212,7 +212,7 @@ def _build(
         git = _open_repository(root) if config.git.history else None
         head = git[1] if git else ""
     previous = record if whole else None
-    if previous is not None and previous.inputs == inputs and previous.head == head:
+    if previous is not None and previous.inputs == inputs and previous.head == head and previous.whole():
         return _replayed(previous, target, stages.timings, [stuck_tree(tree, root) for tree in stuck])
     from . import memo
     from .memostore import keep_part, recall_parts

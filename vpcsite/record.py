@@ -37,6 +37,9 @@ RECORD_FORMAT = 4
 #: timestamp tick, unseen by a stat: such files are compared by content as well.
 RACY_NS = 2_000_000_000
 
+#: The key of an output a build made but did not write (BuildRecord.whole).
+UNWRITTEN = "unwritten"
+
 #: An input's fingerprint: size, mtime (ns), inode, content hash; None when missing.
 Fingerprint = tuple[int, int, int, str] | None
 
@@ -219,6 +222,12 @@ class BuildRecord:
     #: HEAD named: a new commit changes pages even when no file did.
     history: dict[str, Any] = field(default_factory=dict)
     head: str = ""
+
+    def whole(self) -> bool:
+        """Whether every output the build made was written: the dev server leaves what
+        comes after the pages to the next build when the author saves meanwhile
+        (staging.unwritten), which must then make them even if nothing else changed."""
+        return all(entry[0] != UNWRITTEN for entry in self.outputs.values())
 
     def intact(self, target: Path) -> bool:
         """Whether the output folder holds exactly the files this record wrote, as it

@@ -26,7 +26,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, diagnostic
 from .output import MARKER, OutputRefused, remove_tree
-from .record import CACHE_FOLDER, RECORD_FILE, BuildRecord
+from .record import CACHE_FOLDER, RECORD_FILE, UNWRITTEN, BuildRecord
 
 _STAGING_PREFIX = ".vpcsite-staging-"
 _OLD_PREFIX = ".vpcsite-old-"
@@ -340,6 +340,20 @@ def served_record(target: Path, setting: str) -> BuildRecord | None:
     if found is not None and found[0].setting == setting and (target / RECORD_FILE).is_file():
         return found[0]
     return None
+
+
+def unwritten(target: Path, paths: list[str]) -> None:
+    """Outputs the last build into the private folder `target` left for after its pages
+    and did not write (the author saved again meanwhile): their files are the build's
+    before, so their keys are forgotten and the next build makes them."""
+    found = _SERVED.get(str(target))
+    if found is not None:
+        outputs = found[0].outputs
+        for path in paths:
+            if path in outputs and (target / path).is_file():
+                outputs[path] = (UNWRITTEN, 0, 0, 0)
+            else:  # never written: the file is not there to take over
+                outputs.pop(path, None)
 
 
 def spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[set[str], list[str]]] | None:

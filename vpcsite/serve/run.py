@@ -30,6 +30,7 @@ def serve(root: Path, options: ServeOptions, say: Callable[[str], None]) -> int:
         site.close()
         raise
     watcher = Watcher(root, [_content_dir(root), *WATCHED_FOLDERS], list(WATCHED_FILES))
+    site.waiting = watcher.waiting
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         watcher.start()  # before the first build: a save during it is not missed

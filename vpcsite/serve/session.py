@@ -61,6 +61,9 @@ class DevSite:
         #: for one of them waits until it is written (`settle`).
         self._later: list[tuple[str, Callable[[Path], None]]] = []
         self._written = threading.Condition()
+        #: Whether a change waits to be built (the watcher's): what a build leaves for
+        #: after its pages is then left to the next one, which comes at once.
+        self.waiting: Callable[[], bool] = lambda: False
         #: Files changed since the last build written (absolute paths, as the watcher
         #: saw them; a build that fails leaves its own for the next); None: not known,
         #: as before the first build: every file is looked at.
@@ -133,18 +136,27 @@ class DevSite:
         one cannot be written, the build record goes: the next rebuild makes everything
         again rather than trust a file that is not what the record says. A template of
         the site's own that fails on a page written here (the index, the fit summary) is
-        shown in the overlay as it would be had it failed with the others."""
+        shown in the overlay as it would be had it failed with the others.
+
+        When the author saves again meanwhile, the outputs not yet written are left to
+        the next build (their keys forgotten: staging.unwritten), which then comes at
+        once: a save never waits for the lists of the one before. The record is written
+        in any case, last."""
+        from ..record import RECORD_FILE
+        from ..staging import unwritten
+
         try:
             while self._later:
                 relative, write = self._later[0]
-                with paused_gc():  # as a build's own writes are (memory.py)
-                    write(self.output)
+                if relative != RECORD_FILE and self.waiting():
+                    unwritten(self.output, [relative])
+                else:
+                    with paused_gc():  # as a build's own writes are (memory.py)
+                        write(self.output)
                 with self._written:
                     self._later.pop(0)
                     self._written.notify_all()
         except Exception as exc:
-            from ..record import RECORD_FILE
-
             (self.output / RECORD_FILE).unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 self.say(f"error: {relative} could not be written ({exc}); the next rebuild makes the whole site again")

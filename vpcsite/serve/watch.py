@@ -71,6 +71,10 @@ class Watcher:
         except ValueError:
             return path
 
+    def waiting(self) -> bool:
+        """Whether a change came that no burst has yielded yet."""
+        return not self._changes.empty()
+
     def bursts(self, poll: float = 0.2) -> Iterator[list[str]]:
         """Each burst of changes once it has been quiet for QUIET_S, until `stop`."""
         while not self._stop.is_set():
