@@ -152,16 +152,23 @@ def test_the_build_record_is_written_last_after_the_pages_and_kept_in_the_proces
     assert again.unchanged and again.diagnostics == result.diagnostics
 
 
-def test_a_save_during_the_writes_after_the_pages_leaves_them_to_the_next_build(tmp_path):
+def test_a_save_during_the_writes_after_the_pages_leaves_them_to_the_next_build(tmp_path, monkeypatch):
     """The author saved again while the lists of the last save were still to write: the
-    next build comes at once and makes them, even when the save changed nothing."""
+    next build comes at once and makes them, even when the save changed nothing. The
+    build's views are let go all the same."""
+    from vpcsite.render.site import SiteRenderer
+
     site = _site(tmp_path / "site")
     dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
     try:
         dev.rebuild([])
         dev.waiting = lambda: True
+        released: list[bool] = []
+        real = SiteRenderer.release
+        monkeypatch.setattr(SiteRenderer, "release", lambda self: released.append(True) or real(self))
         _retitle(site, "FitNow Pro")
         state = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert released == [True]
         assert {"index.html", "fit/index.html", "data/site.json"} <= set(state.changed)
         assert "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
         for left in ("index.html", "fit/index.html", "data/site.json"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -62,6 +63,7 @@ class SiteRenderer:
         #: Per canvas: the hash of its sources (value map, segment, target band) and the
         #: hash of what lists show of it.
         self.card_keys: dict[str, tuple[str, str]] = {}
+        self._card_key: dict[str, str] = {}
         #: The target band as card sources name it (card_key).
         self._target = repr(config.fit.target)
         #: Page URLs rendered and taken over by the last write (render/write.py), what
@@ -363,16 +365,22 @@ class SiteRenderer:
         """The hash of what lists show of a canvas (cards.card_values), kept by the
         build record for each value map and segment, so it is worked out again only
         for canvases that changed."""
-        document, segment, _ = self._canvas_sources(map_id)
+        found = self._card_key.get(map_id)  # the lists and the segment's page ask alike
+        if found is not None:
+            return found
+        site = self.checked.site
+        document = site.value_maps[map_id]
+        segment = site.segments[document.model.segment]  # type: ignore[union-attr]
         # Hashed once per process (memo.py), not once per build: a rebuild of 5,000
         # canvases hashes the sources of the one that changed.
         sources = (document.digest, segment.digest, self._target)
-        source = remembered(("card-source", *sources), lambda: digest(*sources))
+        source = remembered(("card-source", *sources), partial(digest, *sources))
         known = self.card_keys.get(map_id)
         if known is None or known[0] != source:
             values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]
             known = self.card_keys[map_id] = (source, digest(repr(values)))
-        return known[1]
+        found = self._card_key[map_id] = known[1]
+        return found
 
     @property
     def canvases(self) -> dict[str, CanvasView]:

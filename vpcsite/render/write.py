@@ -236,8 +236,9 @@ def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJo
     them, which the author's own page, served first, need not wait for). What they find
     is noted here, in the build: of all their texts only the home page's intro is shown
     as the index's own (cards note theirs as their canvases' pages, rendered in this
-    build whenever a card changed), so it is rendered now. The last of them lets the
-    renderer go (`SiteRenderer.deferred`)."""
+    build whenever a card changed), so it is rendered now. After them the renderer is
+    let go (`SiteRenderer.deferred`): an entry with no path, which is no output, and
+    run even when the outputs before it are left to the next build."""
     lists = [job for job in fresh if job.template in LISTS]
     if not lists:
         return []
@@ -245,19 +246,15 @@ def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJo
         renderer.home.__html__()
     renderer.deferred = [job.url for job in lists]
 
-    def writer(job: PageJob, last: bool) -> Callable[[Path], None]:
+    def writer(job: PageJob) -> Callable[[Path], None]:
         def write(folder: Path) -> None:
             from .parallel import render_page
 
-            try:
-                render_page(env, info, job, folder, renderer.root, whole=True)
-            finally:
-                if last:
-                    renderer.release()
+            render_page(env, info, job, folder, renderer.root, whole=True)
 
         return write
 
-    return [(job.url, writer(job, job is lists[-1])) for job in lists]
+    return [*((job.url, writer(job)) for job in lists), ("", lambda folder: renderer.release())]
 
 
 def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], code: str) -> bytes | None:

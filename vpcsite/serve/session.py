@@ -141,14 +141,15 @@ class DevSite:
         When the author saves again meanwhile, the outputs not yet written are left to
         the next build (their keys forgotten: staging.unwritten), which then comes at
         once: a save never waits for the lists of the one before. The record is written
-        in any case, last."""
+        in any case, last, and what is no output (no path: letting the build's views
+        go) is done in any case too."""
         from ..record import RECORD_FILE
         from ..staging import unwritten
 
         try:
             while self._later:
                 relative, write = self._later[0]
-                if relative != RECORD_FILE and self.waiting():
+                if relative not in ("", RECORD_FILE) and self.waiting():  # "": no output
                     unwritten(self.output, [relative])
                 else:
                     with paused_gc():  # as a build's own writes are (memory.py)
