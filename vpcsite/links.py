@@ -205,6 +205,11 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
     is known is warned about: a value map with errors gets the warnings about its own
     intact items, an unaddressed pain or gain needs the pain or gain and every reliever
     or creator intact, and the fit needs the whole value map and segment."""
+    return [*untargeted_segments(site, value_maps, also_targeted), *canvas_warnings_of(site, value_maps, target)]
+
+
+def untargeted_segments(site: Site, value_maps: list[Document], also_targeted: Iterable[str] = ()) -> list[Diagnostic]:
+    """VPC306: segments no value map (`value_maps`, every one of the site) targets."""
     found: list[Diagnostic] = []
     targeted = {document.model.segment for document in value_maps} | set(also_targeted)  # type: ignore[union-attr]
     for segment_id, document in site.segments.items():
@@ -220,6 +225,13 @@ def canvas_warnings(site: Site, value_maps: list[Document], target: tuple[float,
                     f"add a value map with 'segment: {segment_id}' under content/value-maps/",
                 )
             )
+    return found
+
+
+def canvas_warnings_of(site: Site, value_maps: list[Document], target: tuple[float, float]) -> list[Diagnostic]:
+    """The warnings of each of `value_maps` against its segment, each at the value map's
+    own file (check.py rechecks only the canvases an edit touched, by that)."""
+    found: list[Diagnostic] = []
     for document in value_maps:
         value_map = document.model
         assert isinstance(value_map, ValueMap)
