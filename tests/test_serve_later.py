@@ -182,3 +182,30 @@ def test_a_save_during_the_writes_after_the_pages_leaves_them_to_the_next_build(
         assert dev.rebuild(["content/value-maps/fitnow.md"]).changed == [], "and then nothing is left to make"
     finally:
         dev.close()
+
+
+def test_once_the_writes_after_the_pages_are_done_the_spare_holds_no_output_the_next_build_would_replace(tmp_path):
+    """The next build makes its staging folder of the spare (the output before last): the
+    outputs there that differ from the ones served go while the author reads the page,
+    not when the next save is built."""
+    from vpcsite.staging import SPARE
+
+    site = _site(tmp_path / "site")
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    try:
+        dev.rebuild([])
+        _retitle(site, "FitNow Pro")
+        dev.rebuild(["content/value-maps/fitnow.md"])
+        spare = dev.output / SPARE
+        served = {p.relative_to(dev.output).as_posix(): p.stat().st_ino for p in dev.output.rglob("*") if p.is_file() and ".cache" not in p.parts}
+        kept = {
+            p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file() and ".cache" not in p.relative_to(spare).parts
+        }
+        assert "404.html" in kept, "the spare is the first build's output"
+        assert {path for path, inode in kept.items() if served.get(path) != inode and not path.startswith(".")} == set()
+        assert not (spare / "index.html").exists() and not (spare / "data" / "site.json").exists()
+        build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
+        dev.rebuild(["content/value-maps/fitnow.md"])
+        assert site_files(dev.output) == site_files(site / "cold")
+    finally:
+        dev.close()

@@ -144,7 +144,7 @@ class DevSite:
         in any case, last, and what is no output (no path: letting the build's views
         go) is done in any case too."""
         from ..record import RECORD_FILE
-        from ..staging import unwritten
+        from ..staging import tidy_spare, unwritten
 
         try:
             while self._later:
@@ -157,6 +157,8 @@ class DevSite:
                 with self._written:
                     self._later.pop(0)
                     self._written.notify_all()
+            if not self.waiting():
+                tidy_spare(self.output)  # what the next build would do first
         except Exception as exc:
             (self.output / RECORD_FILE).unlink(missing_ok=True)
             if isinstance(exc, OSError):
