@@ -257,3 +257,23 @@ def test_a_large_file_changed_late_is_the_same_bytes_so_far_then_the_new_ones(tm
     write_file(staging, "site.json", iter(old))
     assert (staging / "site.json").stat().st_ino == inode
     assert [p.name for p in staging.iterdir()] == ["site.json"]
+
+
+def test_parts_made_until_asked_to_give_way_leave_the_file_as_it_was(tmp_path):
+    from vpcsite.output import GaveWay, until
+
+    (tmp_path / "page.html").write_bytes(b"the last build's page\n")
+    asked: list[int] = []
+
+    def give_way() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    parts = (f"part {n}\n".encode() for n in range(1000))
+    with pytest.raises(GaveWay):
+        write_file(tmp_path, "page.html", until(parts, give_way, every=10))
+    assert (tmp_path / "page.html").read_bytes() == b"the last build's page\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"], "no part-written file is left"
+    assert len(asked) == 3, "asked every ten parts, and given up at once"
+    write_file(tmp_path, "page.html", until([b"a\n", b"b\n"], lambda: False))
+    assert (tmp_path / "page.html").read_bytes() == b"a\nb\n"

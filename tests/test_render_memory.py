@@ -223,7 +223,7 @@ def test_a_worker_that_writes_site_json_for_a_one_off_build_holds_none_of_it(tmp
     memo.track()
     try:
         staging = tmp_path / "out"
-        _write_data(renderer, staging, True)
+        _write_data(renderer, staging, lambda: False, True)
         assert not [key for key in memo._MEMO if key[0] == "json-bytes"]
     finally:
         memo._used = None

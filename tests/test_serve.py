@@ -355,7 +355,7 @@ def test_site_json_and_the_search_index_come_after_the_pages_and_a_request_waits
         seen: dict = {}
         real = write._write_data
 
-        def watched(renderer, folder, keep):
+        def watched(renderer, folder, give_way, keep):
             seen["page"] = "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
             seen["event"] = dev.channel.state.number
             seen["data"] = "FitNow Pro" in data.read_text(encoding="utf-8")
@@ -365,7 +365,7 @@ def test_site_json_and_the_search_index_come_after_the_pages_and_a_request_waits
             waiter.start()
             waiter.join(0.3)
             seen["blocked"] = waiter.is_alive()
-            real(renderer, folder, keep)
+            real(renderer, folder, give_way, keep)
             seen["waiter"] = waiter
 
         monkeypatch.setattr(write, "_write_data", watched)
@@ -391,7 +391,7 @@ def test_site_json_that_cannot_be_written_makes_the_next_rebuild_start_over(tmp_
         dev.rebuild([])
         real = write._write_data
 
-        def failing(renderer, folder, keep):
+        def failing(renderer, folder, give_way, keep):
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(write, "_write_data", failing)

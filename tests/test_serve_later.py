@@ -43,7 +43,7 @@ def test_the_lists_come_after_the_authors_page_and_a_request_waits_for_them(tmp_
         seen: dict = {}
         real = parallel.render_page
 
-        def watched(env, info, job, folder, root, whole=False):
+        def watched(env, info, job, folder, root, whole=False, give_way=None):
             if job.url == "index.html":
                 seen["published"] = dev.channel.state.number
                 seen["page"] = "FitNow Pro" in (dev.output / "canvases" / "fitnow" / "index.html").read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def test_the_lists_come_after_the_authors_page_and_a_request_waits_for_them(tmp_
                 waiter.join(0.3)
                 seen["blocked"] = waiter.is_alive()
                 seen["waiter"] = waiter
-            real(env, info, job, folder, root, whole)
+            real(env, info, job, folder, root, whole, give_way)
 
         monkeypatch.setattr(parallel, "render_page", watched)
         _retitle(site, "FitNow Pro")
@@ -82,13 +82,13 @@ def test_what_the_index_finds_is_told_when_it_is_written_after_the_build(tmp_pat
     options = BuildOptions(pdf=False, jobs=1)
     build_site(site, options, private=private, later=later)
     for _, write in later:
-        write(private)
+        write(private, lambda: False)
     later.clear()
     _retitle(site, "FitNow Pro")
     result = build_site(site, options, private=private, later=later)
     assert [path for path, _ in later][:2] == ["index.html", "fit/index.html"]
     for _, write in later:
-        write(private)
+        write(private, lambda: False)
     cold = build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
     assert any(d.path == "content/index.md" for d in cold.diagnostics)
     assert result.diagnostics == cold.diagnostics
@@ -139,7 +139,7 @@ def test_the_build_record_is_written_last_after_the_pages_and_kept_in_the_proces
     assert [path for path, _ in later][-1] == RECORD_FILE
     assert not (private / RECORD_FILE).exists(), "no record names outputs not yet written"
     for _, write in later:
-        write(private)
+        write(private, lambda: False)
     assert (private / RECORD_FILE).is_file()
     assert memo._used is None, "a process that builds again notes no memo key for another"
     later.clear()
@@ -147,7 +147,7 @@ def test_the_build_record_is_written_last_after_the_pages_and_kept_in_the_proces
     result = build_site(site, options, private=private, later=later)
     assert not (private / RECORD_FILE).exists(), "the record of two builds ago, in the recycled folder, is gone"
     for _, write in later:
-        write(private)
+        write(private, lambda: False)
     again = build_site(site, options, private=private, later=later)
     assert again.unchanged and again.diagnostics == result.diagnostics
 
@@ -206,6 +206,27 @@ def test_once_the_writes_after_the_pages_are_done_the_spare_holds_no_output_the_
         assert not (spare / "index.html").exists() and not (spare / "data" / "site.json").exists()
         build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
         dev.rebuild(["content/value-maps/fitnow.md"])
+        assert site_files(dev.output) == site_files(site / "cold")
+    finally:
+        dev.close()
+
+
+def test_a_save_while_a_list_is_being_made_stops_it_and_the_next_build_makes_it(tmp_path):
+    """Not only between the writes after the pages: a list half made gives way too."""
+    site = _site(tmp_path / "site")
+    dev = DevSite(site, ServeOptions(jobs=1), lambda line: None)
+    try:
+        dev.rebuild([])
+        asked: list[int] = []
+        dev.waiting = lambda: asked.append(1) is None and len(asked) > 1  # the save comes once the index is begun
+        _retitle(site, "FitNow Pro")
+        state = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert "index.html" in state.changed and len(asked) > 2
+        assert "FitNow Pro" not in (dev.output / "index.html").read_text(encoding="utf-8")
+        dev.waiting = lambda: False
+        again = dev.rebuild(["content/value-maps/fitnow.md"])
+        assert "index.html" in again.changed
+        build_site(site, BuildOptions(pdf=False, jobs=1, output=Path("cold"), force_all=True))
         assert site_files(dev.output) == site_files(site / "cold")
     finally:
         dev.close()

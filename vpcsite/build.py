@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .check import CheckResult
     from .content import DocumentCache
+    from .output import Later
     from .record import BuildRecord
     from .theme import Theme
 
@@ -107,7 +108,7 @@ def build_site(
     cache: DocumentCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     private: Path | None = None,
-    later: list[tuple[str, Callable[[Path], None]]] | None = None,
+    later: Later | None = None,
     changed: Collection[str] | None = None,
 ) -> BuildResult:
     """Check, then render what changed into a staging folder and swap it in on success.
@@ -164,7 +165,7 @@ def _build(
     cache: DocumentCache | None,
     progress: Callable[[str, int, int], None] | None,
     trusted: bool = False,
-    later: list[tuple[str, Callable[[Path], None]]] | None = None,
+    later: Later | None = None,
     changed: Collection[str] | None = None,
 ) -> BuildResult:
     """The build proper. `trusted`: the output folder is the caller's own (the dev

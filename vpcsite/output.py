@@ -14,9 +14,11 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from .paths import inside as _inside
+
+T = TypeVar("T")
 
 #: Written into every output folder vpcsite creates; its presence is what allows a later
 #: build to replace the folder.
@@ -202,6 +204,26 @@ def prune(staging: Path, files: list[str]) -> None:
             except OSError:
                 break
             folder = os.path.dirname(folder)
+
+
+class GaveWay(Exception):
+    """Making a file was given up for something more pressing (`until`)."""
+
+
+#: What a build leaves its caller to write once the output is served (build_site's
+#: `later`): (output path, or "" for what is no output; what writes it into the output
+#: folder, given a question to give way to: stopped by `GaveWay`, it wrote nothing).
+Later = list[tuple[str, Callable[[Path, Callable[[], bool]], None]]]
+
+
+def until(parts: Iterable[T], give_way: Callable[[], bool], every: int = 16) -> Iterator[T]:
+    """`parts` as they come, given up (GaveWay) as soon as `give_way()` says so, asked
+    every few parts: the dev server's lists, site.json and search index, made after
+    the author's page, give way to the author's next save."""
+    for count, part in enumerate(parts):
+        if count % every == 0 and give_way():
+            raise GaveWay
+        yield part
 
 
 def write_file(base: Path, relative: str, data: bytes | Iterable[bytes]) -> None:

@@ -13,13 +13,13 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .output import MARKER
+from .output import MARKER, Later
 from .paths import content_paths, digest_of
 
 if TYPE_CHECKING:
@@ -275,9 +275,7 @@ def load_record(target: Path, setting: str) -> BuildRecord | None:
         return None
 
 
-def save_record(
-    staging: Path, record: BuildRecord, made: set[str] | None = None, later: list[tuple[str, Callable[[Path], None]]] | None = None
-) -> None:
+def save_record(staging: Path, record: BuildRecord, made: set[str] | None = None, later: Later | None = None) -> None:
     """Write the record last, once every output it names is in place in `staging`.
 
     `made`: the outputs, when the caller knows them and owns the output folder (the dev
@@ -295,7 +293,7 @@ def save_record(
         _write_record(staging, record)
     else:
         (staging / RECORD_FILE).unlink(missing_ok=True)  # the spare's, two builds old
-        later.append((RECORD_FILE, lambda folder: _write_record(folder, record)))
+        later.append((RECORD_FILE, lambda folder, give_way: _write_record(folder, record)))
 
 
 def _write_record(staging: Path, record: BuildRecord) -> None:

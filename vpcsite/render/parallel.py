@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..memo import forget
-from ..output import write_file
+from ..output import until, write_file
 from ..workers import can_fork, cpu_count, fork_pool
 from .drawing import LAID_OUT
 from .html import stream_parts
@@ -42,14 +42,19 @@ _PAGE_KINDS = LAID_OUT | {FIT_VIEWS}
 _LISTS = ("canvases", "segments")
 
 
-def render_page(env: Any, info: Any, job: PageJob, staging: Path, root: Path, whole: bool = False) -> None:
+def render_page(
+    env: Any, info: Any, job: PageJob, staging: Path, root: Path, whole: bool = False, give_way: Callable[[], bool] | None = None
+) -> None:
     """`whole`: the page's parts are made before they are written, not written (or
     compared with the file there) as they come. A process that builds again holds the
     lists' pieces anyway, and a file of another size is then replaced unread: at 5,000
-    canvases, the fit summary's 24 MB compared as they came cost it twice the time."""
+    canvases, the fit summary's 24 MB compared as they came cost it twice the time.
+    `give_way`: while the parts are made, asked whether to give up (output.until)."""
     values = job.values()
     try:
         parts = stream_parts(env, job.template, info, job.info, **values)
+        if give_way is not None:
+            parts = until(parts, give_way)
         write_file(staging, job.url, list(parts) if whole else parts)
     except Exception as exc:
         # Located here, where the traceback names the template's line: a worker's

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..memostore import PIECES, PartWriter, carry_part, keeping, recalled_pieces
+from ..output import Later
 from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url, svg_url
 from .compiled import CompiledTemplates
@@ -26,8 +28,17 @@ from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script_parts
 from .site import Progress, SiteRenderer
 
 
-def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
-    from ..output import write_file
+def _never() -> bool:
+    return False
+
+
+def _giving_way_to_nothing(write: Callable[[Path, Callable[[], bool]], None]) -> Callable[[Path], None]:
+    """What `later` would write, as a task written with the pages."""
+    return lambda folder: write(folder, _never)
+
+
+def _write_data(renderer: SiteRenderer, staging: Path, give_way: Callable[[], bool], keep: bool) -> None:
+    from ..output import until, write_file
 
     # orjson (in site_json) writes the same bytes as json.dumps(indent=2,
     # ensure_ascii=False) plus a newline, ten times faster: the standard library's
@@ -37,14 +48,14 @@ def _write_data(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
     # (parallel.render_page says why).
     parts = site_json_parts(renderer.config, renderer.checked, renderer.history)
     with keeping(staging, "data") if keep else nullcontext():
-        write_file(staging, "data/site.json", parts if keep else list(parts))
+        write_file(staging, "data/site.json", parts if keep else list(until(parts, give_way)))
 
 
-def _write_search(renderer: SiteRenderer, staging: Path, keep: bool) -> None:
-    from ..output import write_file
+def _write_search(renderer: SiteRenderer, staging: Path, give_way: Callable[[], bool], keep: bool) -> None:
+    from ..output import until, write_file
 
     with keeping(staging, "search") if keep else nullcontext():
-        write_file(staging, SEARCH_INDEX, search_script_parts(renderer.checked.site))
+        write_file(staging, SEARCH_INDEX, until(search_script_parts(renderer.checked.site), give_way))
 
 
 #: The pages that list every canvas, rendered by the building process itself.
@@ -95,7 +106,7 @@ def write_site(
     template_stamp: str = "",
     tasks: tuple[Callable[[Path], None], ...] = (),
     memory: Path | None = None,
-    later: list[tuple[str, Callable[[Path], None]]] | None = None,
+    later: Later | None = None,
 ) -> int:
     """Write every output into `staging` whose key differs from the `previous` build's.
     The previous build's outputs are in `staging` already (the build links them in
@@ -156,20 +167,20 @@ def write_site(
     data_key = digest(setting, *(f"{d.relative}:{d.model_digest or d.digest}" for d in documents), *history)
     renderer.output_keys["data/site.json"] = data_key
     # What is no page (written with the pages, or handed to the caller as `later`).
-    apart: list[tuple[str, Callable[[Path], None]]] = []
+    apart: Later = []
     if previous is None or previous.key_of("data/site.json") != data_key:
-        apart.append(("data/site.json", lambda folder: _write_data(renderer, folder, keep)))
+        apart.append(("data/site.json", partial(_write_data, renderer, keep=keep)))
     elif keep and last is not None:
         carry_part(last, staging, "data")
     # The search index shows the same documents and their bodies (titles, items, notes, evidence).
     search_key = digest(setting, *(f"{d.relative}:{d.digest}" for d in documents), *history, SEARCH_INDEX, repr(SEARCH_SHAPE))
     renderer.output_keys[SEARCH_INDEX] = search_key
     if previous is None or previous.key_of(SEARCH_INDEX) != search_key:
-        apart.append((SEARCH_INDEX, lambda folder: _write_search(renderer, folder, keep)))
+        apart.append((SEARCH_INDEX, partial(_write_search, renderer, keep=keep)))
     elif keep and last is not None:
         carry_part(last, staging, "search")
     if later is None:
-        tasks = (*(write for _, write in reversed(apart)), *tasks)  # the search index first
+        tasks = (*(_giving_way_to_nothing(write) for _, write in reversed(apart)), *tasks)  # the search index first
     else:
         lists = _lists_later(renderer, env, info, fresh) if previous is not None else []
         fresh = [job for job in fresh if job.template not in LISTS] if lists else fresh
@@ -230,7 +241,7 @@ def write_site(
     return len(every_page) + len(renderer.canvas_ids)
 
 
-def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJob]) -> list[tuple[str, Callable[[Path], None]]]:
+def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJob]) -> Later:
     """The index and the fit summary, when they changed, as what writes each after the
     other pages (the dev server: a title edit at 5,000 canvases re-renders 34 MB of
     them, which the author's own page, served first, need not wait for). What they find
@@ -246,15 +257,15 @@ def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJo
         renderer.home.__html__()
     renderer.deferred = [job.url for job in lists]
 
-    def writer(job: PageJob) -> Callable[[Path], None]:
-        def write(folder: Path) -> None:
+    def writer(job: PageJob) -> Callable[[Path, Callable[[], bool]], None]:
+        def write(folder: Path, give_way: Callable[[], bool]) -> None:
             from .parallel import render_page
 
-            render_page(env, info, job, folder, renderer.root, whole=True)
+            render_page(env, info, job, folder, renderer.root, whole=True, give_way=give_way)
 
         return write
 
-    return [*((job.url, writer(job)) for job in lists), ("", lambda folder: renderer.release())]
+    return [*((job.url, writer(job)) for job in lists), ("", lambda folder, give_way: renderer.release())]
 
 
 def _read(renderer: SiteRenderer, source: Path, place: tuple[str, int, int], code: str) -> bytes | None:

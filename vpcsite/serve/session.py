@@ -18,6 +18,7 @@ from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
 from ..diagnostics import Diagnostic, Severity, format_text, summary_line
 from ..memory import paused_gc
+from ..output import GaveWay, Later
 from ..render.problems import template_problem
 from .reload import BuildState, Channel
 
@@ -44,6 +45,10 @@ def _scratch_parent() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+def _never() -> bool:
+    return False
+
+
 class DevSite:
     """Builds a site into a private folder again and again, keeping what it can."""
 
@@ -59,7 +64,7 @@ class DevSite:
         #: What the rebuild under way writes once its pages are served: site.json and
         #: the search index, with what writes each (build_site's `later`). A request
         #: for one of them waits until it is written (`settle`).
-        self._later: list[tuple[str, Callable[[Path], None]]] = []
+        self._later: Later = []
         self._written = threading.Condition()
         #: Whether a change waits to be built (the watcher's): what a build leaves for
         #: after its pages is then left to the next one, which comes at once.
@@ -149,11 +154,14 @@ class DevSite:
         try:
             while self._later:
                 relative, write = self._later[0]
-                if relative not in ("", RECORD_FILE) and self.waiting():  # "": no output
-                    unwritten(self.output, [relative])
-                else:
+                give_way = self.waiting if relative not in ("", RECORD_FILE) else _never  # "": no output
+                try:
+                    if give_way():
+                        raise GaveWay
                     with paused_gc():  # as a build's own writes are (memory.py)
-                        write(self.output)
+                        write(self.output, give_way)
+                except GaveWay:
+                    unwritten(self.output, [relative])
                 with self._written:
                     self._later.pop(0)
                     self._written.notify_all()
