@@ -13,8 +13,13 @@ and measures the time from the save (the moment the file is written) to the mome
 GET of that canvas's page returns the change, polled every 5 ms once the reload event
 arrived. It prints
 the time of the first build, and the median, minimum and maximum of the edits, with the
-target: under 300 ms at 1,000 canvases, and no worse than 1.5x that at 5,000.
-Standard library only.
+target: under 300 ms at 1,000 canvases, and no worse than 1.5x that at 5,000. "That" is
+read as the 300 ms (450 ms at 5,000); the 5,000-canvas figure is also given against
+1.5x the 1,000-canvas one, the stricter reading. Standard library only.
+
+The index, the fit summary, site.json and the search index are written after the page
+and its reload (and give way to the next save): a person waits for them only when
+looking at one of them, and this measures the page of the canvas edited.
 """
 
 from __future__ import annotations
@@ -161,9 +166,17 @@ def main(argv: list[str] | None = None) -> None:
             if ("this", 1000, kind) in medians:
                 verdict = "met" if medians["this", 1000, kind] < TARGET_S else "NOT MET"
                 print(f"target: save→page under {TARGET_S * 1000:.0f} ms at 1,000 canvases ({kind} edit): {verdict}")
+            if ("this", 5000, kind) in medians:
+                taken = medians["this", 5000, kind]
+                verdict = "met" if taken <= 1.5 * TARGET_S else "NOT MET"
+                print(
+                    f"target: save→page no worse than 1.5 × {TARGET_S * 1000:.0f} ms at 5,000 canvases ({kind} edit): {taken * 1000:.0f} ms, {verdict}"
+                )
             if ("this", 1000, kind) in medians and ("this", 5000, kind) in medians:
                 ratio = medians["this", 5000, kind] / medians["this", 1000, kind]
-                print(f"5,000 against 1,000 canvases ({kind} edit): {ratio:.2f}x (target ≤ 1.5x): {'met' if ratio <= 1.5 else 'NOT MET'}")
+                print(
+                    f"5,000 against 1,000 canvases ({kind} edit): {ratio:.2f}x (the stricter reading, ≤ 1.5x): {'met' if ratio <= 1.5 else 'NOT MET'}"
+                )
             for n in args.sizes:
                 if ("against", n, kind) in medians:
                     print(f"{n} canvases, {kind} edit: this code {medians['this', n, kind] / medians['against', n, kind]:.2f}x the other's time")
