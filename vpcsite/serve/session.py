@@ -61,14 +61,15 @@ class DevSite:
         self.cache = DocumentCache()
         self.channel = Channel()
         self.number = 0
-        #: What the rebuild under way writes once its pages are served: site.json and
-        #: the search index, with what writes each (build_site's `later`). A request
-        #: for one of them waits until it is written (`settle`).
+        #: What the rebuild under way writes once its pages are served (build_site's
+        #: `later`): the index and the fit summary, site.json, the search index and
+        #: the record, with what writes each. A request for one of them waits until
+        #: it is written (`settle`).
         self._later: Later = []
         self._written = threading.Condition()
         #: Whether a change waits to be built (the watcher's): what a build leaves for
         #: after its pages is then left to the next one, which comes at once.
-        self.waiting: Callable[[], bool] = lambda: False
+        self.waiting: Callable[[], bool] = _never
         #: Files changed since the last build written (absolute paths, as the watcher
         #: saw them; a build that fails leaves its own for the next); None: not known,
         #: as before the first build: every file is looked at.
