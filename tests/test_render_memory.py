@@ -18,7 +18,7 @@ from vpcsite.config import load_config
 from vpcsite.memory import give_back
 from vpcsite.render.data import site_json, site_json_parts
 from vpcsite.render.html import PageInfo, SiteInfo, render_page, stream_parts
-from vpcsite.render.jobs import drawing_jobs, page_jobs, site_info
+from vpcsite.render.jobs import canvas_job, drawing_job, page_jobs, site_info
 from vpcsite.render.parallel import render_all
 from vpcsite.render.site import SiteRenderer
 from vpcsite.render.texts import MarkdownText
@@ -61,9 +61,9 @@ def test_a_process_lets_a_canvas_go_once_its_drawing_is_written(tmp_path: Path):
     canvas's view and layout are forgotten and the drawing's markup dropped."""
     site = small_site(tmp_path)
     renderer = renderer_of(site)
-    pages = [job for job in page_jobs(renderer) if job.template == "canvas.html"]
+    pages = [canvas_job(renderer, map_id) for map_id in renderer.canvas_ids]
     drawn = [renderer.drawing(map_id) for map_id in renderer.canvas_ids]
-    jobs = _beside(pages, drawing_jobs(renderer))
+    jobs = _beside(pages, [drawing_job(renderer, map_id, True) for map_id in renderer.canvas_ids])
     staging = tmp_path / "out"
     staging.mkdir()
     render_all(renderer, _environment(renderer, ""), site_info(renderer), jobs, staging, workers=1)
@@ -160,8 +160,9 @@ def test_a_render_worker_keeps_no_view_of_the_pages_it_rendered(tmp_path: Path):
 
     site = small_site(tmp_path)
     renderer = renderer_of(site)
-    pages = [job for job in page_jobs(renderer) if job.template in ("canvas.html", "segment.html")]
-    jobs = _beside(pages, drawing_jobs(renderer))
+    pages = [canvas_job(renderer, map_id) for map_id in renderer.canvas_ids]
+    pages += [job for job in page_jobs(renderer) if job.template == "segment.html"]
+    jobs = _beside(pages, [drawing_job(renderer, map_id, True) for map_id in renderer.canvas_ids])
     staging = tmp_path / "out"
     staging.mkdir()
     parallel._shared = (renderer, _environment(renderer, ""), site_info(renderer), jobs, staging, ())

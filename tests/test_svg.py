@@ -373,14 +373,15 @@ def test_a_segments_profile_is_laid_out_once_and_bound_to_each_canvas_items(tmp_
 
 
 def test_pages_are_rendered_segment_by_segment_so_one_worker_draws_a_profile_once(tmp_path: Path):
-    from vpcsite.render.jobs import page_jobs
+    from vpcsite.render.jobs import canvas_job, page_jobs
     from vpcsite.render.write import _by_segment
 
     site = gen_site().generate(12, tmp_path / "site", seed=5) or tmp_path / "site"
     config = load_config(site)
     config = config[0] if isinstance(config, tuple) else config
     renderer = SiteRenderer(site, config, find_theme(config.theme, site), check_site(site))
-    ordered = [job.url for job in _by_segment(renderer, page_jobs(renderer))]
+    jobs = [*page_jobs(renderer), *(canvas_job(renderer, map_id) for map_id in renderer.canvas_ids)]
+    ordered = [job.url for job in _by_segment(renderer, jobs)]
     assert ordered[:3] == ["index.html", "fit/index.html", "404.html"]
     grouped = [url for url in ordered if url.startswith(("canvases/", "segments/"))]
     for segment_id in renderer.segment_ids:

@@ -317,7 +317,7 @@ def _build(
                     {**inputs, **fingerprint_files(linked_files, {}, scanned)},
                     {url: (key, 0, 0, 0) for url, key in renderer.output_keys.items()},
                     renderer.page_records,
-                    {map_id: renderer.card_keys[map_id] for map_id in sorted(renderer.card_keys) if map_id in checked.site.value_maps},
+                    renderer.card_keys.record(),
                     renderer.template_keys.record() if renderer.template_keys else {},
                     [d.as_dict() for d in found if d.code != "VPC801"],  # said again only while it stays
                     {"pages": pages, "pdf_rendered": rendered, "pdf_reused": reused, "notes": notes},

@@ -5,7 +5,7 @@ runs and what every build runs first, so both report exactly the same findings.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,9 +52,11 @@ def assemble(documents: list) -> Site:
     return Site(by_type["segment"], by_type["value-map"], pages, by_type["experiment"], by_type["business-model"])
 
 
-def score_site(site: Site, target: tuple[float, float]) -> dict[str, Fit]:
+def score_site(site: Site, target: tuple[float, float], map_ids: Iterable[str] | None = None) -> dict[str, Fit]:
+    """The fit of every canvas (value map whose segment exists), or of those of `map_ids`."""
     fits = {}
-    for map_id, document in site.value_maps.items():
+    for map_id in site.value_maps if map_ids is None else map_ids:
+        document = site.value_maps[map_id]
         value_map = document.model
         assert isinstance(value_map, ValueMap)
         segment_doc = site.segments.get(value_map.segment)
@@ -224,12 +226,7 @@ def _recheck(last: _Found, config: SiteConfig, loaded: LoadedContent) -> _Found 
     links = [d for d in last.links if d.path not in again] + check_links(site, touched, now.drafts, now.failed)
     canvases = [d for d in last.canvases if d.path not in again] + canvas_warnings_of(site, touched, target)
     notes = [d for d in last.notes if d.path not in paths] + markdown_findings([new for _, new in changed], config.markdown.unsafe_html)
-    fits = dict(last.result.fits)
-    for document in touched:
-        map_id = document.model.id
-        segment = segments.get(document.model.segment)
-        if value_map_docs.get(map_id) is document and segment is not None:
-            fits[map_id] = canvas_fit(document, segment, target)
+    fits = {**last.result.fits, **score_site(site, target, {document.model.id for document in touched})}
     found = [*now.diagnostics, *names, *last.urls, *links, *untargeted, *canvases, *notes]
     result = _result(config, site, fits, found, now.failed, {})
     return _Found(config, now, value_maps, names, last.urls, links, untargeted, canvases, notes, result)

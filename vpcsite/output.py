@@ -216,6 +216,11 @@ class GaveWay(Exception):
 Later = list[tuple[str, Callable[[Path, Callable[[], bool]], None]]]
 
 
+def never() -> bool:
+    """A question to give way to (`until`) that is never answered yes."""
+    return False
+
+
 def until(parts: Iterable[T], give_way: Callable[[], bool], every: int = 16) -> Iterator[T]:
     """`parts` as they come, given up (GaveWay) as soon as `give_way()` says so, asked
     every few parts: the dev server's lists, site.json and search index, made after

@@ -33,20 +33,16 @@ class PageJob:
     after: Callable[[], None] | None = None
 
 
-def drawing_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) -> list[PageJob]:
-    """canvases/<id>/canvas.svg of every canvas. It shows the outlines of the value
-    map and its segment (items, not notes or evidence), so a note edit leaves it be;
-    a template of the site's own may show anything, so then whole documents count."""
-    whole = _whole(templates, "canvas.svg")
-    return [drawing_job(renderer, map_id, whole) for map_id in renderer.canvas_ids]
-
-
-def _whole(templates: TemplateKeys | None, name: str) -> bool:
+def whole_documents(templates: TemplateKeys | None, name: str) -> bool:
     """Whether a page shows whole documents: a template of the site's own may show anything."""
     return templates is None or not templates[name].builtin
 
 
 def drawing_job(renderer: SiteRenderer, map_id: str, whole: bool) -> PageJob:
+    """canvases/<id>/canvas.svg. It shows the outlines of the value map and its segment
+    (items, not notes or evidence), so a note edit leaves it be; `whole`
+    (`whole_documents`): a template of the site's own may show anything, so then whole
+    documents count."""
     site = renderer.checked.site
     document = site.value_maps[map_id]
     segment = site.segments[document.model.segment]  # type: ignore[union-attr]
@@ -102,11 +98,11 @@ def canonical(renderer: SiteRenderer, url: str) -> str | None:
     return base.rstrip("/") + "/" + pretty
 
 
-def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None, canvases: bool = True) -> list[PageJob]:
-    """Every page, with what it shows (see keys.py): pages listing canvases show
-    their outlines when their templates are all built in, else whole documents.
-    Views are asked for only when a page is rendered. `canvases`: with the canvases'
-    own pages (`canvas_job`), which a build asks for one by one."""
+def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None) -> list[PageJob]:
+    """Every page but the canvases' own (`canvas_job`, which a build asks for one by
+    one), with what it shows (see keys.py): pages listing canvases show their outlines
+    when their templates are all built in, else whole documents. Views are asked for
+    only when a page is rendered."""
     site = renderer.checked.site
 
     outlines: list[tuple[str, ...]] = []  # what lists show, worked out once for both
@@ -116,7 +112,7 @@ def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None, can
             shown = [*(site.value_maps[i] for i in renderer.canvas_ids), *(site.segments[i] for i in renderer.segment_ids)]
             return tuple(d.digest for d in shown)
         if not outlines:
-            outlines.append((*(renderer.card_key(i) for i in renderer.canvas_ids), *(site.segments[i].outline for i in renderer.segment_ids)))
+            outlines.append((*(renderer.card_keys[i] for i in renderer.canvas_ids), *(site.segments[i].outline for i in renderer.segment_ids)))
         return outlines[0]
 
     def lists() -> dict:
@@ -148,14 +144,12 @@ def page_jobs(renderer: SiteRenderer, templates: TemplateKeys | None = None, can
         ),
         PageJob("404.html", "404.html", PageInfo("Page not found", "404.html", "404"), dict),
     ]
-    if canvases:
-        jobs += [canvas_job(renderer, map_id) for map_id in renderer.canvas_ids]
-    segment_whole = _whole(templates, "segment.html")
+    segment_whole = whole_documents(templates, "segment.html")
     for segment_id in renderer.segment_ids:
         document = site.segments[segment_id]
         url = segment_url(segment_id)
         mine = [site.value_maps[map_id] for map_id in renderer.targeting.get(segment_id, ())]
-        shows = (document.digest, *(d.digest if segment_whole else renderer.card_key(d.model.id) for d in mine))
+        shows = (document.digest, *(d.digest if segment_whole else renderer.card_keys[d.model.id] for d in mine))
         info = PageInfo(document.model.title, url, "segment", document.model.summary, canonical(renderer, url))
         values = lambda segment_id=segment_id: {"segment": renderer.segment(segment_id), "experiments": renderer.method.on_segment(segment_id)}  # noqa: E731
         jobs.append(PageJob(url, "segment.html", info, values, shows))

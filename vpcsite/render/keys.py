@@ -13,12 +13,20 @@ documents.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, TemplateError, meta
 
+from ..memo import remembered
 from ..record import digest
 from ..theme import BUILTIN_TEMPLATES
+from .cards import card_values
+
+if TYPE_CHECKING:
+    from ..fit import Fit
+    from ..model import Site
 
 
 @dataclass(frozen=True)
@@ -95,3 +103,40 @@ class TemplateKeys:
         if found is None:
             found = self._keys[name] = template_key(self.env, name)
         return found
+
+
+class CardKeys:
+    """The hash of what lists show of each canvas (cards.card_values): the key of what
+    the index, the fit summary and a segment's page show of it. The build record keeps
+    each with the hash of its sources (value map, segment, target band), so it is worked
+    out again only for canvases that changed."""
+
+    def __init__(self, site: Site, fits: dict[str, Fit], target: tuple[float, float], previous: dict | None = None):
+        self._site = site
+        self._fits = fits
+        #: The target band as card sources name it.
+        self._target = repr(target)
+        #: Per canvas: (hash of its sources, its key), the last build's until asked.
+        self._known: dict[str, tuple[str, str]] = {map_id: (str(source), str(key)) for map_id, (source, key) in (previous or {}).items()}
+        #: The keys asked for in this build: the lists and a segment's page ask alike.
+        self._now: dict[str, str] = {}
+
+    def __getitem__(self, map_id: str) -> str:
+        found = self._now.get(map_id)
+        if found is not None:
+            return found
+        document = self._site.value_maps[map_id]
+        segment = self._site.segments[document.model.segment]
+        # Hashed once per process (memo.py), not once per build: a rebuild of 5,000
+        # canvases hashes the sources of the one that changed.
+        sources = (document.digest, segment.digest, self._target)
+        source = remembered(("card-source", *sources), partial(digest, *sources))
+        known = self._known.get(map_id)
+        if known is None or known[0] != source:
+            known = self._known[map_id] = (source, digest(repr(card_values(document.model, segment.model, self._fits.get(map_id)))))
+        found = self._now[map_id] = known[1]
+        return found
+
+    def record(self) -> dict[str, tuple[str, str]]:
+        """What the build record keeps: every value map's (sources, key) known, in order."""
+        return {map_id: self._known[map_id] for map_id in sorted(self._known) if map_id in self._site.value_maps}

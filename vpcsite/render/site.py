@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -15,15 +14,13 @@ from urllib.parse import urljoin
 from ..content import outside_link
 from ..diagnostics import Diagnostic
 from ..markdown import MarkdownRenderer, Rendered
-from ..memo import remembered
 from ..model import Document
-from ..record import digest
 from ..theme import Theme, static_folders
 from ..urls import business_model_url, canvas_url, experiment_url, page_url, segment_url
-from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, card_values, segment_view
+from .cards import CanvasCard, SegmentCard, SegmentView, canvas_card, segment_view
 from .drawing import Drawing, layout
 from .files import Asset, PageFindings, linked_file, static_files
-from .keys import TemplateKeys
+from .keys import CardKeys, TemplateKeys
 from .method import MethodViews
 from .pdf.sandbox import ORIGIN
 from .prepare import canvas_view
@@ -60,12 +57,8 @@ class SiteRenderer:
         self.image_origins: dict[str, dict[str, tuple[str, int, int]]] = {}
         #: The key of every output written or taken over (the build record keeps them).
         self.output_keys: dict[str, str] = {}
-        #: Per canvas: the hash of its sources (value map, segment, target band) and the
-        #: hash of what lists show of it.
-        self.card_keys: dict[str, tuple[str, str]] = {}
-        self._card_key: dict[str, str] = {}
-        #: The target band as card sources name it (card_key).
-        self._target = repr(config.fit.target)
+        #: What lists show of each canvas, as keys (write.py gives it the last build's).
+        self.card_keys = CardKeys(checked.site, checked.fits, config.fit.target)
         #: Page URLs rendered and taken over by the last write (render/write.py), what
         #: the record keeps of each page, and the template keys it used.
         self.rendered: list[str] = []
@@ -280,7 +273,7 @@ class SiteRenderer:
 
     def drawing(self, map_id: str) -> Drawing:
         """A canvas's drawing, laid out once per process: its page and its SVG (rendered
-        one after the other, see `drawing_jobs`) share it."""
+        one after the other, see `write._beside`) share it."""
         found = self._drawings.get(map_id)
         if found is None:
             found = self._drawings[map_id] = layout(self.canvas(map_id))
@@ -319,7 +312,7 @@ class SiteRenderer:
                 self._markdown_for(document, url),
                 self._markdown_for(segment_document, url),
                 lambda: self.canvas(map_id),
-                self.card_key(map_id) if self._listed_by_builtins() else None,
+                self.card_keys[map_id] if self._listed_by_builtins() else None,
             )
         return card
 
@@ -360,27 +353,6 @@ class SiteRenderer:
 
     def history_key(self, map_id: str) -> str:
         return self.history.key(map_id) if self.history else ""
-
-    def card_key(self, map_id: str) -> str:
-        """The hash of what lists show of a canvas (cards.card_values), kept by the
-        build record for each value map and segment, so it is worked out again only
-        for canvases that changed."""
-        found = self._card_key.get(map_id)  # the lists and the segment's page ask alike
-        if found is not None:
-            return found
-        site = self.checked.site
-        document = site.value_maps[map_id]
-        segment = site.segments[document.model.segment]  # type: ignore[union-attr]
-        # Hashed once per process (memo.py), not once per build: a rebuild of 5,000
-        # canvases hashes the sources of the one that changed.
-        sources = (document.digest, segment.digest, self._target)
-        source = remembered(("card-source", *sources), partial(digest, *sources))
-        known = self.card_keys.get(map_id)
-        if known is None or known[0] != source:
-            values = card_values(document.model, segment.model, self.checked.fits.get(map_id))  # type: ignore[arg-type]
-            known = self.card_keys[map_id] = (source, digest(repr(values)))
-        found = self._card_key[map_id] = known[1]
-        return found
 
     @property
     def canvases(self) -> dict[str, CanvasView]:

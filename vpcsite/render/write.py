@@ -14,7 +14,7 @@ from typing import Any
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..memostore import PIECES, PartWriter, carry_part, keeping, recalled_pieces
-from ..output import Later
+from ..output import Later, never
 from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url, svg_url
 from .compiled import CompiledTemplates
@@ -22,19 +22,15 @@ from .data import site_json_parts
 from .files import PageFindings, sitemap
 from .fragments import used_pieces, warm
 from .html import make_environment
-from .jobs import PageJob, canvas_job, canvas_made_of, drawing_job, page_jobs, site_info
-from .keys import TemplateKeys
+from .jobs import PageJob, canvas_job, canvas_made_of, drawing_job, page_jobs, site_info, whole_documents
+from .keys import CardKeys, TemplateKeys
 from .search import SEARCH_INDEX, SEARCH_SHAPE, search_script_parts
 from .site import Progress, SiteRenderer
 
 
-def _never() -> bool:
-    return False
-
-
 def _giving_way_to_nothing(write: Callable[[Path, Callable[[], bool]], None]) -> Callable[[Path], None]:
     """What `later` would write, as a task written with the pages."""
-    return lambda folder: write(folder, _never)
+    return lambda folder: write(folder, never)
 
 
 def _write_data(renderer: SiteRenderer, staging: Path, give_way: Callable[[], bool], keep: bool) -> None:
@@ -133,8 +129,8 @@ def write_site(
     templates = TemplateKeys(env, template_stamp, previous.templates if previous else None)
     renderer.template_keys = templates
     if previous is not None:
-        renderer.card_keys = {map_id: tuple(entry) for map_id, entry in previous.cards.items()}  # type: ignore[misc]
-    every_page = page_jobs(renderer, templates, canvases=False)
+        renderer.card_keys = CardKeys(renderer.checked.site, renderer.checked.fits, renderer.config.fit.target, previous.cards)
+    every_page = page_jobs(renderer, templates)
     info = site_info(renderer)
     setting = digest(repr(info), renderer.config.model_dump_json())
     fresh: list[PageJob] = []
@@ -147,7 +143,7 @@ def write_site(
     # only for what is rendered, their keys found by what they are made of.
     drawn: list[PageJob] = []
     on_page, on_drawing = templates["canvas.html"].key, templates["canvas.svg"].key
-    whole = not templates["canvas.svg"].builtin
+    whole = whole_documents(templates, "canvas.svg")
     for map_id in renderer.canvas_ids:
         made_of = ("canvas", setting, on_page, on_drawing, *canvas_made_of(renderer, map_id, whole))
         keys = _PAGE_KEYS.get(made_of)

@@ -18,7 +18,7 @@ from ..build import BuildOptions, ConfigError, build_site
 from ..content import DocumentCache
 from ..diagnostics import Diagnostic, Severity, format_text, summary_line
 from ..memory import paused_gc
-from ..output import GaveWay, Later
+from ..output import GaveWay, Later, never
 from ..render.problems import template_problem
 from .reload import BuildState, Channel
 
@@ -45,10 +45,6 @@ def _scratch_parent() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
-def _never() -> bool:
-    return False
-
-
 class DevSite:
     """Builds a site into a private folder again and again, keeping what it can."""
 
@@ -69,7 +65,7 @@ class DevSite:
         self._written = threading.Condition()
         #: Whether a change waits to be built (the watcher's): what a build leaves for
         #: after its pages is then left to the next one, which comes at once.
-        self.waiting: Callable[[], bool] = _never
+        self.waiting: Callable[[], bool] = never
         #: Files changed since the last build written (absolute paths, as the watcher
         #: saw them; a build that fails leaves its own for the next); None: not known,
         #: as before the first build: every file is looked at.
@@ -155,7 +151,7 @@ class DevSite:
         try:
             while self._later:
                 relative, write = self._later[0]
-                give_way = self.waiting if relative not in ("", RECORD_FILE) else _never  # "": no output
+                give_way = self.waiting if relative not in ("", RECORD_FILE) else never  # "": no output
                 try:
                     if give_way():
                         raise GaveWay
