@@ -366,10 +366,16 @@ def tidy_spare(target: Path) -> None:
     if found is None or found[1] is None:
         return
     current, spare = found[0].outputs, found[1]
-    stale = [path for path, entry in spare.items() if not entry[0] or current.get(path, ("",))[0] != entry[0]]
+    stale = [path for path, entry in spare.items() if not _same_output(entry, current.get(path))]
     prune(target / SPARE, stale)
     for path in stale:
         del spare[path]
+
+
+def _same_output(entry: tuple, other: tuple | None) -> bool:
+    """Whether two records' entries for an output name the same bytes: an equal key does
+    (keys.py); an empty one (an output compared by its bytes) says nothing."""
+    return bool(entry[0]) and other is not None and other[0] == entry[0]
 
 
 def spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[set[str], list[str]]] | None:
@@ -384,7 +390,7 @@ def spare_known(target: Path, last: BuildRecord | None) -> Callable[[], tuple[se
     current, spare = found[0].outputs, found[1]
 
     def known() -> tuple[set[str], list[str]]:
-        settled = {path for path, entry in current.items() if entry[0] and spare.get(path, ("",))[0] == entry[0]}
+        settled = {path for path, entry in current.items() if _same_output(entry, spare.get(path))}
         return settled, [path for path in spare if path not in current]
 
     return known

@@ -14,7 +14,7 @@ from typing import Any
 from ..content import digest_of
 from ..diagnostics import diagnostic, display_path
 from ..memostore import PIECES, PartWriter, carry_part, keeping, recalled_pieces
-from ..output import Later, never
+from ..output import GaveWay, Later, never
 from ..record import BuildRecord, digest
 from ..urls import canvas_url, segment_url, svg_url
 from .compiled import CompiledTemplates
@@ -245,7 +245,7 @@ def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJo
     as the index's own (cards note theirs as their canvases' pages, rendered in this
     build whenever a card changed), so it is rendered now. After them the renderer is
     let go (`SiteRenderer.deferred`): an entry with no path, which is no output, and
-    run even when the outputs before it are left to the next build."""
+    does not give way."""
     lists = [job for job in fresh if job.template in LISTS]
     if not lists:
         return []
@@ -257,6 +257,8 @@ def _lists_later(renderer: SiteRenderer, env: Any, info: Any, fresh: list[PageJo
         def write(folder: Path, give_way: Callable[[], bool]) -> None:
             from .parallel import render_page
 
+            if give_way():  # before its cards are made
+                raise GaveWay
             render_page(env, info, job, folder, renderer.root, whole=True, give_way=give_way)
 
         return write

@@ -142,21 +142,17 @@ class DevSite:
 
         When the author saves again meanwhile, the outputs not yet written are left to
         the next build (their keys forgotten: staging.unwritten), which then comes at
-        once: a save never waits for the lists of the one before. The record is written
-        in any case, last, and what is no output (no path: letting the build's views
-        go) is done in any case too."""
+        once: a save never waits for the lists of the one before. What must be done in
+        any case (the record, last; letting the build's views go) does not ask."""
         from ..record import RECORD_FILE
         from ..staging import tidy_spare, unwritten
 
         try:
             while self._later:
                 relative, write = self._later[0]
-                give_way = self.waiting if relative not in ("", RECORD_FILE) else never  # "": no output
                 try:
-                    if give_way():
-                        raise GaveWay
                     with paused_gc():  # as a build's own writes are (memory.py)
-                        write(self.output, give_way)
+                        write(self.output, self.waiting)
                 except GaveWay:
                     unwritten(self.output, [relative])
                 with self._written:
