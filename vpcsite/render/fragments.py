@@ -32,8 +32,9 @@ class RememberExtension(Extension):
         super().__init__(environment)
         # `asked_pieces`: the keys of the pieces asked for since a build began, when the
         # build keeps them for the next one's process (memostore.py; render/write.py sets
-        # it, None otherwise: the dev server keeps its pieces in memory). `spill_pieces`, while set, takes each new piece instead (memostore.PartWriter.add):
-        # a process that builds no more writes them out and keeps none.
+        # it, None otherwise: the dev server keeps its pieces in memory). `spill_pieces`,
+        # while set, takes each new piece instead (memostore.PartWriter.add): a process
+        # that builds no more writes them out and keeps none.
         environment.extend(remembered_pieces={}, asked_pieces=None, spill_pieces=None)
         self._last: tuple[Any, Any, str] | None = None
         self._aside: Iterator[str] = iter(())
